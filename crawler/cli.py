@@ -1,0 +1,92 @@
+"""The ``crawler`` command: parse, call, print. Exit 0 done, 2 bad config or arguments, 1 else."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from crawler import __version__
+from crawler.config import Config, ConfigError, load
+from crawler.store import db
+from crawler.store.export import iter_articles
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("sources.yaml"),
+    show_default=True,
+    help="sources.yaml to read.",
+)
+DB_OPTION = click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help=f"SQLAlchemy URL; else ${db.ENV_VAR}; else {db.DEFAULT_URL}.",
+)
+
+
+def load_config(path: Path) -> Config:
+    """Load ``path`` or exit 2 with the one-line reason on stderr."""
+    try:
+        return load(path)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+def _parse_since(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 date or time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="crawler")
+def cli() -> None:
+    """Scheduled news crawler: discover, fetch politely, extract, dedupe, keep versions."""
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--source", default=None, help="Only this source.")
+@click.option("--since", default=None, callback=_parse_since, help="Only articles changed since.")
+@DB_OPTION
+def export(fmt: str, source: str | None, since: datetime | None, db_url: str | None) -> None:
+    """Write every stored article, with its versions, as JSON lines on stdout."""
+    del fmt  # jsonl is the only format
+    engine = db.make_engine(db.resolve_url(db_url), write=False)
+    out = sys.stdout
+    with db.session_scope(engine) as session:
+        for article in iter_articles(session, source=source, since=since):
+            out.write(json.dumps(article, ensure_ascii=False) + "\n")
+    engine.dispose()
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema commands."""
+
+
+@db_group.command("upgrade")
+@DB_OPTION
+def db_upgrade(db_url: str | None) -> None:
+    """Bring the schema to the newest migration (idempotent)."""
+    url = db.resolve_url(db_url)
+    db.upgrade(url)
+    click.echo(f"database at {db.redact(url)} is at the newest schema", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

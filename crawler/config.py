@@ -1,0 +1,252 @@
+"""sources.yaml → validated, typed settings.
+
+Every value a crawl or the daemon uses comes from here, so a typo or a bad
+value is caught before anything is fetched or written. A bad file raises
+:class:`ConfigError` whose message is one line naming the file, the source,
+the key and the problem; the CLI prints it and exits 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
+
+import yaml
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ByteSize,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
+
+_DURATION_PART = re.compile(r"(\d+)([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+DEFAULT_USER_AGENT = "crawler/0.1 (+https://example.org/bot)"
+
+
+class ConfigError(Exception):
+    """A sources.yaml that cannot be used; ``str()`` is the one-line message."""
+
+
+def parse_duration(value: object) -> timedelta:
+    """Parse ``45s``, ``30m``, ``1h``, ``7d`` or a sum such as ``1h30m``.
+
+    Bare numbers are refused on purpose: ``30`` could mean seconds or minutes.
+    """
+    if isinstance(value, timedelta):
+        return value
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if not text or _DURATION_PART.sub("", text) != "":
+        raise ValueError(
+            f"invalid duration {value!r}: use a number and a unit, e.g. 45s, 30m, 1h, 7d"
+        )
+    seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
+    return timedelta(seconds=seconds)
+
+
+def _check_http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+def _check_cron(value: str) -> str:
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        raise ValueError(f"invalid cron expression {value!r}: {exc}") from None
+    return value
+
+
+def _check_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
+Cron = Annotated[str, AfterValidator(_check_cron)]
+Regex = Annotated[str, AfterValidator(_check_regex)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Schedule(_Strict):
+    """When a source runs: ``every`` a duration or on a ``cron`` line, never both."""
+
+    every: Duration | None = None
+    cron: Cron | None = None
+    jitter: Duration | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        if (self.every is None) == (self.cron is None):
+            raise ValueError("give exactly one of 'every' or 'cron'")
+        if self.every is not None and self.every <= timedelta(0):
+            raise ValueError("'every' must be longer than 0s")
+        return self
+
+
+class Revisit(_Strict):
+    """Which stored live articles a crawl fetches again (with conditional GET)."""
+
+    within_days: StrictInt = Field(default=7, ge=0)
+    min_interval: Duration = timedelta(hours=1)
+
+
+class CrawlSettings(_Strict):
+    """Knobs shared by ``defaults:`` and every source (a source overrides them)."""
+
+    schedule: Schedule = Schedule(every=timedelta(minutes=30))
+    obey_robots: StrictBool = True
+    user_agent: str = Field(default=DEFAULT_USER_AGENT, min_length=1)
+    concurrency_per_host: StrictInt = Field(default=4, ge=1, le=64)
+    download_delay: Duration = timedelta(seconds=0.25)
+    timeout: Duration = timedelta(seconds=30)
+    retries: StrictInt = Field(default=3, ge=0, le=10)
+    max_response_size: ByteSize = ByteSize(5 * 1024 * 1024)
+    max_depth: StrictInt = Field(default=3, ge=0)
+    max_pages: StrictInt = Field(default=1000, ge=1)
+    revisit: Revisit = Revisit()
+
+
+class Source(CrawlSettings):
+    """One publisher: its discovery routes plus any overridden settings."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)
+    feeds: list[HttpUrl] = []
+    sitemaps: list[HttpUrl] = []
+    start_urls: list[HttpUrl] = []
+    article_url_pattern: Regex | None = None
+    allowed_domains: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _has_a_route(self) -> Self:
+        if not (self.feeds or self.sitemaps or self.start_urls):
+            raise ValueError("a source needs at least one of 'feeds', 'sitemaps' or 'start_urls'")
+        return self
+
+    @property
+    def routes(self) -> list[str]:
+        return [*self.feeds, *self.sitemaps, *self.start_urls]
+
+    @property
+    def hosts(self) -> list[str]:
+        """Hosts this source may fetch from: ``allowed_domains`` or the routes' hosts."""
+        if self.allowed_domains is not None:
+            return list(self.allowed_domains)
+        return sorted({urlsplit(url).hostname or "" for url in self.routes})
+
+
+class Config(_Strict):
+    """The whole validated file."""
+
+    defaults: CrawlSettings = CrawlSettings()
+    sources: list[Source] = Field(min_length=1)
+
+    def source(self, name: str) -> Source:
+        for src in self.sources:
+            if src.name == name:
+                return src
+        known = ", ".join(s.name for s in self.sources)
+        raise ConfigError(f"no source named {name!r} (known: {known})")
+
+
+def load(path: str | Path) -> Config:
+    """Read and validate ``path``; raise :class:`ConfigError` with a one-line message."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: {where}not valid YAML: {problem}") from None
+    return parse(raw, path)
+
+
+def parse(raw: Any, path: str | Path = "<config>") -> Config:
+    """Validate already-parsed YAML data; ``path`` only names the file in errors."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: top level: expected a mapping with 'sources:'")
+    unknown = set(raw) - set(Config.model_fields)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ConfigError(f"{path}: top level: key {key!r}: {_unknown_key(key, Config)}")
+    defaults_raw = raw.get("defaults") or {}
+    if not isinstance(defaults_raw, dict):
+        raise ConfigError(f"{path}: defaults: expected a mapping")
+    try:
+        defaults = CrawlSettings.model_validate(defaults_raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path, "defaults", CrawlSettings)) from None
+    sources_raw = raw.get("sources")
+    if not isinstance(sources_raw, list) or not sources_raw:
+        raise ConfigError(f"{path}: top level: key 'sources': expected a non-empty list of sources")
+    sources = []
+    seen: set[str] = set()
+    for index, entry in enumerate(sources_raw):
+        label = _source_label(entry, index)
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{path}: {label}: expected a mapping with 'name:' and routes")
+        merged = {**defaults_raw, **entry}
+        try:
+            source = Source.model_validate(merged)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc, path, label, Source)) from None
+        if source.name in seen:
+            raise ConfigError(f"{path}: {label}: key 'name': duplicate source name {source.name!r}")
+        seen.add(source.name)
+        sources.append(source)
+    return Config(defaults=defaults, sources=sources)
+
+
+def _source_label(entry: object, index: int) -> str:
+    name = entry.get("name") if isinstance(entry, dict) else None
+    return f"source {name!r}" if isinstance(name, str) else f"source #{index + 1}"
+
+
+def _unknown_key(key: str, model: type[BaseModel]) -> str:
+    allowed = list(model.model_fields)
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown key{hint}; allowed: {', '.join(allowed)}"
+
+
+def _describe(exc: ValidationError, path: str | Path, label: str, model: type[BaseModel]) -> str:
+    """Turn pydantic's first error into ``file: where: key 'a.b': problem``."""
+    err = exc.errors(include_url=False)[0]
+    loc = [str(part) for part in err["loc"] if not isinstance(part, int)]
+    key = ".".join(loc) or "(whole entry)"
+    if err["type"] == "extra_forbidden":
+        owner: type[BaseModel] = model
+        for part in loc[:-1]:
+            annotation = owner.model_fields[part].annotation
+            owner = annotation if isinstance(annotation, type) else owner
+        message = _unknown_key(loc[-1], owner)
+    elif err["type"] == "missing":
+        message = "required key is missing"
+    else:
+        message = str(err["msg"]).removeprefix("Value error, ")
+        if "input" in err and err["type"] not in {"value_error"}:
+            message += f" (got {err['input']!r})"
+    return f"{path}: {label}: key {key!r}: {message}"

@@ -1,0 +1,1 @@
+"""Dedupe: content fingerprints for change detection, and wire-story clusters."""

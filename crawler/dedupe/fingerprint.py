@@ -1,0 +1,56 @@
+"""Change detection: a hash of the cleaned title and text that ignores trivia.
+
+Two renderings of one article differ in whitespace, Unicode forms, curly or
+straight quotes and dash styles; none of that is a publisher's edit, so it is
+folded away before hashing. Anything else in the title or text is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+    }
+)
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+def normalise(text: str) -> str:
+    """Fold Unicode form, quotes, dashes and whitespace; keep paragraph breaks."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n", text).strip()
+
+
+def content_hash(title: str, text: str) -> str:
+    """SHA-256 of the normalised title and text: equal exactly when no real edit happened."""
+    payload = normalise(title) + "\x00" + normalise(text)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""Storage: the schema, engines, the entry points that record fetches, and export."""

@@ -1,0 +1,191 @@
+"""The storage entry points a crawl writes through.
+
+Each function works inside the caller's transaction and is safe when several
+processes record the same URL at once: the article row is created with an
+insert that ignores conflicts, then locked (``SELECT ... FOR UPDATE`` on
+PostgreSQL; SQLite write transactions are ``BEGIN IMMEDIATE``, see
+:func:`crawler.store.db.make_engine`) before its version number is read, and
+``(article_id, version)`` is unique besides. So there is never a duplicate
+article, and never a duplicate or skipped version number.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from crawler.store.models import GONE, LIVE, Article, ArticleVersion, SourceRow
+
+
+class Outcome(enum.StrEnum):
+    """What recording one fetch did to the store."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """One successfully fetched, extracted and cleaned article page."""
+
+    url: str
+    fetch_url: str
+    title: str
+    text: str
+    content_hash: str
+    fetched_at: datetime
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    modified: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownArticle:
+    """What a crawl needs to know about an article stored earlier."""
+
+    url: str
+    fetch_url: str
+    etag: str | None
+    last_modified: str | None
+
+
+def _insert_ignoring_conflict(session: Session, table: Table, values: dict[str, Any]) -> None:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(table).values(**values).on_conflict_do_nothing())
+
+
+def ensure_source(session: Session, name: str, now: datetime) -> int:
+    """The id of source ``name``, creating its row the first time."""
+    _insert_ignoring_conflict(session, SourceRow.__table__, {"name": name, "created_at": now})
+    return session.execute(select(SourceRow.id).where(SourceRow.name == name)).scalar_one()
+
+
+def record_fetch(session: Session, source_id: int, rec: FetchRecord) -> Outcome:
+    """Create the article, or add a version if its content changed, or touch it.
+
+    "Changed" means ``rec.content_hash`` differs from the current version's:
+    the hash is of the cleaned title and text (see :mod:`crawler.dedupe`), so
+    noise around the article never makes a version.
+    """
+    _insert_ignoring_conflict(
+        session,
+        Article.__table__,
+        {
+            "url": rec.url,
+            "fetch_url": rec.fetch_url,
+            "source_id": source_id,
+            "status": LIVE,
+            "first_seen": rec.fetched_at,
+            "last_fetched": rec.fetched_at,
+            "last_changed": rec.fetched_at,
+            "current_version": 0,
+        },
+    )
+    article = session.execute(
+        select(Article)
+        .where(Article.url == rec.url)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    current_hash = None
+    if article.current_version:
+        current_hash = session.execute(
+            select(ArticleVersion.content_hash).where(
+                ArticleVersion.article_id == article.id,
+                ArticleVersion.version == article.current_version,
+            )
+        ).scalar_one()
+    article.fetch_url = rec.fetch_url
+    article.status = LIVE
+    article.last_fetched = max(article.last_fetched, rec.fetched_at)
+    article.etag = rec.etag
+    article.last_modified = rec.last_modified
+    if current_hash == rec.content_hash:
+        return Outcome.UNCHANGED
+    article.current_version += 1
+    article.last_changed = rec.fetched_at
+    session.add(
+        ArticleVersion(
+            article_id=article.id,
+            version=article.current_version,
+            title=rec.title,
+            authors=list(rec.authors),
+            published=rec.published,
+            modified=rec.modified,
+            text=rec.text,
+            content_hash=rec.content_hash,
+            fetched_at=rec.fetched_at,
+        )
+    )
+    session.flush()
+    return Outcome.NEW if article.current_version == 1 else Outcome.CHANGED
+
+
+def mark_gone(session: Session, url: str, fetched_at: datetime) -> bool:
+    """Mark the article at canonical ``url`` gone (404/410); its versions stay.
+
+    Returns whether a live article was changed to gone.
+    """
+    result = session.execute(
+        update(Article)
+        .where(Article.url == url, Article.status == LIVE)
+        .values(status=GONE, last_fetched=fetched_at)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def touch(
+    session: Session,
+    url: str,
+    fetched_at: datetime,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """Record a revisit that found nothing new (a 304): only ``last_fetched`` moves.
+
+    A 304 may carry fresh validators; keep them when it does.
+    """
+    values: dict[str, Any] = {"last_fetched": fetched_at}
+    if etag:
+        values["etag"] = etag
+    if last_modified:
+        values["last_modified"] = last_modified
+    session.execute(update(Article).where(Article.url == url).values(**values))
+
+
+def known_urls(session: Session, source_id: int) -> Iterable[str]:
+    """Every canonical and fetch URL this source has stored, live or gone."""
+    for url, fetch_url in session.execute(
+        select(Article.url, Article.fetch_url).where(Article.source_id == source_id)
+    ):
+        yield url
+        if fetch_url != url:
+            yield fetch_url
+
+
+def due_for_revisit(
+    session: Session, source_id: int, now: datetime, within: timedelta, min_interval: timedelta
+) -> list[KnownArticle]:
+    """Live articles first seen within ``within`` and not fetched for ``min_interval``."""
+    rows = session.execute(
+        select(Article.url, Article.fetch_url, Article.etag, Article.last_modified)
+        .where(
+            Article.source_id == source_id,
+            Article.status == LIVE,
+            Article.first_seen >= now - within,
+            Article.last_fetched <= now - min_interval,
+        )
+        .order_by(Article.first_seen.desc())
+    )
+    return [KnownArticle(*row) for row in rows]

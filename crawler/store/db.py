@@ -1,0 +1,110 @@
+"""Engines, sessions and schema upgrades, built from a URL where they are used.
+
+Nothing here runs at import time: the caller decides which database, and owns
+the session's transaction (it commits).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_URL = "sqlite:///crawler.db"
+ENV_VAR = "CRAWLER_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_S = 60
+
+
+def resolve_url(cli_value: str | None) -> str:
+    """``--db`` wins, then ``$CRAWLER_DATABASE_URL``, then ``sqlite:///crawler.db``."""
+    url = cli_value or os.environ.get(ENV_VAR) or DEFAULT_URL
+    return normalise_url(url)
+
+
+def normalise_url(url: str) -> str:
+    """Send plain ``postgresql://`` URLs to psycopg 3, the driver we ship."""
+    parsed = make_url(url)
+    if parsed.drivername in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
+    """An engine for ``url``.
+
+    On SQLite, write engines open every transaction with ``BEGIN IMMEDIATE``
+    so two processes recording the same article serialise instead of both
+    reading the old version number; WAL lets readers (export, web) keep a
+    consistent snapshot while a crawl writes.
+    """
+    url = normalise_url(url)
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+        # WAL persists in the file: switch once, not on every connection (the
+        # switch needs the write lock another process may be holding).
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in {"wal", "memory"}:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error."""
+    with session_factory(engine)() as session, session.begin():
+        yield session
+
+
+def migrations_dir() -> Path:
+    """Where the Alembic scripts are: inside the wheel, or beside the source tree."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_migrations", here.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError("Alembic migrations not found; reinstall the crawler package")
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at ``url`` to ``revision``; running it again is a no-op."""
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), revision)
+
+
+def redact(url: str) -> str:
+    """``url`` with any password hidden, for logs and messages."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,144 @@
+"""The schema, in one place. Migrations are generated from it and reviewed.
+
+Every timestamp is timezone-aware UTC: SQLite has no time zone type, so
+:class:`UTCDateTime` stores UTC and hands back aware datetimes on both
+databases, and exports always carry an offset.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+LIVE = "live"
+GONE = "gone"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always returned timezone-aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime()}  # noqa: RUF012
+
+
+class SourceRow(Base):
+    """A publisher named in sources.yaml; rows survive removal from the file."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime]
+
+
+class Article(Base):
+    """One article, keyed by its canonical URL; its text lives in versions."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    fetch_url: Mapped[str] = mapped_column(String(2048))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    status: Mapped[str] = mapped_column(String(8), default=LIVE)
+    first_seen: Mapped[datetime]
+    last_fetched: Mapped[datetime]
+    last_changed: Mapped[datetime]
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    cluster_id: Mapped[str | None] = mapped_column(String(64))
+    current_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    source: Mapped[SourceRow] = relationship()
+    versions: Mapped[list[ArticleVersion]] = relationship(
+        back_populates="article", order_by="ArticleVersion.version"
+    )
+
+    __table_args__ = (
+        Index("ix_articles_source_id_status_first_seen", "source_id", "status", "first_seen"),
+        Index("ix_articles_last_changed", "last_changed"),
+        Index("ix_articles_cluster_id", "cluster_id"),
+    )
+
+
+class ArticleVersion(Base):
+    """One real revision of an article: stored only when title or text changed."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="RESTRICT"))
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(JSON)
+    published: Mapped[datetime | None]
+    modified: Mapped[datetime | None]
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[datetime]
+
+    article: Mapped[Article] = relationship(back_populates="versions")
+
+    __table_args__ = (
+        UniqueConstraint("article_id", "version"),
+        Index("ix_article_versions_fetched_at", "fetched_at"),
+    )
+
+
+class CrawlRun(Base):
+    """One crawl of one source: when, how it ended, and what it counted."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    source: Mapped[SourceRow] = relationship()
+
+    __table_args__ = (Index("ix_crawl_runs_source_id_started_at", "source_id", "started_at"),)

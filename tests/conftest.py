@@ -1,0 +1,80 @@
+"""Shared fixtures: a real database on SQLite and on PostgreSQL for every storage test.
+
+PostgreSQL tests run in a schema of their own and skip with a stated reason
+when the server cannot be reached, unless ``CRAWLER_REQUIRE_POSTGRES=1``
+(set by ``.ci/run``) turns that skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from crawler.store import db
+
+PG_ADMIN_URL = os.environ.get(
+    "CRAWLER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_PG = os.environ.get("CRAWLER_REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_unreachable() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:
+        return f"PostgreSQL at {db.redact(PG_ADMIN_URL)} unreachable: {type(exc).__name__}: {exc}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    reason = _postgres_unreachable()
+    if reason:
+        if REQUIRE_PG:
+            pytest.fail(f"CRAWLER_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
+def pg_schema_url(postgres_admin_url: str) -> Iterator[str]:
+    """A URL whose search_path is a fresh, empty schema; dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in postgres_admin_url else "?"
+    yield f"{postgres_admin_url}{sep}options=-csearch_path%3D{schema}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend, not yet migrated."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'crawler.db'}"
+    return str(request.getfixturevalue("pg_schema_url"))
+
+
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """A database on each backend, at the newest migration, built as `crawler db upgrade` does."""
+    db.upgrade(empty_db_url)
+    return empty_db_url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = db.make_engine(db_url)
+    yield eng
+    eng.dispose()
