@@ -11,8 +11,10 @@ import click
 
 from crawler import __version__
 from crawler.config import Config, ConfigError, load
+from crawler.crawl.runner import crawl_sources, run_with_reactor
 from crawler.store import db
 from crawler.store.export import iter_articles
+from crawler.summary import print_summaries
 
 CONFIG_OPTION = click.option(
     "--config",
@@ -55,6 +57,43 @@ def _parse_since(
 @click.version_option(__version__, prog_name="crawler")
 def cli() -> None:
     """Scheduled news crawler: discover, fetch politely, extract, dedupe, keep versions."""
+
+
+def _log_level(verbose: int) -> str:
+    return {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
+
+
+@cli.command()
+@CONFIG_OPTION
+@click.option("--source", "source_names", multiple=True, help="Only this source (repeatable).")
+@DB_OPTION
+@click.option("-v", "--verbose", count=True, help="-v for progress, -vv for every request.")
+def crawl(config_path: Path, source_names: tuple[str, ...], db_url: str | None, verbose: int) -> None:
+    """Crawl every source (or just --source NAME) once, then exit."""
+    cfg = load_config(config_path)
+    try:
+        sources = [cfg.source(name) for name in source_names] or cfg.sources
+    except ConfigError as exc:
+        click.echo(f"error: {config_path}: {exc}", err=True)
+        sys.exit(2)
+    url = db.resolve_url(db_url)
+    db.upgrade(url)
+    level = _log_level(verbose)
+    summaries = run_with_reactor(lambda: crawl_sources(sources, url, level), level)
+    print_summaries(summaries)
+    if any(s.status != "ok" for s in summaries):
+        sys.exit(1)
+
+
+@cli.command()
+@DB_OPTION
+def demo(db_url: str | None) -> None:
+    """Crawl the bundled offline demo publisher twice, editing one article in between."""
+    from crawler.demo.run import run_demo  # the demo site is only loaded when asked for
+
+    result = run_demo(db.resolve_url(db_url))
+    if any(s.status != "ok" for s in result.first + result.second):
+        sys.exit(1)
 
 
 @cli.command()

@@ -1,0 +1,68 @@
+"""Canonical URLs: one key per article however a route spelled its address.
+
+Pure functions. An article found through a feed with ``?utm_source=rss``,
+through a section page with ``#comments`` and through a sitemap with an
+upper-case host is one article, stored once and fetched once per crawl.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+# Query parameters that say how a reader arrived, never which page they read.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+        "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok",
+        "oly_anon_id", "oly_enc_id", "vero_id", "wickedid", "ref_src", "ref_url",
+        "cmpid", "s_cid", "spm", "sr_share", "ncid", "ocid", "soc_src", "soc_trk",
+        "CMP", "taid", "guccounter", "guce_referrer", "guce_referrer_sig", "at_medium",
+        "at_campaign", "ito", "xtor",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__hs")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return name in TRACKING_PARAMS or lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str, base: str | None = None) -> str:
+    """Normalise ``url`` (resolved against ``base``) into the key an article is stored under.
+
+    Lower-cases scheme and host, drops the default port, the fragment and
+    tracking parameters, and normalises percent-encoding. Never raises for a
+    string: a URL it cannot parse comes back stripped but otherwise as given.
+    Idempotent: ``canonical_url(canonical_url(u)) == canonical_url(u)``.
+    """
+    try:
+        absolute = urljoin(base, url.strip()) if base else url.strip()
+        parts = urlsplit(safe_url_string(absolute))
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    netloc = host
+    if "@" in parts.netloc:
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + host
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{port}"
+    if ":" in host and not host.startswith("["):
+        netloc = netloc.replace(host, f"[{host}]", 1)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    path = parts.path or ("/" if host else "")
+    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+
+
+def same_site(url: str, hosts: list[str]) -> bool:
+    """True when ``url``'s host is one of ``hosts`` or a subdomain of one."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    return any(host == h.lower() or host.endswith("." + h.lower()) for h in hosts)

@@ -1,0 +1,1 @@
+"""Running crawls: the Scrapy settings built from a source, and the runner."""

@@ -1,0 +1,134 @@
+"""Run crawls of sources in this process: one reactor, any number of crawls.
+
+The reactor is installed and started once; inside it each source's crawl is
+an :class:`~scrapy.crawler.AsyncCrawlerRunner` job, so several crawls can run
+back to back (``crawler demo``) or side by side (several sources). A stopped
+reactor never restarts: callers that crawl again and again (the daemon) do so
+in a fresh child process each time, through the same ``crawler crawl``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from scrapy.crawler import AsyncCrawlerRunner, Crawler
+from scrapy.settings import Settings
+from scrapy.utils.log import configure_logging
+from scrapy.utils.reactor import install_reactor
+
+from crawler.config import Source
+from crawler.crawl.settings import build_settings
+from crawler.spiders.news import NewsSpider
+from crawler.store import articles as store
+from crawler.store import runs
+from crawler.store.db import make_engine, session_scope
+
+ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+T = TypeVar("T")
+
+
+@dataclass
+class RunSummary:
+    """What one crawl of one source did."""
+
+    source: str
+    status: str
+    started_at: datetime
+    finished_at: datetime
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+STAT_NAMES = {
+    "robotstxt/forbidden": "blocked_by_robots",
+    "retry/count": "retries",
+}
+
+
+def summarise_stats(stats: dict[str, Any]) -> dict[str, int]:
+    """Our counters (``crawler/...``) plus a few of Scrapy's, under stable names."""
+    counts: dict[str, int] = {}
+    for key, value in stats.items():
+        if not isinstance(value, int) or isinstance(value, bool):
+            continue
+        if key.startswith("crawler/"):
+            counts[key.removeprefix("crawler/")] = value
+        elif key in STAT_NAMES:
+            counts[STAT_NAMES[key]] = value
+    counts["errors"] = sum(v for k, v in counts.items() if k.startswith("errors/"))
+    return counts
+
+
+async def crawl_source(
+    runner: AsyncCrawlerRunner, source: Source, db_url: str, log_level: str = "WARNING"
+) -> RunSummary:
+    """Crawl one source into ``db_url`` and record the run in crawl_runs."""
+    engine = make_engine(db_url)
+    started = datetime.now(UTC)
+    with session_scope(engine) as session:
+        source_id = store.ensure_source(session, source.name, started)
+        run_id = runs.start_run(session, source_id, started)
+        known = frozenset(store.known_urls(session, source_id))
+        revisits = store.due_for_revisit(
+            session, source_id, started,
+            within=timedelta(days=source.revisit.within_days), min_interval=source.revisit.min_interval,
+        )
+    crawler = Crawler(NewsSpider, Settings(build_settings(source, db_url, log_level)))
+    status, errors = runs.OK, []
+    try:
+        await runner.crawl(crawler, source=source, known_urls=known, revisits=revisits)
+        reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+        if reason not in (None, "finished"):
+            status = runs.FAILED
+            errors.append(f"crawl ended early: {reason}")
+    except Exception as exc:  # noqa: BLE001 - the run is recorded as failed, the process goes on
+        status = runs.FAILED
+        errors.append(f"{type(exc).__name__}: {exc}")
+        logging.getLogger(__name__).exception("crawl of %s failed", source.name)
+    spider = crawler.spider
+    if isinstance(spider, NewsSpider):
+        errors = spider.errors + errors
+    counts = summarise_stats(crawler.stats.get_stats() if crawler.stats else {})
+    finished = datetime.now(UTC)
+    with session_scope(engine) as session:
+        runs.finish_run(session, run_id, finished, status, counts, errors)
+    engine.dispose()
+    return RunSummary(source.name, status, started, finished, counts, errors)
+
+
+async def crawl_sources(
+    sources: list[Source], db_url: str, log_level: str = "WARNING"
+) -> list[RunSummary]:
+    """Crawl several sources side by side; one summary each, in the given order."""
+    runner = AsyncCrawlerRunner()
+    return list(await asyncio.gather(*(crawl_source(runner, s, db_url, log_level) for s in sources)))
+
+
+def run_with_reactor(main: Callable[[], Awaitable[T]], log_level: str = "WARNING") -> T:
+    """Install the asyncio reactor, run ``main()`` in it to completion, and return its result."""
+    install_reactor(ASYNCIO_REACTOR)
+    configure_logging({"LOG_LEVEL": log_level})
+    logging.getLogger("scrapy.extensions.logstats").setLevel(logging.INFO)
+    from twisted.internet import reactor
+
+    outcome: dict[str, Any] = {}
+
+    async def wrapper() -> None:
+        try:
+            outcome["value"] = await main()
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, outside the reactor
+            outcome["error"] = exc
+        finally:
+            reactor.callLater(0, reactor.stop)  # type: ignore[attr-defined]
+
+    tasks: list[asyncio.Task[None]] = []  # keep a reference until the reactor stops
+    reactor.callWhenRunning(lambda: tasks.append(asyncio.ensure_future(wrapper())))  # type: ignore[attr-defined]
+    reactor.run(installSignalHandlers=True)  # type: ignore[attr-defined]
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]

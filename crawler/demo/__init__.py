@@ -1,0 +1,1 @@
+"""The bundled demo publisher and the ``crawler demo`` walk-through."""

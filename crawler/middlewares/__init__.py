@@ -1,0 +1,1 @@
+"""Scrapy downloader middlewares of our own, one a file."""

@@ -1,0 +1,15 @@
+"""Fingerprint each article so the store adds a version only on a real change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.dedupe.fingerprint import content_hash
+from crawler.items import FetchedPage
+
+
+class DedupePipeline:
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, FetchedPage) and item.article is not None:
+            item.content_hash = content_hash(item.article.title, item.article.text)
+        return item

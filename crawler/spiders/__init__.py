@@ -1,0 +1,1 @@
+"""Discovery: one generic spider built from a source's config."""

@@ -1,0 +1,237 @@
+"""One generic news spider, built from a validated :class:`~crawler.config.Source`.
+
+It discovers candidate articles from feeds (RSS/Atom via feedparser), sitemaps
+(Scrapy's sitemap parser: indexes, urlsets, news sitemaps, gzip, robots.txt
+``Sitemap:`` lines) and section pages (article links plus pagination, bounded
+by ``max_depth`` and ``max_pages``), and revisits known articles with
+conditional GET. Every candidate is requested once per crawl under its
+tracking-free URL; articles stored earlier and not due for a revisit are not
+fetched again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from crawler.canonical import canonical_url, same_site
+from crawler.config import Source
+from crawler.items import FetchedPage, Gone, NotModified
+from crawler.spiders.links import is_article_url, is_pagination_url, pagination_links
+from crawler.store.articles import KnownArticle
+
+REVISIT_STATUSES = [304, 404, 410]
+MAX_KEPT_ERRORS = 200
+
+
+def conditional_headers(known: KnownArticle) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from the validators of the last 200."""
+    headers = {}
+    if known.etag:
+        headers["If-None-Match"] = known.etag
+    if known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    return headers
+
+
+def error_kind(failure: Failure) -> str:
+    """A short, stable name for why a request failed, for counts and logs."""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(DNSLookupError):
+        return "dns"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout"
+    if failure.check(IgnoreRequest):
+        return "ignored"
+    name = failure.type.__name__ if failure.type else "error"
+    if "maxsize" in str(failure.value).lower() or "max size" in str(failure.value).lower():
+        return "too_large"
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class NewsSpider(Spider):
+    """Crawl one source: discovery routes, then its article pages."""
+
+    name = "news"
+
+    def __init__(
+        self,
+        source: Source,
+        known_urls: frozenset[str] = frozenset(),
+        revisits: list[KnownArticle] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name=source.name, **kwargs)
+        self.source = source
+        self.allowed_domains = source.hosts
+        self.known_urls = set(known_urls)
+        self.revisits = revisits or []
+        self.pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
+        self.requested: set[str] = set()
+        self.errors: list[str] = []
+        self._links = LinkExtractor(allow_domains=source.hosts, unique=True)
+
+    # -- start -------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        for known in self.revisits:
+            self.requested.update({known.url, canonical_url(known.fetch_url)})
+            yield Request(
+                known.fetch_url,
+                callback=self.parse_page,
+                errback=self.on_error,
+                headers=conditional_headers(known),
+                priority=10,
+                meta={"route": "revisit", "known_url": known.url,
+                      "handle_httpstatus_list": REVISIT_STATUSES},
+            )
+        for url in self.source.feeds:
+            yield Request(url, callback=self.parse_feed, errback=self.on_error, priority=5)
+        for url in self.source.sitemaps:
+            yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=5)
+        for url in self.source.start_urls:
+            yield Request(url, callback=self.parse_section, errback=self.on_error,
+                          priority=5, meta={"section_depth": 0})
+
+    # -- discovery ---------------------------------------------------------------------
+
+    def _count(self, key: str, n: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"crawler/{key}", n)
+
+    def _candidate(self, url: str, route: str, base: str | None = None) -> Request | None:
+        """A request for a candidate article, unless it is known, seen, off-site or over the cap."""
+        cleaned = canonical_url(url, base)
+        if not cleaned.startswith(("http://", "https://")) or not same_site(cleaned, self.source.hosts):
+            self._count("skipped/offsite")
+            return None
+        if cleaned in self.requested or cleaned in self.known_urls:
+            return None
+        if len(self.requested) >= self.source.max_pages:
+            self._count("skipped/page_cap")
+            return None
+        self.requested.add(cleaned)
+        self._count(f"candidates/{route}")
+        return Request(cleaned, callback=self.parse_page, errback=self.on_error,
+                       meta={"route": route})
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        parsed = feedparser.parse(response.body, response_headers={"content-location": response.url})
+        if not parsed.entries:
+            self._note(f"not a feed or empty feed: {response.url}", "bad_feed")
+            return
+        for entry in parsed.entries:
+            link = entry.get("link") or next(
+                (lk.get("href") for lk in entry.get("links", []) if lk.get("href")), None)
+            if link and (req := self._candidate(link, "feed", response.url)):
+                yield req
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+                yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=5)
+            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.source.max_response_size)
+            except (OSError, ValueError) as exc:
+                self._note(f"bad gzip sitemap {response.url}: {exc}", "bad_sitemap")
+                return
+        sitemap = Sitemap(body)
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                if loc := entry.get("loc"):
+                    yield Request(loc, callback=self.parse_sitemap, errback=self.on_error,
+                                  priority=5)
+        elif sitemap.type == "urlset":
+            for entry in sitemap:
+                if (loc := entry.get("loc")) and (req := self._candidate(loc, "sitemap")):
+                    yield req
+        else:
+            self._note(f"not a sitemap: {response.url}", "bad_sitemap")
+
+    def parse_section(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            self._note(f"section page is not text: {response.url}", "not_html")
+            return
+        depth = int(response.meta.get("section_depth", 0))
+        self._count("section_pages")
+        next_pages = {canonical_url(h, response.url) for h in pagination_links(response)}
+        for link in self._links.extract_links(response):
+            url = canonical_url(link.url)
+            if url in next_pages or is_pagination_url(url) or url == canonical_url(response.url):
+                next_pages.add(url)
+                continue
+            if self.pattern and not is_article_url(url, self.pattern):
+                continue
+            if req := self._candidate(url, "section"):
+                yield req
+        if depth >= self.source.max_depth:
+            return
+        for url in sorted(next_pages):
+            if same_site(url, self.source.hosts) and url != canonical_url(response.url):
+                yield Request(url, callback=self.parse_section, errback=self.on_error, priority=5,
+                              meta={"section_depth": depth + 1})
+
+    # -- article pages -------------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[FetchedPage | NotModified | Gone]:
+        now = datetime.now(UTC)
+        known = response.meta.get("known_url")
+        self._count("pages_fetched")
+        if response.status == 304 and known:
+            yield NotModified(self.source.name, known, now, _header(response, "ETag"),
+                              _header(response, "Last-Modified"))
+            return
+        if response.status in (404, 410) and known:
+            yield Gone(self.source.name, known, now, response.status)
+            return
+        if not isinstance(response, TextResponse) or b"\x00" in response.body[:2048]:
+            self._note(f"not an HTML page: {response.url}", "not_html")
+            return
+        yield FetchedPage(
+            source=self.source.name,
+            fetch_url=canonical_url(response.url),
+            html=response.text,
+            fetched_at=now,
+            route=response.meta.get("route", "section"),
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+            known_url=known,
+            url_matches_pattern=is_article_url(response.url, self.pattern),
+        )
+
+    # -- failures ------------------------------------------------------------------------
+
+    def _note(self, message: str, kind: str) -> None:
+        self._count(f"errors/{kind}")
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(f"{kind}: {message}")
+        self.logger.warning("%s: %s", kind, message)
+
+    def on_error(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            return  # counted by Scrapy as robotstxt/forbidden
+        self._note(f"{url}: {failure.getErrorMessage()}", error_kind(failure))
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -1,0 +1,37 @@
+"""Printing crawl summaries: a table for people, the same numbers every run."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from crawler.crawl.runner import RunSummary
+
+COLUMNS = (
+    ("pages_fetched", "fetched"),
+    ("new", "new"),
+    ("changed", "new versions"),
+    ("unchanged", "unchanged"),
+    ("not_modified", "304"),
+    ("gone", "gone"),
+    ("blocked_by_robots", "robots"),
+    ("not_article", "not article"),
+    ("errors", "errors"),
+)
+
+
+def print_summaries(summaries: list[RunSummary], console: Console | None = None) -> None:
+    console = console or Console()
+    table = Table(title="crawl summary", show_lines=False)
+    table.add_column("source")
+    table.add_column("status")
+    for _, label in COLUMNS:
+        table.add_column(label, justify="right")
+    for s in summaries:
+        table.add_row(s.source, s.status, *(str(s.counts.get(key, 0)) for key, _ in COLUMNS))
+    console.print(table)
+    for s in summaries:
+        kinds = {k.removeprefix("errors/"): v for k, v in s.counts.items() if k.startswith("errors/")}
+        if kinds:
+            detail = ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items()))
+            console.print(f"{s.source} errors by kind: {detail}")
