@@ -14,12 +14,45 @@ from w3lib.url import safe_url_string
 # Query parameters that say how a reader arrived, never which page they read.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
-        "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok",
-        "oly_anon_id", "oly_enc_id", "vero_id", "wickedid", "ref_src", "ref_url",
-        "cmpid", "s_cid", "spm", "sr_share", "ncid", "ocid", "soc_src", "soc_trk",
-        "CMP", "taid", "guccounter", "guce_referrer", "guce_referrer_sig", "at_medium",
-        "at_campaign", "ito", "xtor",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wickedid",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "s_cid",
+        "spm",
+        "sr_share",
+        "ncid",
+        "ocid",
+        "soc_src",
+        "soc_trk",
+        "CMP",
+        "taid",
+        "guccounter",
+        "guce_referrer",
+        "guce_referrer_sig",
+        "at_medium",
+        "at_campaign",
+        "ito",
+        "xtor",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__hs")
@@ -28,7 +61,11 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def is_tracking_param(name: str) -> bool:
     lowered = name.lower()
-    return name in TRACKING_PARAMS or lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+    return (
+        name in TRACKING_PARAMS
+        or lowered in TRACKING_PARAMS
+        or lowered.startswith(TRACKING_PREFIXES)
+    )
 
 
 def canonical_url(url: str, base: str | None = None) -> str:
@@ -54,7 +91,11 @@ def canonical_url(url: str, base: str | None = None) -> str:
         netloc = f"{netloc}:{port}"
     if ":" in host and not host.startswith("["):
         netloc = netloc.replace(host, f"[{host}]", 1)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_param(k)
+    ]
     path = parts.path or ("/" if host else "")
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
 

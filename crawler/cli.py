@@ -68,7 +68,9 @@ def _log_level(verbose: int) -> str:
 @click.option("--source", "source_names", multiple=True, help="Only this source (repeatable).")
 @DB_OPTION
 @click.option("-v", "--verbose", count=True, help="-v for progress, -vv for every request.")
-def crawl(config_path: Path, source_names: tuple[str, ...], db_url: str | None, verbose: int) -> None:
+def crawl(
+    config_path: Path, source_names: tuple[str, ...], db_url: str | None, verbose: int
+) -> None:
     """Crawl every source (or just --source NAME) once, then exit."""
     cfg = load_config(config_path)
     try:

@@ -31,7 +31,9 @@ def print_summaries(summaries: list[RunSummary], console: Console | None = None)
         table.add_row(s.source, s.status, *(str(s.counts.get(key, 0)) for key, _ in COLUMNS))
     console.print(table)
     for s in summaries:
-        kinds = {k.removeprefix("errors/"): v for k, v in s.counts.items() if k.startswith("errors/")}
+        kinds = {
+            k.removeprefix("errors/"): v for k, v in s.counts.items() if k.startswith("errors/")
+        }
         if kinds:
             detail = ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items()))
             console.print(f"{s.source} errors by kind: {detail}")

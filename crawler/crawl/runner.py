@@ -75,8 +75,11 @@ async def crawl_source(
         run_id = runs.start_run(session, source_id, started)
         known = frozenset(store.known_urls(session, source_id))
         revisits = store.due_for_revisit(
-            session, source_id, started,
-            within=timedelta(days=source.revisit.within_days), min_interval=source.revisit.min_interval,
+            session,
+            source_id,
+            started,
+            within=timedelta(days=source.revisit.within_days),
+            min_interval=source.revisit.min_interval,
         )
     crawler = Crawler(NewsSpider, Settings(build_settings(source, db_url, log_level)))
     status, errors = runs.OK, []
@@ -86,7 +89,7 @@ async def crawl_source(
         if reason not in (None, "finished"):
             status = runs.FAILED
             errors.append(f"crawl ended early: {reason}")
-    except Exception as exc:  # noqa: BLE001 - the run is recorded as failed, the process goes on
+    except Exception as exc:
         status = runs.FAILED
         errors.append(f"{type(exc).__name__}: {exc}")
         logging.getLogger(__name__).exception("crawl of %s failed", source.name)
@@ -106,7 +109,9 @@ async def crawl_sources(
 ) -> list[RunSummary]:
     """Crawl several sources side by side; one summary each, in the given order."""
     runner = AsyncCrawlerRunner()
-    return list(await asyncio.gather(*(crawl_source(runner, s, db_url, log_level) for s in sources)))
+    return list(
+        await asyncio.gather(*(crawl_source(runner, s, db_url, log_level) for s in sources))
+    )
 
 
 def run_with_reactor(main: Callable[[], Awaitable[T]], log_level: str = "WARNING") -> T:
@@ -121,7 +126,7 @@ def run_with_reactor(main: Callable[[], Awaitable[T]], log_level: str = "WARNING
     async def wrapper() -> None:
         try:
             outcome["value"] = await main()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below, outside the reactor
+        except BaseException as exc:
             outcome["error"] = exc
         finally:
             reactor.callLater(0, reactor.stop)  # type: ignore[attr-defined]

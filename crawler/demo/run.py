@@ -77,10 +77,16 @@ def show_store(db_url: str, console: Console) -> None:
     with session_scope(engine) as session:
         console.rule("stored articles")
         for art in session.execute(select(Article).order_by(Article.first_seen)).scalars():
-            console.print(f"[bold]{art.url}[/bold]  versions: {art.current_version}  ({art.status})")
-        newest = session.execute(
-            select(ArticleVersion).where(ArticleVersion.version > 1).order_by(ArticleVersion.id)
-        ).scalars().first()
+            console.print(
+                f"[bold]{art.url}[/bold]  versions: {art.current_version}  ({art.status})"
+            )
+        newest = (
+            session.execute(
+                select(ArticleVersion).where(ArticleVersion.version > 1).order_by(ArticleVersion.id)
+            )
+            .scalars()
+            .first()
+        )
         if newest is not None:
             console.rule(f"version {newest.version} of {newest.article.url}")
             console.print(f"[bold]{newest.title}[/bold]")

@@ -50,17 +50,27 @@ def _e(text: str) -> str:
 class DemoSite:
     """The publisher's content and routes; thread-safe, mutable by tests and the demo."""
 
-    def __init__(self, articles: list[DemoArticle] | None = None, page_size: int = 2) -> None:
+    def __init__(
+        self,
+        articles: list[DemoArticle] | None = None,
+        page_size: int = 2,
+        link_via_redirect: bool = False,
+    ) -> None:
         source = ARTICLES if articles is None else articles
         self.articles = {a.slug: DemoArticle(**{**a.__dict__, "hits": 0}) for a in source}
         self.page_size = page_size
+        # Listings link to /go/<slug>?utm_source=..., which 302s to /amp/<slug>.html, whose
+        # rel=canonical names /news/<slug>.html: a redirect plus a canonical on another path.
+        self.link_via_redirect = link_via_redirect
         self.lock = threading.Lock()
         self.log: list[LoggedRequest] = []
         self.base = ""
 
     # -- mutations used by the demo and tests ------------------------------------------
 
-    def edit(self, slug: str, *, title: str | None = None, add_paragraph: str | None = None) -> None:
+    def edit(
+        self, slug: str, *, title: str | None = None, add_paragraph: str | None = None
+    ) -> None:
         with self.lock:
             art = self.articles[slug]
             if title:
@@ -118,12 +128,12 @@ class DemoSite:
         if path.startswith("/tag/"):
             return self.listing_page(f"Tag: {_e(path.removeprefix('/tag/'))}", self.public())
         if path.startswith("/go/"):
-            return Reply(301, headers=(("Location", f"/news/{path.removeprefix('/go/')}.html"),))
-        for prefix in ("/news/", "/private/"):
+            return Reply(302, headers=(("Location", f"/amp/{path.removeprefix('/go/')}.html"),))
+        for prefix in ("/news/", "/private/", "/amp/"):
             if path.startswith(prefix) and path.endswith(".html"):
-                slug = path[len(prefix):-5]
+                slug = path[len(prefix) : -5]
                 art = self.articles.get(slug)
-                if art and self.article_path(art) == path:
+                if art and (prefix == "/amp/" or self.article_path(art) == path):
                     return self.article(art, headers)
         return Reply(404, b"<html><body><h1>Not found</h1></body></html>")
 
@@ -150,7 +160,7 @@ class DemoSite:
 
     def atom(self) -> Reply:
         entries = "".join(
-            f"<entry><title>{_e(a.title)}</title><link href=\"{self.base}{self.article_path(a)}\"/>"
+            f'<entry><title>{_e(a.title)}</title><link href="{self.base}{self.article_path(a)}"/>'
             f"<id>{self.base}{self.article_path(a)}</id>"
             f"<updated>{a.published.isoformat()}</updated></entry>"
             for a in self.public()
@@ -206,7 +216,7 @@ class DemoSite:
             f'<!DOCTYPE html><html lang="en"><head><meta charset="{charset}">'
             f"<title>{title} | {SITE_NAME}</title>{head}</head><body>"
             '<div class="cookie-banner">We use cookies to improve your experience. '
-            '<button>Accept all cookies</button></div>'
+            "<button>Accept all cookies</button></div>"
             f'<header><a href="/">{SITE_NAME}</a></header>'
             '<nav><a href="/">Home</a> <a href="/section/tech">Tech</a> '
             '<a href="/tag/chips">Chips</a> <a href="/about">About us</a></nav>'
@@ -216,9 +226,14 @@ class DemoSite:
             '<a href="/about">About</a></footer></body></html>'
         )
 
+    def listing_href(self, art: DemoArticle) -> str:
+        if self.link_via_redirect:
+            return f"/go/{art.slug}?utm_source=section&amp;utm_medium=web"
+        return self.article_path(art)
+
     def listing_page(self, heading: str, arts: list[DemoArticle], extra: str = "") -> Reply:
         cards = "".join(
-            f'<article class="card"><h2><a href="{self.article_path(a)}">{_e(a.title)}</a></h2>'
+            f'<article class="card"><h2><a href="{self.listing_href(a)}">{_e(a.title)}</a></h2>'
             f"<p>{_e(a.paragraphs[0][:120])}…</p></article>"
             for a in arts
         )
@@ -237,11 +252,12 @@ class DemoSite:
         start = (page - 1) * self.page_size
         chunk = arts[start : start + self.page_size]
         more = start + self.page_size < len(arts)
-        nav = f'<a class="next" rel="next" href="/section/{name}?page={page + 1}">Next page</a>' if more else ""
-        links = (
-            '<p><a href="/private/internal-roadmap-leak.html">Staff only</a> '
-            f'<a href="/go/{chunk[0].slug}?utm_source=section">Editor\'s pick</a></p>' if chunk else ""
+        nav = (
+            f'<a class="next" rel="next" href="/section/{name}?page={page + 1}">Next page</a>'
+            if more
+            else ""
         )
+        links = '<p><a href="/private/internal-roadmap-leak.html">Staff only</a></p>'
         head = f'<link rel="next" href="/section/{name}?page={page + 1}">' if more else ""
         reply = self.listing_page(f"Section: {_e(name)}", chunk, nav + links)
         if head:
@@ -255,7 +271,11 @@ class DemoSite:
                 return Reply(503, b"busy", "text/plain", (("Retry-After", "1"),))
         if art.status != 200:
             return Reply(art.status, b"<html><body><h1>Gone</h1></body></html>")
-        etag = '"' + hashlib.sha256((art.title + "".join(art.paragraphs)).encode()).hexdigest()[:16] + '"'
+        etag = (
+            '"'
+            + hashlib.sha256((art.title + "".join(art.paragraphs)).encode()).hexdigest()[:16]
+            + '"'
+        )
         last_mod = format_datetime(art.modified or art.published, usegmt=True)
         validators = (("ETag", etag), ("Last-Modified", last_mod))
         if headers.get("if-none-match") == etag:
@@ -289,7 +309,8 @@ class DemoSite:
         body_html = "".join(paras[:2]) + promo + "".join(paras[2:])
         related = "".join(
             f'<li><a href="{self.article_path(o)}">{_e(o.title)}</a></li>'
-            for o in self.public() if o.slug != art.slug
+            for o in self.public()
+            if o.slug != art.slug
         )
         comments = "".join(f'<div class="comment"><p>{_e(c)}</p></div>' for c in COMMENTS)
         main = (
@@ -313,7 +334,7 @@ class _Handler(BaseHTTPRequestHandler):
     site: DemoSite
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
         reply = self.site.respond(self.path, headers)
         body = reply.body
@@ -330,7 +351,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet: the site keeps its own request log."""
 
 

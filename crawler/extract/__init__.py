@@ -45,7 +45,7 @@ def decode_html(html: str | bytes) -> str:
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
     """One lxml tree for the page, or None when there is no HTML in it."""
     text = decode_html(html)
-    if not text.strip():
+    if not text.strip() or "\x00" in text[:2048]:  # empty, or a binary body served as HTML
         return None
     try:
         return lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)

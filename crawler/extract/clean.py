@@ -21,13 +21,53 @@ from crawler.dedupe.fingerprint import normalise
 # class/id words that mark a block as not-the-article. Matched on word parts
 # of class and id attributes, so "c-related-links" and "promoBox" both hit.
 NOISE_WORDS = (
-    "advert", "advertisement", "ad-slot", "adslot", "sponsor", "sponsored", "promo", "promoted",
-    "teaser", "outbrain", "taboola", "related", "recommend", "recommended", "popular",
-    "most-read", "mostread", "trending", "newsletter", "subscribe", "subscription", "signup",
-    "share", "sharing", "social", "cookie", "consent", "gdpr", "comment", "comments",
-    "disqus", "byline", "dateline", "author-bio", "caption", "credit", "copyright",
-    "breadcrumb", "paywall", "print-title", "headline-repeat", "read-more", "readmore",
-    "more-stories", "tags", "widget", "sidebar",
+    "advert",
+    "advertisement",
+    "ad-slot",
+    "adslot",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "promoted",
+    "teaser",
+    "outbrain",
+    "taboola",
+    "related",
+    "recommend",
+    "recommended",
+    "popular",
+    "most-read",
+    "mostread",
+    "trending",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "share",
+    "sharing",
+    "social",
+    "cookie",
+    "consent",
+    "gdpr",
+    "comment",
+    "comments",
+    "disqus",
+    "byline",
+    "dateline",
+    "author-bio",
+    "caption",
+    "credit",
+    "copyright",
+    "breadcrumb",
+    "paywall",
+    "print-title",
+    "headline-repeat",
+    "read-more",
+    "readmore",
+    "more-stories",
+    "tags",
+    "widget",
+    "sidebar",
 )
 _NOISE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:" + "|".join(re.escape(w) for w in NOISE_WORDS) + r")(?:$|[\s_-])", re.I
@@ -68,7 +108,11 @@ def _offsite_link_block(el: HtmlElement, site_host: str) -> bool:
     text = " ".join(el.text_content().split())
     if not text or len(text.split()) > 80:
         return False
-    offsite = [a for a in links if (h := urlsplit(a.get("href", "")).hostname) and not _same_host(h, site_host)]
+    offsite = [
+        a
+        for a in links
+        if (h := urlsplit(a.get("href", "")).hostname) and not _same_host(h, site_host)
+    ]
     link_text = sum(len(" ".join(a.text_content().split())) for a in offsite)
     return link_text / len(text) > 0.3
 

@@ -21,9 +21,20 @@ from lxml.html import HtmlElement
 
 ARTICLE_TYPES = frozenset(
     {
-        "Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
-        "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "TechArticle",
-        "ScholarlyArticle", "Report", "LiveBlogPosting", "SocialMediaPosting", "Blog",
+        "Article",
+        "NewsArticle",
+        "BlogPosting",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "ReviewNewsArticle",
+        "BackgroundNewsArticle",
+        "TechArticle",
+        "ScholarlyArticle",
+        "Report",
+        "LiveBlogPosting",
+        "SocialMediaPosting",
+        "Blog",
     }
 )
 _JSONLD = JsonLdExtractor()
@@ -83,11 +94,17 @@ def _walk_jsonld(items: Iterable[Any]) -> Iterator[dict[str, Any]]:
             yield from _walk_jsonld(item)
 
 
-def _article_items(tree: HtmlElement, url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _article_items(
+    tree: HtmlElement, url: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(JSON-LD article objects, microdata article properties), best first."""
     try:
-        jsonld = [i for i in _walk_jsonld(_JSONLD.extract_items(tree, base_url=url)) if _types(i) & ARTICLE_TYPES]
-    except Exception:  # noqa: BLE001 - broken JSON-LD is the page's problem, not a crash
+        jsonld = [
+            i
+            for i in _walk_jsonld(_JSONLD.extract_items(tree, base_url=url))
+            if _types(i) & ARTICLE_TYPES
+        ]
+    except Exception:
         jsonld = []
     try:
         micro = [
@@ -95,7 +112,7 @@ def _article_items(tree: HtmlElement, url: str) -> tuple[list[dict[str, Any]], l
             for i in _MICRODATA.extract_items(tree, url or None)
             if _types(i) & ARTICLE_TYPES
         ]
-    except Exception:  # noqa: BLE001
+    except Exception:
         micro = []
     return jsonld, micro
 
@@ -128,8 +145,14 @@ def split_authors(byline: str) -> list[str]:
     text = _BY.sub("", " ".join(byline.split()))
     text = re.split(r"\s[·•—–-]\s|\s(?:on|updated|published)\s", text, maxsplit=1)[0]
     names = [n.strip(" .") for n in _AUTHOR_SPLIT.split(text)]
-    return [n for n in names if n and len(n.split()) <= 5 and not any(c.isdigit() for c in n)
-            and n.lower() not in {"staff", "staff writer", "editor", "reporter"}]
+    return [
+        n
+        for n in names
+        if n
+        and len(n.split()) <= 5
+        and not any(c.isdigit() for c in n)
+        and n.lower() not in {"staff", "staff writer", "editor", "reporter"}
+    ]
 
 
 def _first(*candidates: Any) -> Any:
@@ -139,7 +162,9 @@ def _first(*candidates: Any) -> Any:
     return None
 
 
-def _title(tree: HtmlElement, jsonld: list[dict[str, Any]], micro: list[dict[str, Any]]) -> str | None:
+def _title(
+    tree: HtmlElement, jsonld: list[dict[str, Any]], micro: list[dict[str, Any]]
+) -> str | None:
     h1 = tree.xpath("normalize-space(//h1[1])")
     page_title = tree.xpath("normalize-space(//title)")
     title = _first(
@@ -154,7 +179,9 @@ def _title(tree: HtmlElement, jsonld: list[dict[str, Any]], micro: list[dict[str
     return " ".join(str(title).split()) if title else None
 
 
-def _authors(tree: HtmlElement, jsonld: list[dict[str, Any]], micro: list[dict[str, Any]]) -> list[str]:
+def _authors(
+    tree: HtmlElement, jsonld: list[dict[str, Any]], micro: list[dict[str, Any]]
+) -> list[str]:
     for item in (*jsonld, *micro):
         names = _names(item.get("author") or item.get("creator"))
         if names:
@@ -183,13 +210,26 @@ def _dates(
 
     published = pick(
         ("datePublished", "dateCreated"),
-        ("article:published_time", "og:published_time", "pubdate", "publishdate", "date",
-         "dc.date", "DC.date.issued", "sailthru.date", "parsely-pub-date"),
+        (
+            "article:published_time",
+            "og:published_time",
+            "pubdate",
+            "publishdate",
+            "date",
+            "dc.date",
+            "DC.date.issued",
+            "sailthru.date",
+            "parsely-pub-date",
+        ),
     )
     if published is None:
-        times = tree.xpath("//time[@pubdate]/@datetime | //article//time/@datetime | //time/@datetime")
+        times = tree.xpath(
+            "//time[@pubdate]/@datetime | //article//time/@datetime | //time/@datetime"
+        )
         published = next((d for d in map(parse_date, times) if d), None)
-    modified = pick(("dateModified",), ("article:modified_time", "og:updated_time", "last-modified"))
+    modified = pick(
+        ("dateModified",), ("article:modified_time", "og:updated_time", "last-modified")
+    )
     return published, modified
 
 

@@ -26,7 +26,9 @@ ALWAYS_ARTICLE_ROUTES = frozenset({"feed", "revisit"})
 class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="extract")
+        self.pool = ThreadPoolExecutor(
+            max_workers=os.cpu_count() or 2, thread_name_prefix="extract"
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -54,6 +56,8 @@ class ExtractPipeline:
             stats.inc_value("crawler/no_text")
             raise DropItem(f"no article text: {item.fetch_url}")
         item.article = article
-        item.url = item.known_url or canonical_url(article.canonical or item.fetch_url, item.fetch_url)
+        item.url = item.known_url or canonical_url(
+            article.canonical or item.fetch_url, item.fetch_url
+        )
         item.html = ""  # the page is no longer needed; let it go before the store batch
         return item

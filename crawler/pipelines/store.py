@@ -42,7 +42,9 @@ class StorePipeline:
         self.engine = make_engine(self.db_url)
         assert self.crawler.spider is not None
         with session_scope(self.engine) as session:
-            self.source_id = store.ensure_source(session, self.crawler.spider.name, datetime.now(UTC))
+            self.source_id = store.ensure_source(
+                session, self.crawler.spider.name, datetime.now(UTC)
+            )
 
     def close_spider(self) -> None:
         self.flush()
@@ -76,7 +78,9 @@ class StorePipeline:
         if isinstance(item, Gone):
             return "gone" if store.mark_gone(session, item.url, item.fetched_at) else "already_gone"
         article = item.article
-        assert article is not None and item.url and item.content_hash
+        assert article is not None
+        assert item.url
+        assert item.content_hash
         outcome = store.record_fetch(
             session,
             self.source_id,

@@ -80,10 +80,12 @@ class NewsSpider(Spider):
         self.allowed_domains = source.hosts
         self.known_urls = set(known_urls)
         self.revisits = revisits or []
-        self.pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
+        self.pattern = (
+            re.compile(source.article_url_pattern) if source.article_url_pattern else None
+        )
         self.requested: set[str] = set()
         self.errors: list[str] = []
-        self._links = LinkExtractor(allow_domains=source.hosts, unique=True)
+        self._links = LinkExtractor(unique=True)  # hosts are checked in _candidate
 
     # -- start -------------------------------------------------------------------------
 
@@ -96,16 +98,24 @@ class NewsSpider(Spider):
                 errback=self.on_error,
                 headers=conditional_headers(known),
                 priority=10,
-                meta={"route": "revisit", "known_url": known.url,
-                      "handle_httpstatus_list": REVISIT_STATUSES},
+                meta={
+                    "route": "revisit",
+                    "known_url": known.url,
+                    "handle_httpstatus_list": REVISIT_STATUSES,
+                },
             )
         for url in self.source.feeds:
             yield Request(url, callback=self.parse_feed, errback=self.on_error, priority=5)
         for url in self.source.sitemaps:
             yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=5)
         for url in self.source.start_urls:
-            yield Request(url, callback=self.parse_section, errback=self.on_error,
-                          priority=5, meta={"section_depth": 0})
+            yield Request(
+                url,
+                callback=self.parse_section,
+                errback=self.on_error,
+                priority=5,
+                meta={"section_depth": 0},
+            )
 
     # -- discovery ---------------------------------------------------------------------
 
@@ -116,7 +126,9 @@ class NewsSpider(Spider):
     def _candidate(self, url: str, route: str, base: str | None = None) -> Request | None:
         """A request for a candidate article, unless it is known, seen, off-site or over the cap."""
         cleaned = canonical_url(url, base)
-        if not cleaned.startswith(("http://", "https://")) or not same_site(cleaned, self.source.hosts):
+        if not cleaned.startswith(("http://", "https://")) or not same_site(
+            cleaned, self.source.hosts
+        ):
             self._count("skipped/offsite")
             return None
         if cleaned in self.requested or cleaned in self.known_urls:
@@ -126,17 +138,21 @@ class NewsSpider(Spider):
             return None
         self.requested.add(cleaned)
         self._count(f"candidates/{route}")
-        return Request(cleaned, callback=self.parse_page, errback=self.on_error,
-                       meta={"route": route})
+        return Request(
+            cleaned, callback=self.parse_page, errback=self.on_error, meta={"route": route}
+        )
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        parsed = feedparser.parse(response.body, response_headers={"content-location": response.url})
+        parsed = feedparser.parse(
+            response.body, response_headers={"content-location": response.url}
+        )
         if not parsed.entries:
             self._note(f"not a feed or empty feed: {response.url}", "bad_feed")
             return
         for entry in parsed.entries:
             link = entry.get("link") or next(
-                (lk.get("href") for lk in entry.get("links", []) if lk.get("href")), None)
+                (lk.get("href") for lk in entry.get("links", []) if lk.get("href")), None
+            )
             if link and (req := self._candidate(link, "feed", response.url)):
                 yield req
 
@@ -156,8 +172,9 @@ class NewsSpider(Spider):
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
                 if loc := entry.get("loc"):
-                    yield Request(loc, callback=self.parse_sitemap, errback=self.on_error,
-                                  priority=5)
+                    yield Request(
+                        loc, callback=self.parse_sitemap, errback=self.on_error, priority=5
+                    )
         elif sitemap.type == "urlset":
             for entry in sitemap:
                 if (loc := entry.get("loc")) and (req := self._candidate(loc, "sitemap")):
@@ -185,8 +202,13 @@ class NewsSpider(Spider):
             return
         for url in sorted(next_pages):
             if same_site(url, self.source.hosts) and url != canonical_url(response.url):
-                yield Request(url, callback=self.parse_section, errback=self.on_error, priority=5,
-                              meta={"section_depth": depth + 1})
+                yield Request(
+                    url,
+                    callback=self.parse_section,
+                    errback=self.on_error,
+                    priority=5,
+                    meta={"section_depth": depth + 1},
+                )
 
     # -- article pages -------------------------------------------------------------------
 
@@ -195,8 +217,13 @@ class NewsSpider(Spider):
         known = response.meta.get("known_url")
         self._count("pages_fetched")
         if response.status == 304 and known:
-            yield NotModified(self.source.name, known, now, _header(response, "ETag"),
-                              _header(response, "Last-Modified"))
+            yield NotModified(
+                self.source.name,
+                known,
+                now,
+                _header(response, "ETag"),
+                _header(response, "Last-Modified"),
+            )
             return
         if response.status in (404, 410) and known:
             yield Gone(self.source.name, known, now, response.status)

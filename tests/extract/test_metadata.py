@@ -1,0 +1,82 @@
+"""Metadata sources and their precedence, on small HTML."""
+
+from datetime import UTC, datetime
+
+from crawler.extract import extract_article, parse_html
+from crawler.extract.metadata import extract_metadata, split_authors
+
+JSONLD = """<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
+"headline":"LD headline","author":[{"@type":"Person","name":"Ann Lee"},{"name":"Bo Chen"}],
+"datePublished":"2026-03-01T09:00:00+01:00","dateModified":"2026-03-02T10:00:00Z"}</script>"""
+MICRODATA = """<div itemscope itemtype="https://schema.org/NewsArticle">
+<h1 itemprop="headline">Micro headline</h1><span itemprop="author">Cy Dee</span>
+<meta itemprop="datePublished" content="2026-02-01T08:00:00Z"></div>"""
+OG = """<meta property="og:title" content="OG headline"><meta property="og:type" content="article">
+<meta property="article:published_time" content="2026-01-01T07:00:00Z"><meta name="author" content="Di Eve">"""
+TIME = '<time datetime="2025-12-01T06:00:00Z">Dec 1</time>'
+BYLINE = '<p class="byline">By Fay Gee and Hal Ivy</p>'
+
+
+def meta(head: str, body: str = ""):
+    tree = parse_html(
+        f"<html><head><title>Page title | Site</title>{head}</head><body><h1>H1 title</h1>{body}</body></html>"
+    )
+    assert tree is not None
+    return extract_metadata(tree, "https://p.example/a")
+
+
+def test_jsonld_wins() -> None:
+    m = meta(JSONLD + OG, MICRODATA + TIME + BYLINE)
+    assert m.title == "LD headline"
+    assert m.authors == ["Ann Lee", "Bo Chen"]
+    assert m.published == datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    assert m.modified == datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    assert m.has_article_markup
+
+
+def test_microdata_next() -> None:
+    m = meta(OG, MICRODATA + TIME + BYLINE)
+    assert (m.title, m.authors) == ("Micro headline", ["Cy Dee"])
+    assert m.published == datetime(2026, 2, 1, 8, 0, tzinfo=UTC)
+
+
+def test_opengraph_next() -> None:
+    m = meta(OG, TIME + BYLINE)
+    assert (m.title, m.authors) == ("OG headline", ["Di Eve"])
+    assert m.published == datetime(2026, 1, 1, 7, 0, tzinfo=UTC)
+    assert m.has_article_markup
+
+
+def test_time_and_byline_last() -> None:
+    m = meta("", TIME + BYLINE)
+    assert m.title == "H1 title"
+    assert m.authors == ["Fay Gee", "Hal Ivy"]
+    assert m.published == datetime(2025, 12, 1, 6, 0, tzinfo=UTC)
+    assert not m.has_article_markup
+
+
+def test_listing_with_many_article_cards_is_not_an_article() -> None:
+    m = meta("", "<article><h2>a</h2></article><article><h2>b</h2></article>")
+    assert not m.has_article_markup
+    assert meta("", "<article><p>one</p></article>").has_article_markup
+
+
+def test_split_authors() -> None:
+    assert split_authors("By Ann Lee, Bo Chen & Cy Dee · March 1, 2026") == [
+        "Ann Lee",
+        "Bo Chen",
+        "Cy Dee",
+    ]
+    assert split_authors("Staff") == []
+
+
+def test_bytes_decode_like_a_browser() -> None:
+    page = '<html><head><meta charset="windows-1252"><title>Caf\xe9</title></head><body><article><p>Na\xefve caf\xe9 prices rose again this spring in the old town, locals said.</p></article></body></html>'
+    art = extract_article(page.encode("cp1252"), url="https://p.example/a")
+    assert art.title == "Café"
+    assert "Naïve café" in art.text
+
+
+def test_empty_and_binary_input() -> None:
+    assert extract_article(b"").text == ""
+    assert extract_article(b"\x00\x01\x02garbage").text == ""
