@@ -30,8 +30,8 @@ from pydantic import (
     model_validator,
 )
 
-_DURATION_PART = re.compile(r"(\d+)([smhd])")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_DURATION_PART = re.compile(r"(\d+)(ms|[smhd])")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 DEFAULT_USER_AGENT = "crawler/0.1 (+https://example.org/bot)"
 
 
@@ -40,7 +40,7 @@ class ConfigError(Exception):
 
 
 def parse_duration(value: object) -> timedelta:
-    """Parse ``45s``, ``30m``, ``1h``, ``7d`` or a sum such as ``1h30m``.
+    """Parse ``45s``, ``30m``, ``1h``, ``7d``, ``250ms`` or a sum such as ``1h30m``.
 
     Bare numbers are refused on purpose: ``30`` could mean seconds or minutes.
     """

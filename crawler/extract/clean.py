@@ -21,58 +21,16 @@ from crawler.dedupe.fingerprint import normalise
 # class/id words that mark a block as not-the-article. Matched on word parts
 # of class and id attributes, so "c-related-links" and "promoBox" both hit.
 NOISE_WORDS = (
-    "advert",
-    "advertisement",
-    "ad-slot",
-    "adslot",
-    "sponsor",
-    "sponsored",
-    "promo",
-    "promoted",
-    "teaser",
-    "outbrain",
-    "taboola",
-    "related",
-    "recommend",
-    "recommended",
-    "popular",
-    "most-read",
-    "mostread",
-    "trending",
-    "newsletter",
-    "subscribe",
-    "subscription",
-    "signup",
-    "share",
-    "sharing",
-    "social",
-    "cookie",
-    "consent",
-    "gdpr",
-    "comment",
-    "comments",
-    "disqus",
-    "byline",
-    "dateline",
-    "author-bio",
-    "caption",
-    "credit",
-    "copyright",
-    "breadcrumb",
-    "paywall",
-    "print-title",
-    "headline-repeat",
-    "read-more",
-    "readmore",
-    "more-stories",
-    "tags",
-    "widget",
-    "sidebar",
+    "advert", "advertisement", "sponsor", "sponsored", "promo", "promoted", "teaser",
+    "outbrain", "taboola", "print-title", "headline-repeat",
 )
 _NOISE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:" + "|".join(re.escape(w) for w in NOISE_WORDS) + r")(?:$|[\s_-])", re.I
 )
-_NOISE_TAGS = ("nav", "aside", "footer", "figcaption", "form", "button", "noscript", "iframe")
+_NOISE_TAGS = ("button", "noscript", "iframe")
+# A block holding more than this share of the page's text is the article's container,
+# whatever its class says ("post-share-wrapper", "main-widget" ...): never prune it.
+MAX_PRUNED_SHARE = 0.3
 _KEEP_TAGS = frozenset({"html", "body", "main", "article"})
 
 # A short line that is only one of these is site furniture, never article text.
@@ -100,21 +58,22 @@ def _is_noise_element(el: HtmlElement) -> bool:
     return bool(_NOISE_ATTR.search(attrs)) or role in {"complementary", "navigation", "banner"}
 
 
-def _offsite_link_block(el: HtmlElement, site_host: str) -> bool:
-    """A small block whose text is mostly links to other sites: a teaser, not prose."""
-    links = el.xpath(".//a[@href]")
-    if not links or el.tag not in {"div", "section", "aside", "ul", "li", "p", "span"}:
+def _offsite_teaser(el: HtmlElement, site_host: str) -> bool:
+    """A small block whose headline links to another site: a teaser, not the story.
+
+    Only a headline (or image) link counts: articles cite other sites inline
+    all the time, and those paragraphs are the article's own text.
+    """
+    if el.tag not in {"div", "section", "li", "figure", "span"}:
         return False
     text = " ".join(el.text_content().split())
     if not text or len(text.split()) > 80:
         return False
-    offsite = [
-        a
-        for a in links
-        if (h := urlsplit(a.get("href", "")).hostname) and not _same_host(h, site_host)
-    ]
-    link_text = sum(len(" ".join(a.text_content().split())) for a in offsite)
-    return link_text / len(text) > 0.3
+    for link in el.xpath(".//a[@href][.//h2 or .//h3 or .//h4 or .//img] | .//h2/a | .//h3/a | .//h4/a"):
+        host = urlsplit(link.get("href", "")).hostname
+        if host and not _same_host(host, site_host):
+            return True
+    return False
 
 
 def _same_host(host: str, site_host: str) -> bool:
@@ -125,12 +84,14 @@ def _same_host(host: str, site_host: str) -> bool:
 def prune_noise(tree: HtmlElement, url: str = "") -> None:
     """Remove, in place, blocks that markup or off-site links mark as noise."""
     site_host = urlsplit(url).hostname or ""
+    total = max(1, len(tree.text_content()))
     doomed = []
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
-        if _is_noise_element(el) or (site_host and _offsite_link_block(el, site_host)):
-            doomed.append(el)
+        if _is_noise_element(el) or (site_host and _offsite_teaser(el, site_host)):
+            if len(el.text_content()) / total <= MAX_PRUNED_SHARE:
+                doomed.append(el)
     for el in doomed:
         parent = el.getparent()
         if parent is not None:

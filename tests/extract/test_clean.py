@@ -1,0 +1,51 @@
+"""Cleaning on small HTML and strings: noise goes, every article paragraph stays."""
+
+from crawler.extract import extract_article
+from crawler.extract.clean import clean_paragraphs, is_boilerplate, line_key
+
+PARAS = [
+    "The city council approved a plan on Monday to replace every streetlight with LED fittings by 2028, "
+    "a project officials say will halve the energy bill for public lighting.",
+    "Engineers will start in the northern districts, where the oldest lamps were installed in the 1970s "
+    "and fail most often during winter storms.",
+    "Residents asked for warmer light colours after complaints about glare in a pilot street last year, "
+    "and the council agreed to test three options before ordering in bulk.",
+    "The contract will be tendered in the spring, with the first installations expected before the "
+    "end of the year if the budget is confirmed.",
+]
+TITLE = "Council votes to switch all streetlights to LED"
+
+
+def seed_like_page() -> str:
+    p = [f"<p>{x}</p>" for x in PARAS]
+    return (
+        f"<html><head><title>{TITLE} | Daily</title></head><body>"
+        f'<div class="print-title">{TITLE}</div><article><h1>{TITLE}</h1><h2>{TITLE}</h2>'
+        f"<p><b>{TITLE}</b></p>{p[0]}{p[1]}"
+        '<div><a href="https://clickbait.example/x"><h3>This Actor Won the Award For Best Smile - '
+        "Here's How</h3></a><p>The clip went viral with everyone sharing it.</p></div>"
+        f'{p[2]}<div class="ad-promo">Advertisement</div>{p[3]}'
+        "<p>Related news</p></article></body></html>"
+    )
+
+
+def test_seed_like_page_keeps_every_paragraph_and_no_noise() -> None:
+    art = extract_article(seed_like_page(), url="https://daily.example/2026/03/leds.html")
+    assert art.title == TITLE
+    assert art.text.split("\n") == PARAS
+
+
+def test_clean_paragraphs_drops_headline_repeats_boilerplate_and_furniture() -> None:
+    lines = [TITLE, TITLE.upper() + ".", "Real text one.", "Share this article", "Real text one.",
+             "Real text two.", "Follow us on Mastodon", "Read more", "© 2026 Daily Ltd."]
+    furniture = frozenset({line_key("Real text two.")})
+    assert clean_paragraphs(lines, TITLE, furniture) == ["Real text one."]
+
+
+def test_boilerplate_is_short_lines_only() -> None:
+    assert is_boilerplate("Related news")
+    assert is_boilerplate("By Ann Lee and Bo Chen")
+    assert not is_boilerplate(
+        "Related news from the region suggests that the council has been discussing this for years"
+        " and that many residents support the plan, though some worry about costs."
+    )
