@@ -56,7 +56,15 @@ def test_defaults_apply_when_absent() -> None:
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("45s", 45), ("30m", 1800), ("1h", 3600), ("7d", 604800), ("1h30m", 5400), ("0s", 0), ("250ms", 0.25)],
+    [
+        ("45s", 45),
+        ("30m", 1800),
+        ("1h", 3600),
+        ("7d", 604800),
+        ("1h30m", 5400),
+        ("0s", 0),
+        ("250ms", 0.25),
+    ],
 )
 def test_durations(text: str, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)

@@ -21,8 +21,17 @@ from crawler.dedupe.fingerprint import normalise
 # class/id words that mark a block as not-the-article. Matched on word parts
 # of class and id attributes, so "c-related-links" and "promoBox" both hit.
 NOISE_WORDS = (
-    "advert", "advertisement", "sponsor", "sponsored", "promo", "promoted", "teaser",
-    "outbrain", "taboola", "print-title", "headline-repeat",
+    "advert",
+    "advertisement",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "promoted",
+    "teaser",
+    "outbrain",
+    "taboola",
+    "print-title",
+    "headline-repeat",
 )
 _NOISE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:" + "|".join(re.escape(w) for w in NOISE_WORDS) + r")(?:$|[\s_-])", re.I
@@ -69,7 +78,9 @@ def _offsite_teaser(el: HtmlElement, site_host: str) -> bool:
     text = " ".join(el.text_content().split())
     if not text or len(text.split()) > 80:
         return False
-    for link in el.xpath(".//a[@href][.//h2 or .//h3 or .//h4 or .//img] | .//h2/a | .//h3/a | .//h4/a"):
+    for link in el.xpath(
+        ".//a[@href][.//h2 or .//h3 or .//h4 or .//img] | .//h2/a | .//h3/a | .//h4/a"
+    ):
         host = urlsplit(link.get("href", "")).hostname
         if host and not _same_host(host, site_host):
             return True
@@ -89,9 +100,9 @@ def prune_noise(tree: HtmlElement, url: str = "") -> None:
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
-        if _is_noise_element(el) or (site_host and _offsite_teaser(el, site_host)):
-            if len(el.text_content()) / total <= MAX_PRUNED_SHARE:
-                doomed.append(el)
+        noise = _is_noise_element(el) or (site_host and _offsite_teaser(el, site_host))
+        if noise and len(el.text_content()) / total <= MAX_PRUNED_SHARE:
+            doomed.append(el)
     for el in doomed:
         parent = el.getparent()
         if parent is not None:

@@ -36,8 +36,17 @@ def test_seed_like_page_keeps_every_paragraph_and_no_noise() -> None:
 
 
 def test_clean_paragraphs_drops_headline_repeats_boilerplate_and_furniture() -> None:
-    lines = [TITLE, TITLE.upper() + ".", "Real text one.", "Share this article", "Real text one.",
-             "Real text two.", "Follow us on Mastodon", "Read more", "© 2026 Daily Ltd."]
+    lines = [
+        TITLE,
+        TITLE.upper() + ".",
+        "Real text one.",
+        "Share this article",
+        "Real text one.",
+        "Real text two.",
+        "Follow us on Mastodon",
+        "Read more",
+        "© 2026 Daily Ltd.",
+    ]
     furniture = frozenset({line_key("Real text two.")})
     assert clean_paragraphs(lines, TITLE, furniture) == ["Real text one."]
 
