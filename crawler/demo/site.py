@@ -59,8 +59,9 @@ class DemoSite:
         source = ARTICLES if articles is None else articles
         self.articles = {a.slug: DemoArticle(**{**a.__dict__, "hits": 0}) for a in source}
         self.page_size = page_size
-        # Listings link to /go/<slug>?utm_source=..., which 302s to /amp/<slug>.html, whose
-        # rel=canonical names /news/<slug>.html: a redirect plus a canonical on another path.
+        # Every listing link goes through /go/<slug>?utm_source=..., which 302s to
+        # /amp/<slug>.html, whose rel=canonical names /news/<slug>.html. Without it, only
+        # the "Editor's pick" link redirects, straight to /news/<slug>.html.
         self.link_via_redirect = link_via_redirect
         self.lock = threading.Lock()
         self.log: list[LoggedRequest] = []
@@ -128,7 +129,10 @@ class DemoSite:
         if path.startswith("/tag/"):
             return self.listing_page(f"Tag: {_e(path.removeprefix('/tag/'))}", self.public())
         if path.startswith("/go/"):
-            return Reply(302, headers=(("Location", f"/amp/{path.removeprefix('/go/')}.html"),))
+            target = "amp" if self.link_via_redirect else "news"
+            return Reply(
+                302, headers=(("Location", f"/{target}/{path.removeprefix('/go/')}.html"),)
+            )
         for prefix in ("/news/", "/private/", "/amp/"):
             if path.startswith(prefix) and path.endswith(".html"):
                 slug = path[len(prefix) : -5]
@@ -257,7 +261,8 @@ class DemoSite:
             if more
             else ""
         )
-        links = '<p><a href="/private/internal-roadmap-leak.html">Staff only</a></p>'
+        pick = f'<a href="/go/{chunk[0].slug}?utm_source=pick">Editor\'s pick</a>' if chunk else ""
+        links = f'<p><a href="/private/internal-roadmap-leak.html">Staff only</a> {pick}</p>'
         head = f'<link rel="next" href="/section/{name}?page={page + 1}">' if more else ""
         reply = self.listing_page(f"Section: {_e(name)}", chunk, nav + links)
         if head:

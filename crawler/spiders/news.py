@@ -49,6 +49,9 @@ def conditional_headers(known: KnownArticle) -> dict[str, str]:
 
 def error_kind(failure: Failure) -> str:
     """A short, stable name for why a request failed, for counts and logs."""
+    message = str(failure.value).lower()
+    if "max size" in message or "maxsize" in message:
+        return "too_large"  # over DOWNLOAD_MAXSIZE, on the wire or once decompressed
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
     if failure.check(DNSLookupError):
@@ -58,8 +61,6 @@ def error_kind(failure: Failure) -> str:
     if failure.check(IgnoreRequest):
         return "ignored"
     name = failure.type.__name__ if failure.type else "error"
-    if "maxsize" in str(failure.value).lower() or "max size" in str(failure.value).lower():
-        return "too_large"
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 

@@ -62,6 +62,9 @@ def test_full_crawl_politeness_and_faults(site: DemoSite, db_url: str, tmp_path:
     assert not [r for r in site.log if r.path.startswith("/private/")]
     assert last_counts(db_url, "pub")["blocked_by_robots"] >= 1
     # One fetch per article however many routes (feed with utm_*, sitemap, section, redirect).
+    assert [r for r in site.log if r.path.startswith("/go/")], (
+        "the editor's pick redirect was followed"
+    )
     for art in site.public():
         fetches = [r for r in site.log if r.path.split("?")[0] == site.article_path(art)]
         expected = 1 + art.fail_first
@@ -171,3 +174,17 @@ def test_two_crawls_in_one_process_via_demo(tmp_path: Path, empty_db_url: str) -
         assert "cookies" not in text
         assert "Comments" not in text
         assert row["title"] not in text
+
+
+def test_responses_over_the_size_cap_are_dropped_and_counted(
+    site: DemoSite, db_url: str, tmp_path: Path
+) -> None:
+    cfg = write_config(
+        tmp_path / "s.yaml",
+        [{"name": "pub", "feeds": [f"{site.base}/feed.xml"]}],
+        max_response_size=3000,  # the feed (~2 KB) fits; pages fit gzipped, not decompressed
+    )
+    crawl(cfg, db_url)
+    assert export(db_url) == {}
+    counts = last_counts(db_url, "pub")
+    assert counts["errors/too_large"] == len(site.public())
