@@ -32,6 +32,16 @@ NOISE_WORDS = (
     "taboola",
     "print-title",
     "headline-repeat",
+    "related-news",
+    "newsletter",
+    "newsletter-box",
+    "comments",
+    "disqus",
+    "cookie-banner",
+    "trending-widget",
+    "most-read",
+    "share-bar",
+    "social-share",
 )
 _NOISE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:" + "|".join(re.escape(w) for w in NOISE_WORDS) + r")(?:$|[\s_-])", re.I
