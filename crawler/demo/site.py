@@ -47,6 +47,11 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _xml(body: str) -> bytes:
+    """An XML document: the declaration, then ``body``."""
+    return ('<?xml version="1.0" encoding="UTF-8"?>' + body).encode()
+
+
 class DemoSite:
     """The publisher's content and routes; thread-safe, mutable by tests and the demo."""
 
@@ -96,6 +101,9 @@ class DemoSite:
 
     def article_path(self, art: DemoArticle) -> str:
         return f"/{'private' if art.private else 'news'}/{art.slug}.html"
+
+    def url(self, art: DemoArticle) -> str:
+        return f"{self.base}{self.article_path(art)}"
 
     def public(self) -> list[DemoArticle]:
         return sorted(
@@ -150,69 +158,66 @@ class DemoSite:
     def rss(self) -> Reply:
         items = "".join(
             f"<item><title>{_e(a.title)}</title>"
-            f"<link>{self.base}{self.article_path(a)}?utm_source=rss&amp;utm_medium=feed</link>"
-            f"<guid>{self.base}{self.article_path(a)}</guid>"
+            f"<link>{self.url(a)}?utm_source=rss&amp;utm_medium=feed</link>"
+            f"<guid>{self.url(a)}</guid>"
             f"<pubDate>{format_datetime(a.published)}</pubDate></item>"
             for a in self.public()
         )
         body = (
-            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            '<rss version="2.0"><channel>'
             f"<title>{SITE_NAME}</title><link>{self.base}/</link>"
             f"<description>Tech news</description>{items}</channel></rss>"
         )
-        return Reply(200, body.encode(), "application/rss+xml")
+        return Reply(200, _xml(body), "application/rss+xml")
 
     def atom(self) -> Reply:
         entries = "".join(
-            f'<entry><title>{_e(a.title)}</title><link href="{self.base}{self.article_path(a)}"/>'
-            f"<id>{self.base}{self.article_path(a)}</id>"
+            f'<entry><title>{_e(a.title)}</title><link href="{self.url(a)}"/>'
+            f"<id>{self.url(a)}</id>"
             f"<updated>{a.published.isoformat()}</updated></entry>"
             for a in self.public()
         )
         body = (
-            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            '<feed xmlns="http://www.w3.org/2005/Atom">'
             f"<title>{SITE_NAME}</title><id>{self.base}/</id>"
             f"<updated>2026-03-06T00:00:00Z</updated>{entries}</feed>"
         )
-        return Reply(200, body.encode(), "application/atom+xml")
+        return Reply(200, _xml(body), "application/atom+xml")
 
     def sitemap_index(self) -> Reply:
         body = (
-            '<?xml version="1.0" encoding="UTF-8"?>'
             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"<sitemap><loc>{self.base}/sitemap-articles.xml</loc></sitemap>"
             f"<sitemap><loc>{self.base}/sitemap-news.xml.gz</loc></sitemap>"
             "</sitemapindex>"
         )
-        return Reply(200, body.encode(), "application/xml")
+        return Reply(200, _xml(body), "application/xml")
 
     def sitemap_urlset(self) -> Reply:
         urls = "".join(
-            f"<url><loc>{self.base}{self.article_path(a)}</loc>"
+            f"<url><loc>{self.url(a)}</loc>"
             f"<lastmod>{a.published.date().isoformat()}</lastmod></url>"
             for a in self.public()
         )
         body = (
-            '<?xml version="1.0" encoding="UTF-8"?>'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"<url><loc>{self.base}/about</loc></url>{urls}</urlset>"
         )
-        return Reply(200, body.encode(), "application/xml")
+        return Reply(200, _xml(body), "application/xml")
 
     def news_sitemap(self) -> bytes:
         urls = "".join(
-            f"<url><loc>{self.base}{self.article_path(a)}</loc><news:news><news:publication>"
+            f"<url><loc>{self.url(a)}</loc><news:news><news:publication>"
             f"<news:name>{SITE_NAME}</news:name><news:language>en</news:language>"
             f"</news:publication><news:publication_date>{a.published.isoformat()}"
             f"</news:publication_date><news:title>{_e(a.title)}</news:title></news:news></url>"
             for a in self.public()
         )
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>'
+        return _xml(
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
             'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
             f"{urls}</urlset>"
-        ).encode()
+        )
 
     def _chrome(self, title: str, main: str, head: str = "", charset: str = "utf-8") -> str:
         trending = random.randint(1000, 99999)  # noqa: S311 - rotating noise, not security
@@ -289,7 +294,7 @@ class DemoSite:
         return Reply(200, body, f"text/html; charset={art.charset}", validators)
 
     def article_html(self, art: DemoArticle) -> str:
-        url = f"{self.base}{self.article_path(art)}"
+        url = self.url(art)
         ld = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",

@@ -189,10 +189,11 @@ class NewsSpider(Spider):
             return
         depth = int(response.meta.get("section_depth", 0))
         self._count("section_pages")
+        here = canonical_url(response.url)
         next_pages = {canonical_url(h, response.url) for h in pagination_links(response)}
         for link in self._links.extract_links(response):
             url = canonical_url(link.url)
-            if url in next_pages or is_pagination_url(url) or url == canonical_url(response.url):
+            if url in next_pages or is_pagination_url(url) or url == here:
                 next_pages.add(url)
                 continue
             if self.pattern and not is_article_url(url, self.pattern):
@@ -202,7 +203,7 @@ class NewsSpider(Spider):
         if depth >= self.source.max_depth:
             return
         for url in sorted(next_pages):
-            if same_site(url, self.source.hosts) and url != canonical_url(response.url):
+            if same_site(url, self.source.hosts) and url != here:
                 yield Request(
                     url,
                     callback=self.parse_section,
