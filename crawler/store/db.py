@@ -6,7 +6,9 @@ the session's transaction (it commits).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,10 +57,12 @@ def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
-        # WAL persists in the file: switch once, not on every connection (the
-        # switch needs the write lock another process may be holding).
+        # WAL persists in the file and `upgrade()` sets it before any crawl writes.
+        # A database made elsewhere is switched here; if another process holds the
+        # lock the switch needs, it stays as it is: BEGIN IMMEDIATE still serialises.
         if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in {"wal", "memory"}:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            with contextlib.suppress(sqlite3.OperationalError):
+                cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
@@ -103,6 +107,11 @@ def upgrade(url: str, revision: str = "head") -> None:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), revision)
+    if url.startswith("sqlite"):
+        engine = make_engine(url)
+        with engine.connect():  # the first connection switches the file to WAL
+            pass
+        engine.dispose()
 
 
 def redact(url: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -11,6 +12,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
 
 from crawler.store import db
 from crawler.store.models import Base
@@ -29,6 +31,10 @@ def test_upgrade_matches_models(db_url: str) -> None:
 def test_upgrade_is_idempotent(db_url: str) -> None:
     db.upgrade(db_url)
     db.upgrade(db_url)
+    if db_url.startswith("sqlite"):  # WAL is set by upgrade, before any crawl connects
+        raw = sqlite3.connect(make_url(db_url).database)
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        raw.close()
     engine = db.make_engine(db_url)
     tables = set(inspect(engine).get_table_names())
     assert {"sources", "articles", "article_versions", "crawl_runs", "alembic_version"} <= tables
