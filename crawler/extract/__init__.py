@@ -14,8 +14,9 @@ import lxml.html
 from lxml.etree import ParserError
 from w3lib.encoding import html_to_unicode
 
-from crawler.extract.body import extract_paragraphs
-from crawler.extract.clean import clean_paragraphs, prune_noise
+from crawler.extract.blocks import segment
+from crawler.extract.body import find_body, trafilatura_paragraphs
+from crawler.extract.clean import clean_paragraphs, offsite_teasers
 from crawler.extract.metadata import extract_metadata
 
 __all__ = ["ExtractedArticle", "extract_article", "parse_html"]
@@ -69,8 +70,19 @@ def extract_article(
     if tree is None:
         return ExtractedArticle(title="", text="")
     meta = extract_metadata(tree, url)
-    prune_noise(tree, url)
-    paragraphs = clean_paragraphs(extract_paragraphs(tree, url), meta.title, furniture)
+    root = tree.find("body")
+    if root is None:
+        root = tree
+    teasers = offsite_teasers(root, url)
+    seg = segment(root, teasers.__contains__ if teasers else None)
+    body = find_body(seg, root)
+    found = body.paragraphs
+    if not body.confident:
+        for el in seg.skipped:
+            if el.getparent() is not None:
+                el.drop_tree()
+        found = trafilatura_paragraphs(tree, url) or found
+    paragraphs = clean_paragraphs(found, meta.title, furniture)
     return ExtractedArticle(
         title=meta.title or "",
         text="\n".join(paragraphs),

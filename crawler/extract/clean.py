@@ -1,11 +1,10 @@
 """Cleaning: remove what extractors keep but readers never wanted.
 
-Two stages, both pure. :func:`prune_noise` works on the parsed page before
-the body is extracted and removes blocks whose markup says what they are
-(promo, related, share, comments ...) or whose links lead off the site.
-:func:`clean_paragraphs` works on the extracted paragraphs and removes
-headline repeats, short boilerplate lines, and any line the source's
-furniture (lines seen on many of its pages) contains.
+Two stages, both pure. Before the body is found, :func:`offsite_teasers`
+names the small blocks whose headline links lead off the site (markup-named
+noise is :func:`crawler.extract.blocks.noise_by_markup`). After it,
+:func:`clean_paragraphs` removes headline repeats, short boilerplate lines,
+and any line the source's furniture (lines seen on many of its pages) holds.
 """
 
 from __future__ import annotations
@@ -18,40 +17,6 @@ from lxml.html import HtmlElement
 
 from crawler.dedupe.fingerprint import normalise
 
-# class/id words that mark a block as not-the-article. Matched on word parts
-# of class and id attributes, so "c-related-links" and "promoBox" both hit.
-NOISE_WORDS = (
-    "advert",
-    "advertisement",
-    "sponsor",
-    "sponsored",
-    "promo",
-    "promoted",
-    "teaser",
-    "outbrain",
-    "taboola",
-    "print-title",
-    "headline-repeat",
-    "related-news",
-    "newsletter",
-    "newsletter-box",
-    "comments",
-    "disqus",
-    "cookie-banner",
-    "trending-widget",
-    "most-read",
-    "share-bar",
-    "social-share",
-)
-_NOISE_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:" + "|".join(re.escape(w) for w in NOISE_WORDS) + r")(?:$|[\s_-])", re.I
-)
-_NOISE_TAGS = ("button", "noscript", "iframe")
-# A block holding more than this share of the page's text is the article's container,
-# whatever its class says ("post-share-wrapper", "main-widget" ...): never prune it.
-MAX_PRUNED_SHARE = 0.3
-_KEEP_TAGS = frozenset({"html", "body", "main", "article"})
-
 # A short line that is only one of these is site furniture, never article text.
 _BOILERPLATE = re.compile(
     r"^(?:related(?: news| stories| articles| posts| coverage)?|read more|read next|more from .{0,40}"
@@ -59,64 +24,54 @@ _BOILERPLATE = re.compile(
     r"|share(?: this(?: article| story)?| on \w+)?|follow us.*|subscribe.*|sign up.*"
     r"|(?:get|join) our newsletter.*|we use cookies.*|accept(?: all)?(?: cookies)?"
     r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*|\d+ comments?|photo:.*|image:.*"
-    r"|(?:photo|image) credit.*|getty images|©.*|copyright .*|all rights reserved.*"
+    r"|(?:photo|image) credit.*|getty images|.{0,40}\brequires? javascript.*|(?:please )?enable javascript.*|©.*|copyright .*|all rights reserved.*"
     r"|by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})*"
     r"|updated:? .{0,40}|published:? .{0,40})[.:!]?$",
     re.IGNORECASE,
 )
 BOILERPLATE_MAX_WORDS = 14
+# Cookie and consent notices run long, but always say the same few things.
+_COOKIE_NOTICE = re.compile(
+    r"\bcookies?\b.*\b(?:website|site|browser|experience|consent|opt[ -]out|accept|privacy)\b",
+    re.IGNORECASE,
+)
+COOKIE_NOTICE_MAX_WORDS = 100
 
 
-def _is_noise_element(el: HtmlElement) -> bool:
-    if el.tag in _NOISE_TAGS:
-        return True
-    if el.tag in _KEEP_TAGS:
-        return False
-    attrs = f"{el.get('class', '')} {el.get('id', '')}"
-    role = (el.get("role") or "").lower()
-    return bool(_NOISE_ATTR.search(attrs)) or role in {"complementary", "navigation", "banner"}
+TEASER_MAX_WORDS = 80
+_TEASER_CONTAINERS = frozenset({"div", "section", "li", "figure", "span", "aside"})
 
 
-def _offsite_teaser(el: HtmlElement, site_host: str) -> bool:
-    """A small block whose headline links to another site: a teaser, not the story.
+def offsite_teasers(tree: HtmlElement, url: str) -> set[HtmlElement]:
+    """Small blocks whose headline links to another site: teasers, not the story.
 
     Only a headline (or image) link counts: articles cite other sites inline
-    all the time, and those paragraphs are the article's own text.
+    all the time, and those paragraphs are the article's own text. The block
+    is the smallest container around such a link, if it is short.
     """
-    if el.tag not in {"div", "section", "li", "figure", "span"}:
-        return False
-    text = " ".join(el.text_content().split())
-    if not text or len(text.split()) > 80:
-        return False
-    for link in el.xpath(
-        ".//a[@href][.//h2 or .//h3 or .//h4 or .//img] | .//h2/a | .//h3/a | .//h4/a"
-    ):
+    site_host = urlsplit(url).hostname or ""
+    if not site_host:
+        return set()
+    found: set[HtmlElement] = set()
+    for link in tree.xpath(_HEADLINE_LINKS):
         host = urlsplit(link.get("href", "")).hostname
-        if host and not _same_host(host, site_host):
-            return True
-    return False
+        if not host or same_site_host(host, site_host):
+            continue
+        el = link.getparent()
+        while el is not None and el.tag not in _TEASER_CONTAINERS:
+            el = el.getparent()
+        if el is not None and len(el.text_content().split()) <= TEASER_MAX_WORDS:
+            found.add(el)
+    return found
 
 
-def _same_host(host: str, site_host: str) -> bool:
+_HEADLINE_LINKS = "//a[@href][.//h2 or .//h3 or .//h4 or .//img] | //h2/a | //h3/a | //h4/a"
+
+
+def same_site_host(host: str, site_host: str) -> bool:
+    """True for the same host, a subdomain of it, or its parent domain (www. ignored)."""
     host, site_host = host.lower().removeprefix("www."), site_host.lower().removeprefix("www.")
     return host == site_host or host.endswith("." + site_host) or site_host.endswith("." + host)
-
-
-def prune_noise(tree: HtmlElement, url: str = "") -> None:
-    """Remove, in place, blocks that markup or off-site links mark as noise."""
-    site_host = urlsplit(url).hostname or ""
-    total = max(1, len(tree.text_content()))
-    doomed = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str):
-            continue
-        noise = _is_noise_element(el) or (site_host and _offsite_teaser(el, site_host))
-        if noise and len(el.text_content()) / total <= MAX_PRUNED_SHARE:
-            doomed.append(el)
-    for el in doomed:
-        parent = el.getparent()
-        if parent is not None:
-            el.drop_tree()
 
 
 def line_key(line: str) -> str:
@@ -125,7 +80,11 @@ def line_key(line: str) -> str:
 
 
 def is_boilerplate(line: str) -> bool:
-    return len(line.split()) <= BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.match(normalise(line)))
+    """A short furniture line ("Related news", "By Ann Lee"), or a cookie notice."""
+    words = len(line.split())
+    if words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(normalise(line)):
+        return True
+    return words <= COOKIE_NOTICE_MAX_WORDS and bool(_COOKIE_NOTICE.search(line))
 
 
 def clean_paragraphs(

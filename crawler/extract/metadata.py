@@ -131,13 +131,22 @@ def _names(value: Any) -> list[str]:
     return names
 
 
-def _meta(tree: HtmlElement, *keys: str) -> str | None:
-    for key in keys:
+def meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """Every ``<meta>`` with content, by lower-case property, name or itemprop; first wins."""
+    tags: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        content = (el.get("content") or "").strip()
+        if not content:
+            continue
         for attr in ("property", "name", "itemprop"):
-            found = tree.xpath(f"//meta[@{attr}=$key]/@content", key=key)
-            if found and str(found[0]).strip():
-                return str(found[0]).strip()
-    return None
+            key = el.get(attr)
+            if key:
+                tags.setdefault(key.strip().lower(), content)
+    return tags
+
+
+def _meta(tags: dict[str, str], *keys: str) -> str | None:
+    return next((tags[k.lower()] for k in keys if k.lower() in tags), None)
 
 
 def split_authors(byline: str) -> list[str]:
@@ -163,14 +172,17 @@ def _first(*candidates: Any) -> Any:
 
 
 def _title(
-    tree: HtmlElement, jsonld: list[dict[str, Any]], micro: list[dict[str, Any]]
+    tree: HtmlElement,
+    tags: dict[str, str],
+    jsonld: list[dict[str, Any]],
+    micro: list[dict[str, Any]],
 ) -> str | None:
     h1 = tree.xpath("normalize-space(//h1[1])")
     page_title = tree.xpath("normalize-space(//title)")
     title = _first(
         *(j.get("headline") or j.get("name") for j in jsonld),
         *(m.get("headline") or m.get("name") for m in micro),
-        _meta(tree, "og:title", "twitter:title"),
+        _meta(tags, "og:title", "twitter:title"),
         h1,
         page_title,
     )
@@ -180,13 +192,16 @@ def _title(
 
 
 def _authors(
-    tree: HtmlElement, jsonld: list[dict[str, Any]], micro: list[dict[str, Any]]
+    tree: HtmlElement,
+    tags: dict[str, str],
+    jsonld: list[dict[str, Any]],
+    micro: list[dict[str, Any]],
 ) -> list[str]:
     for item in (*jsonld, *micro):
         names = _names(item.get("author") or item.get("creator"))
         if names:
             return list(dict.fromkeys(names))
-    meta = _meta(tree, "author", "article:author", "dc.creator", "DC.creator", "parsely-author")
+    meta = _meta(tags, "author", "article:author", "dc.creator", "parsely-author")
     if meta and not meta.startswith("http"):
         return split_authors(meta)
     for node in tree.xpath(_BYLINE_XPATH)[:3]:
@@ -197,7 +212,10 @@ def _authors(
 
 
 def _dates(
-    tree: HtmlElement, jsonld: list[dict[str, Any]], micro: list[dict[str, Any]]
+    tree: HtmlElement,
+    tags: dict[str, str],
+    jsonld: list[dict[str, Any]],
+    micro: list[dict[str, Any]],
 ) -> tuple[datetime | None, datetime | None]:
     def pick(keys: tuple[str, ...], meta_keys: tuple[str, ...]) -> datetime | None:
         for item in (*jsonld, *micro):
@@ -206,7 +224,7 @@ def _dates(
                 value = value[0] if isinstance(value, list) and value else value
                 if parsed := parse_date(value):
                     return parsed
-        return parse_date(_meta(tree, *meta_keys))
+        return parse_date(_meta(tags, *meta_keys))
 
     published = pick(
         ("datePublished", "dateCreated"),
@@ -236,14 +254,15 @@ def _dates(
 def extract_metadata(tree: HtmlElement, url: str = "") -> Metadata:
     """Read title, authors, dates, canonical URL and article markers from a parsed page."""
     jsonld, micro = _article_items(tree, url)
-    published, modified = _dates(tree, jsonld, micro)
-    canonical = _first(*tree.xpath("//link[@rel='canonical']/@href"), _meta(tree, "og:url"))
-    og_type = (_meta(tree, "og:type") or "").lower()
+    tags = meta_tags(tree)
+    published, modified = _dates(tree, tags, jsonld, micro)
+    canonical = _first(*tree.xpath("//link[@rel='canonical']/@href"), _meta(tags, "og:url"))
+    og_type = (_meta(tags, "og:type") or "").lower()
     # One <article> marks an article page; several are the cards of a listing.
     markup = bool(jsonld or micro or og_type == "article" or len(tree.xpath("//article")) == 1)
     return Metadata(
-        title=_title(tree, jsonld, micro),
-        authors=_authors(tree, jsonld, micro),
+        title=_title(tree, tags, jsonld, micro),
+        authors=_authors(tree, tags, jsonld, micro),
         published=published,
         modified=modified,
         canonical=str(canonical).strip() if canonical else None,

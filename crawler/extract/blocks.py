@@ -1,0 +1,254 @@
+"""Split a parsed page into text blocks, in one pass over the tree.
+
+A block is what a browser would lay out as one paragraph: the text of a
+block-level element (``p``, ``li``, ``h2``, a ``div`` holding bare text ...)
+without the text of block-level elements nested inside it. Each block knows
+how much of its text sits inside links, and each element of the page how much
+text and link text its whole subtree holds; that is all the body finder needs
+to score containers without walking the tree again.
+
+Subtrees that are never article text (scripts, navigation, forms' controls,
+hidden elements, blocks whose class says promo/related/share ...) are skipped
+during the same walk and remembered, so a fallback extractor can be handed
+the same pruned page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
+
+from lxml.etree import iterwalk, strip_elements
+from lxml.html import HtmlElement
+
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "blockquote", "body", "dd", "details", "div", "dl", "dt",
+        "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+        "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+        "table", "tbody", "tfoot", "thead", "tr", "ul", "center", "aside",
+    }
+)  # fmt: skip
+# Table cells run inline: a row of a data table is one line, and a layout
+# table's cells still hold their own <p> blocks.
+CELL_TAGS = frozenset({"td", "th"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Never article text, whatever their size.
+INVISIBLE_TAGS = ("script", "style", "noscript", "template")
+DROP_TAGS = frozenset(
+    {
+        "iframe", "svg", "button", "select", "textarea",
+        "input", "object", "embed", "canvas", "video", "audio", "map", "head",
+        "nav", "aside", "figcaption", "label", "dialog", "menu",
+    }
+)  # fmt: skip
+# Page furniture by position; dropped unless they hold much of the page's text
+# (some sites wrap the whole story in a <header> or <footer>).
+FURNITURE_TAGS = frozenset({"header", "footer", "figure"})
+
+# class/id words that mark a block as not-the-article, matched on whole
+# word parts of class and id values ("c-related-links", "share_bar", "adBox").
+# Strong words name what is never the story; weak words name places and
+# states that sometimes wrap it ("sidebar-layout", "modal-enabled"), so a weak
+# match is pruned only when the block holds little prose.
+COMMENT_WORDS = ("comment", "comments", "disqus", "respond", "discussion")
+STRONG_NOISE_WORDS = (
+    "ad", "ads", "advert", "advertisement", "adslot", "dfp", "promo", "promoted", "teaser",
+    "outbrain", "taboola", "related", "recommended", "recirc", "newsletter", "subscribe", "cookie", "consent", "trending", "popular", "most-read",
+    "mostread", "share", "sharing", "social", "sharebar", "breadcrumb", "breadcrumbs",
+    "byline", "caption", "credit", "copyright", "print-title", "headline-repeat", "read-more",
+    "readmore", "more-stories", "next-article", "skip-link", "sr-only", "visually-hidden",
+)  # fmt: skip
+WEAK_NOISE_WORDS = (
+    "sponsor", "sponsored", "subscription", "signup", "paywall", "gdpr", "author-bio", "bio",
+    "tags", "tag-list", "footer", "masthead", "sidebar", "widget", "navbar", "menu", "hidden",
+    "modal", "popup", "overlay", "toolbar", "pagination", "pager",
+)  # fmt: skip
+# A marked block with this many long paragraphs is the story's own container
+# ("entry-content-read-more", "sidebar-layout"), not furniture. Comment
+# sections are prose by nature, so their mark is trusted regardless.
+_LONG_PARAGRAPHS = "count(.//p[string-length(normalize-space()) > 150])"
+STRONG_GUARD_PARAGRAPHS = 3
+WEAK_GUARD_PARAGRAPHS = 2
+
+
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?:^|[\s_-])(?:{alternatives})(?=$|[\s_-]|\d)", re.IGNORECASE)
+
+
+_COMMENTS = _word_pattern(COMMENT_WORDS)
+_STRONG_NOISE = _word_pattern(STRONG_NOISE_WORDS)
+_WEAK_NOISE = _word_pattern(WEAK_NOISE_WORDS)
+_CAMEL_SPLIT = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_NOISE_ROLES = frozenset({"navigation", "banner", "complementary", "contentinfo", "dialog", "menu"})
+# A block whose markup says noise but which holds more than this share of the
+# page's text is the article's own container ("post-share-wrapper" ...): keep it.
+MAX_PRUNED_SHARE = 0.3
+_NEVER_NOISE = frozenset({"html", "body", "main", "article", "p"})
+
+
+@dataclass(slots=True)
+class Block:
+    """One paragraph-like run of text, with the element it belongs to."""
+
+    element: HtmlElement
+    tag: str
+    text: str
+    link_chars: int
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+@dataclass(slots=True)
+class Segmented:
+    """A page as blocks, with subtree text sizes and the subtrees skipped as noise."""
+
+    blocks: list[Block] = field(default_factory=list)
+    text_chars: dict[HtmlElement, int] = field(default_factory=dict)
+    link_chars: dict[HtmlElement, int] = field(default_factory=dict)
+    skipped: list[HtmlElement] = field(default_factory=list)
+
+
+class Mark(Enum):
+    NONE = 0
+    WEAK = 1
+    STRONG = 2
+    COMMENTS = 3
+
+
+@lru_cache(maxsize=4096)
+def _markup_mark(attrs: str) -> Mark:
+    """What class and id words say; cached, since a site repeats its class names."""
+    words = _CAMEL_SPLIT.sub("-", attrs)
+    if _COMMENTS.search(words):
+        return Mark.COMMENTS
+    if _STRONG_NOISE.search(words):
+        return Mark.STRONG
+    return Mark.WEAK if _WEAK_NOISE.search(words) else Mark.NONE
+
+
+def noise_by_markup(el: HtmlElement) -> bool:
+    """True when class, id, role or a hidden flag say the element is not article text."""
+    attrs = f"{el.get('class', '')} {el.get('id', '')}"
+    if attrs != " ":
+        mark = _markup_mark(attrs)
+        if mark is Mark.COMMENTS:
+            return True
+        if mark is not Mark.NONE:
+            guard = STRONG_GUARD_PARAGRAPHS if mark is Mark.STRONG else WEAK_GUARD_PARAGRAPHS
+            if el.xpath(_LONG_PARAGRAPHS) < guard:
+                return True
+    if (el.get("role") or "").lower() in _NOISE_ROLES:
+        return True
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def segment(
+    root: HtmlElement, extra_noise: Callable[[HtmlElement], bool] | None = None
+) -> Segmented:
+    """Walk ``root`` once and return its blocks and per-element text sizes.
+
+    ``extra_noise`` lets the caller mark more subtrees as noise (off-site
+    teasers); it is asked only about elements the markup rules let through.
+    """
+    strip_elements(root, *INVISIBLE_TAGS, with_tail=False)
+    page_chars = max(1, len(root.text_content()))
+    out = Segmented()
+    text_chars, link_chars = out.text_chars, out.link_chars
+    # Open blocks, innermost last: [element, tag, parts, link chars].
+    open_blocks: list[list] = [[root, root.tag, [], 0]]
+    in_link = 0
+    walker = iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "start":
+            if el is not root and _is_noise(el, tag, page_chars, extra_noise):
+                out.skipped.append(el)
+                walker.skip_subtree()  # its "end" still comes, and adds its tail
+                continue
+            text_chars[el] = 0
+            link_chars[el] = 0
+            if tag == "a":
+                in_link += 1
+            if tag in BLOCK_TAGS:
+                open_blocks.append([el, tag, [], 0])
+            elif tag == "br":
+                open_blocks[-1][2].append("\n")
+            elif tag in CELL_TAGS:
+                open_blocks[-1][2].append(" ")
+            if el.text:
+                _add_text(el.text, open_blocks, in_link)
+            continue
+        # end event
+        if el not in text_chars:  # a skipped subtree
+            _add_tail(el, open_blocks, in_link)
+            continue
+        if tag == "a":
+            in_link -= 1
+        if tag in BLOCK_TAGS:
+            block_el, block_tag, parts, links = open_blocks.pop()
+            for line in "".join(parts).split("\n"):
+                text = " ".join(line.split())
+                if text:
+                    out.blocks.append(Block(block_el, block_tag, text, min(links, len(text))))
+                    _count(block_el, len(text), min(links, len(text)), text_chars, link_chars)
+        parent = el.getparent()
+        if parent is not None and parent in text_chars:
+            text_chars[parent] += text_chars[el]
+            link_chars[parent] += link_chars[el]
+        if el is not root:
+            _add_tail(el, open_blocks, in_link)
+    root_block = open_blocks[0]
+    for line in "".join(root_block[2]).split("\n"):
+        text = " ".join(line.split())
+        if text:
+            out.blocks.append(Block(root, root.tag, text, 0))
+    return out
+
+
+def _count(el: HtmlElement, chars: int, links: int, text_chars: dict, link_chars: dict) -> None:
+    text_chars[el] = text_chars.get(el, 0) + chars
+    link_chars[el] = link_chars.get(el, 0) + links
+
+
+def _add_text(text: str, open_blocks: list[list], in_link: int) -> None:
+    current = open_blocks[-1]
+    current[2].append(text)
+    if in_link:
+        current[3] += len(text.strip())
+
+
+def _add_tail(el: HtmlElement, open_blocks: list[list], in_link: int) -> None:
+    if el.tail:
+        _add_text(el.tail, open_blocks, in_link)
+
+
+def _is_noise(
+    el: HtmlElement,
+    tag: str,
+    page_chars: int,
+    extra_noise: Callable[[HtmlElement], bool] | None,
+) -> bool:
+    if tag in DROP_TAGS:
+        return True
+    if tag in _NEVER_NOISE:
+        return False
+    if not (
+        tag in FURNITURE_TAGS
+        or noise_by_markup(el)
+        or (extra_noise is not None and extra_noise(el))
+    ):
+        return False
+    return len(el.text_content()) / page_chars <= MAX_PRUNED_SHARE
