@@ -19,20 +19,33 @@ from crawler.dedupe.fingerprint import normalise
 
 # A short line that is only one of these is site furniture, never article text.
 _BOILERPLATE = re.compile(
-    r"^(?:related(?: news| stories| articles| posts| coverage)?|read more|read next|more from .{0,40}"
-    r"|most (?:popular|read|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?"
+    r"^(?:advertisement|sponsored(?: content)?|image|caption|close|print|email|\d+ of \d+"
     r"|share(?: this(?: article| story)?| on \w+)?|follow us.*|subscribe.*|sign up.*"
     r"|(?:get|join) our newsletter.*|we use cookies.*|accept(?: all)?(?: cookies)?"
     r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*|\d+ comments?|photo:.*|image:.*"
-    r"|(?:photo|image) credit.*|getty images|.{0,40}\brequires? javascript.*|(?:please )?enable javascript.*|©.*|copyright .*|all rights reserved.*"
+    r"|(?:photo|image) credit.*|getty images|©.*|copyright .*|all rights reserved.*"
+    r"|.{0,40}\brequires? javascript.*|(?:please )?enable javascript.*|sharing is caring"
+    r"|this (?:post|article|page|story) (?:may )?contains? affiliate.*"
     r"|by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})*"
+    r"(?:,? (?:on )?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}|\d{4}-\d\d-\d\d).*)?"
     r"|updated:? .{0,40}|published:? .{0,40})[.:!]?$",
     re.IGNORECASE,
 )
-BOILERPLATE_MAX_WORDS = 14
-# Cookie and consent notices run long, but always say the same few things.
+BOILERPLATE_MAX_WORDS = 20
+# A line that opens a list of other stories; it and the short lines after it go.
+_LIST_OPENER = re.compile(
+    r"^(?:related(?: news| stories| articles| posts| coverage| content)?|read more|read next"
+    r"|more (?:from|on|in|about) .{0,40}|more stories|more news|you (?:may|might) also like"
+    r"|recommended(?: for you)?|explore further|most (?:popular|read|viewed|shared)"
+    r"|trending(?: now| stories)?|don'?t miss|see also|also read|popular (?:now|stories))"
+    r"[.:!…]*$",
+    re.IGNORECASE,
+)
+LIST_ITEM_MAX_WORDS = 14
+# Cookie, consent and affiliate notices run long, but always say the same few things.
 _COOKIE_NOTICE = re.compile(
-    r"\bcookies?\b.*\b(?:website|site|browser|experience|consent|opt[ -]out|accept|privacy)\b",
+    r"\bcookies?\b.*\b(?:website|site|browser|experience|consent|opt[ -]out|accept|privacy)\b"
+    r"|\baffiliate (?:commission|links?|partner)|\bshare of (?:the )?sales?\b",
     re.IGNORECASE,
 )
 COOKIE_NOTICE_MAX_WORDS = 100
@@ -80,7 +93,7 @@ def line_key(line: str) -> str:
 
 
 def is_boilerplate(line: str) -> bool:
-    """A short furniture line ("Related news", "By Ann Lee"), or a cookie notice."""
+    """A short furniture line ("Share this", "By Ann Lee"), or a cookie or affiliate notice."""
     words = len(line.split())
     if words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(normalise(line)):
         return True
@@ -98,9 +111,16 @@ def clean_paragraphs(
     title_key = line_key(title) if title else None
     kept: list[str] = []
     seen: set[str] = set()
+    in_list = False
     for raw in paragraphs:
         line = " ".join(raw.split())
         key = line_key(line)
+        if _LIST_OPENER.match(normalise(line)):
+            in_list = True
+            continue
+        in_list = in_list and len(line.split()) <= LIST_ITEM_MAX_WORDS
+        if in_list:
+            continue
         if not key or key == title_key or key in furniture or key in seen or is_boilerplate(line):
             continue
         seen.add(key)
