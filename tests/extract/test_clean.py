@@ -52,9 +52,9 @@ def test_clean_paragraphs_drops_headline_repeats_boilerplate_and_furniture() -> 
 
 
 def test_boilerplate_is_short_lines_only() -> None:
-    assert is_boilerplate("Related news")
+    assert is_boilerplate("Share this article")
     assert is_boilerplate("By Ann Lee and Bo Chen")
     assert not is_boilerplate(
-        "Related news from the region suggests that the council has been discussing this for years"
+        "Share this news from the region suggests that the council has been discussing this for years"
         " and that many residents support the plan, though some worry about costs."
     )
