@@ -114,6 +114,25 @@ def export(fmt: str, source: str | None, since: datetime | None, db_url: str | N
     engine.dispose()
 
 
+@cli.command()
+@click.option("--source", default=None, help="Only this source.")
+@DB_OPTION
+def reextract(source: str | None, db_url: str | None) -> None:
+    """Re-run extraction and cleaning over the stored pages, correcting versions in place."""
+    from crawler.reextract import reextract as run_reextract
+
+    url = db.resolve_url(db_url)
+    db.upgrade(url)
+    report = run_reextract(url, source)
+    click.echo(
+        f"examined {report.examined} versions: {report.corrected} corrected, "
+        f"{report.no_page} without a stored page, {report.no_text} left as they were "
+        "(no text extracted now)"
+    )
+    for article_url, version in report.identical:
+        click.echo(f"identical to the version before: {article_url} v{version}")
+
+
 @cli.group("db")
 def db_group() -> None:
     """Database schema commands."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawler.extract import ExtractedArticle
+from crawler.extract import ExtractedArticle, PageReading
 
 
 @dataclass(slots=True)
@@ -21,8 +21,11 @@ class FetchedPage:
     last_modified: str | None = None
     known_url: str | None = None  # the stored canonical URL, on revisits
     url_matches_pattern: bool = False
-    article: ExtractedArticle | None = None
+    reading: PageReading | None = None  # set by the extract pipeline
+    page: bytes | None = None  # the page, compressed for keeping; set by the extract pipeline
     url: str | None = None  # canonical URL, set by the extract pipeline
+    article: ExtractedArticle | None = None  # set by the clean pipeline
+    line_hashes: frozenset[int] = frozenset()  # the article's lines, for furniture learning
     content_hash: str | None = None  # set by the dedupe pipeline
 
 

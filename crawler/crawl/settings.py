@@ -14,6 +14,7 @@ DOWNLOADER_MIDDLEWARES = {
 # Flow order: extract → dedupe → store. The store must be last: it counts outcomes.
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,
+    "crawler.pipelines.clean.CleanPipeline": 200,
     "crawler.pipelines.dedupe.DedupePipeline": 300,
     "crawler.pipelines.store.StorePipeline": 900,
 }

@@ -139,6 +139,14 @@ ARTICLES = [
     ),
 ]
 
+# A paragraph the demo paper runs inside every article body: no markup or
+# wording rule can tell it from the story; only seeing it on many of the
+# paper's pages can (learnt furniture, see crawler.extract.furniture).
+STANDING_NOTE = (
+    "Demo Daily is funded by its readers, and our reporting on technology stays free to read "
+    "for everyone thanks to the support of our members."
+)
+
 PROMOS = [
     (
         "This Chef Won the Prize For Best Knife Skills - Here's How",

@@ -24,7 +24,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.demo.content import ARTICLES, COMMENTS, PROMOS, DemoArticle
+from crawler.demo.content import ARTICLES, COMMENTS, PROMOS, STANDING_NOTE, DemoArticle
 
 SITE_NAME = "Demo Tech Daily"
 
@@ -316,7 +316,8 @@ class DemoSite:
             '<div class="inline-promo"><a href="https://clickbait.example/story">'
             f"<h3>{_e(promo_title)}</h3></a><p>{_e(promo_blurb)}</p></div>"
         )
-        body_html = "".join(paras[:2]) + promo + "".join(paras[2:])
+        note = f"<p>{_e(STANDING_NOTE)}</p>"
+        body_html = "".join(paras[:2]) + promo + "".join(paras[2:]) + note
         related = "".join(
             f'<li><a href="{self.article_path(o)}">{_e(o.title)}</a></li>'
             for o in self.public()

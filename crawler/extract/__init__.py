@@ -1,8 +1,11 @@
 """``extract_article(html, url=...)``: the article's own text and metadata.
 
 The same function the crawl uses, so what it returns is what a crawl stores.
-The page is parsed once; metadata is read from the full page, then noise is
-pruned from the tree, the body extracted and its paragraphs cleaned.
+Two steps, which the crawl runs in two pipelines: :func:`read_page` parses the
+page once, reads its metadata, skips markup-named noise and finds the body's
+paragraphs (CPU work, run in a process pool); :func:`clean_article` drops the
+headline repeats, boilerplate and the source's furniture from them (cheap,
+and it needs the source's learnt furniture).
 """
 
 from __future__ import annotations
@@ -17,9 +20,22 @@ from w3lib.encoding import html_to_unicode
 from crawler.extract.blocks import segment
 from crawler.extract.body import find_body, trafilatura_paragraphs
 from crawler.extract.clean import clean_paragraphs, offsite_teasers
-from crawler.extract.metadata import extract_metadata
+from crawler.extract.furniture import line_hash
+from crawler.extract.metadata import Metadata, extract_metadata
 
-__all__ = ["ExtractedArticle", "extract_article", "parse_html"]
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "ExtractedArticle",
+    "PageReading",
+    "clean_article",
+    "extract_article",
+    "parse_html",
+    "read_page",
+]
+
+# Recorded with every stored version; bump it when extraction or cleaning
+# changes what is stored, so ``crawler reextract`` can tell old text from new.
+EXTRACTOR_VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,18 +73,55 @@ def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
+@dataclass(frozen=True, slots=True)
+class PageReading:
+    """What one read of a page found: its metadata and its body's raw paragraphs."""
+
+    meta: Metadata
+    paragraphs: list[str]
+
+
+_EMPTY = Metadata(None, [], None, None, None, has_article_markup=False)
+
+
 def extract_article(
-    html: str | bytes, url: str = "", furniture: frozenset[str] = frozenset()
+    html: str | bytes, url: str = "", furniture: frozenset[int] = frozenset()
 ) -> ExtractedArticle:
     """Extract title, authors, dates and clean body text from one page.
 
-    ``furniture`` is the source's learnt boilerplate (line keys, see
-    :func:`crawler.extract.clean.line_key`); without it the page is cleaned
-    by markup and wording alone, which is already enough for a first crawl.
+    ``furniture`` is the source's learnt boilerplate (line hashes, see
+    :mod:`crawler.extract.furniture`); without it the page is cleaned by
+    markup and wording alone, which is already enough for a first crawl.
     """
+    return clean_article(read_page(html, url), furniture)
+
+
+def clean_article(
+    reading: PageReading, furniture: frozenset[int] = frozenset()
+) -> ExtractedArticle:
+    """The cleaned article of a page reading, without the source's furniture lines."""
+    meta = reading.meta
+    paragraphs = [
+        p
+        for p in clean_paragraphs(reading.paragraphs, meta.title)
+        if not furniture or line_hash(p) not in furniture
+    ]
+    return ExtractedArticle(
+        title=meta.title or "",
+        text="\n".join(paragraphs),
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        canonical=meta.canonical,
+        has_article_markup=meta.has_article_markup,
+    )
+
+
+def read_page(html: str | bytes, url: str = "") -> PageReading:
+    """Parse once; metadata from the whole page, then the body's paragraphs, uncleaned."""
     tree = parse_html(html)
     if tree is None:
-        return ExtractedArticle(title="", text="")
+        return PageReading(_EMPTY, [])
     meta = extract_metadata(tree, url)
     root = tree.find("body")
     if root is None:
@@ -82,13 +135,4 @@ def extract_article(
             if el.getparent() is not None:
                 el.drop_tree()
         found = trafilatura_paragraphs(tree, url) or found
-    paragraphs = clean_paragraphs(found, meta.title, furniture)
-    return ExtractedArticle(
-        title=meta.title or "",
-        text="\n".join(paragraphs),
-        authors=meta.authors,
-        published=meta.published,
-        modified=meta.modified,
-        canonical=meta.canonical,
-        has_article_markup=meta.has_article_markup,
-    )
+    return PageReading(meta, found)

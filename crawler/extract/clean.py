@@ -3,8 +3,8 @@
 Two stages, both pure. Before the body is found, :func:`offsite_teasers`
 names the small blocks whose headline links lead off the site (markup-named
 noise is :func:`crawler.extract.blocks.noise_by_markup`). After it,
-:func:`clean_paragraphs` removes headline repeats, short boilerplate lines,
-and any line the source's furniture (lines seen on many of its pages) holds.
+:func:`clean_paragraphs` removes headline repeats, short boilerplate lines
+and lists of other stories.
 """
 
 from __future__ import annotations
@@ -100,13 +100,11 @@ def is_boilerplate(line: str) -> bool:
     return words <= COOKIE_NOTICE_MAX_WORDS and bool(_COOKIE_NOTICE.search(line))
 
 
-def clean_paragraphs(
-    paragraphs: Iterable[str], title: str | None, furniture: frozenset[str] = frozenset()
-) -> list[str]:
-    """Drop headline repeats, boilerplate lines, and the source's known furniture.
+def clean_paragraphs(paragraphs: Iterable[str], title: str | None) -> list[str]:
+    """Drop headline repeats, boilerplate lines and lists of other stories.
 
-    ``furniture`` holds :func:`line_key` values of lines seen on many of the
-    source's pages. A paragraph that repeats an earlier one is dropped too.
+    A paragraph that repeats an earlier one is dropped too. The source's
+    furniture is dropped after this, by :func:`crawler.extract.clean_article`.
     """
     title_key = line_key(title) if title else None
     kept: list[str] = []
@@ -121,7 +119,7 @@ def clean_paragraphs(
         in_list = in_list and len(line.split()) <= LIST_ITEM_MAX_WORDS
         if in_list:
             continue
-        if not key or key == title_key or key in furniture or key in seen or is_boilerplate(line):
+        if not key or key == title_key or key in seen or is_boilerplate(line):
             continue
         seen.add(key)
         kept.append(line)

@@ -3,6 +3,11 @@
 Buffering turns hundreds of small transactions into a few; sorting a batch by
 URL makes concurrent writers lock rows in one order. Outcomes are counted only
 after their batch commits, so the run's counts match what is stored.
+
+Each new article's lines are counted towards the source's furniture in the
+same transaction. When the crawl closes, lines that became furniture during
+it are taken out of the versions it stored before it knew: so a source's
+very first crawl already stores clean text.
 """
 
 from __future__ import annotations
@@ -13,9 +18,13 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from sqlalchemy import Engine
 
+from crawler.dedupe.fingerprint import content_hash
+from crawler.extract import EXTRACTOR_VERSION
+from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
+from crawler.store.furniture import count_lines, forget_rare_lines, load_furniture
 
 Item = FetchedPage | NotModified | Gone
 
@@ -32,6 +41,8 @@ class StorePipeline:
         self.buffer: list[Item] = []
         self.engine: Engine | None = None
         self.source_id = 0
+        self.furniture_at_open: frozenset[int] = frozenset()
+        self.stored_urls: set[str] = set()  # articles given a version by this crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -45,11 +56,55 @@ class StorePipeline:
             self.source_id = store.ensure_source(
                 session, self.crawler.spider.name, datetime.now(UTC)
             )
+            self.furniture_at_open = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
 
     def close_spider(self) -> None:
         self.flush()
         if self.engine is not None:
+            self.strip_new_furniture()
             self.engine.dispose()
+
+    def strip_new_furniture(self) -> None:
+        """Take lines that became furniture during this crawl out of what it stored.
+
+        Only the cleaning changes, not the publisher's text, so each version is
+        corrected in place. One that becomes identical to its predecessor (the
+        "edit" was a furniture line) is counted, not removed.
+        """
+        assert self.engine is not None
+        with session_scope(self.engine) as session:
+            new = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
+            new -= self.furniture_at_open
+            forget_rare_lines(session, self.source_id, datetime.now(UTC))
+            if not new or not self.stored_urls:
+                return
+            corrected = identical = 0
+            for current in store.current_versions(session, self.stored_urls):
+                text = strip_furniture(current.text, new)
+                if text == current.text or not text.strip():
+                    continue
+                new_hash = content_hash(current.title, text)
+                store.correct_version(
+                    session,
+                    current.version_id,
+                    store.VersionText(
+                        title=current.title,
+                        text=text,
+                        content_hash=new_hash,
+                        extractor_version=EXTRACTOR_VERSION,
+                        authors=current.authors,
+                        published=current.published,
+                        modified=current.modified,
+                    ),
+                )
+                corrected += 1
+                identical += new_hash == current.previous_hash
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("crawler/furniture_learnt", len(new))
+        stats.inc_value("crawler/furniture_stripped", corrected)
+        if identical:
+            stats.inc_value("crawler/furniture_identical", identical)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchedPage | NotModified | Gone):
@@ -81,7 +136,7 @@ class StorePipeline:
         assert article is not None
         assert item.url
         assert item.content_hash
-        outcome = store.record_fetch(
+        record = store.record_fetch(
             session,
             self.source_id,
             store.FetchRecord(
@@ -96,6 +151,12 @@ class StorePipeline:
                 modified=article.modified,
                 etag=item.etag,
                 last_modified=item.last_modified,
+                page=item.page,
+                extractor_version=EXTRACTOR_VERSION,
             ),
         )
-        return outcome.value
+        if record is not store.Outcome.UNCHANGED:
+            self.stored_urls.add(item.url)
+        if record is store.Outcome.NEW:
+            count_lines(session, self.source_id, item.line_hashes, item.fetched_at)
+        return record.value

@@ -22,7 +22,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from crawler.store.models import GONE, LIVE, Article, ArticleVersion, SourceRow
+from crawler.store import pages
+from crawler.store.models import GONE, LIVE, Article, ArticleVersion, PageHtml, SourceRow
 
 
 class Outcome(enum.StrEnum):
@@ -48,6 +49,8 @@ class FetchRecord:
     modified: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+    page: bytes | None = None  # the fetched page, compressed (crawler.store.pages)
+    extractor_version: str = "1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,11 @@ def ensure_source(session: Session, name: str, now: datetime) -> int:
     """The id of source ``name``, creating its row the first time."""
     _insert_ignoring_conflict(session, SourceRow.__table__, {"name": name, "created_at": now})
     return session.execute(select(SourceRow.id).where(SourceRow.name == name)).scalar_one()
+
+
+def source_id(session: Session, name: str) -> int | None:
+    """The id of source ``name``, or None if it has never been crawled."""
+    return session.execute(select(SourceRow.id).where(SourceRow.name == name)).scalar_one_or_none()
 
 
 def record_fetch(session: Session, source_id: int, rec: FetchRecord) -> Outcome:
@@ -115,20 +123,22 @@ def record_fetch(session: Session, source_id: int, rec: FetchRecord) -> Outcome:
         return Outcome.UNCHANGED
     article.current_version += 1
     article.last_changed = rec.fetched_at
-    session.add(
-        ArticleVersion(
-            article_id=article.id,
-            version=article.current_version,
-            title=rec.title,
-            authors=list(rec.authors),
-            published=rec.published,
-            modified=rec.modified,
-            text=rec.text,
-            content_hash=rec.content_hash,
-            fetched_at=rec.fetched_at,
-        )
+    version = ArticleVersion(
+        article_id=article.id,
+        version=article.current_version,
+        title=rec.title,
+        authors=list(rec.authors),
+        published=rec.published,
+        modified=rec.modified,
+        text=rec.text,
+        content_hash=rec.content_hash,
+        fetched_at=rec.fetched_at,
+        extractor_version=rec.extractor_version,
     )
+    session.add(version)
     session.flush()
+    if rec.page is not None:
+        session.add(PageHtml(version_id=version.id, encoding=pages.ENCODING, body=rec.page))
     return Outcome.NEW if article.current_version == 1 else Outcome.CHANGED
 
 
@@ -189,3 +199,88 @@ def due_for_revisit(
         .order_by(Article.first_seen.desc())
     )
     return [KnownArticle(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionText:
+    """A version's extracted fields, as a newer extractor or cleaner sees them."""
+
+    title: str
+    text: str
+    content_hash: str
+    extractor_version: str
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    modified: datetime | None = None
+
+
+def correct_version(session: Session, version_id: int, new: VersionText) -> bool:
+    """Rewrite a stored version's extracted fields in place; whether its text changed.
+
+    This corrects our extraction, not the publisher's words: the version keeps
+    its number and fetch time, and no version is added or removed.
+    """
+    version = session.execute(
+        select(ArticleVersion).where(ArticleVersion.id == version_id).with_for_update()
+    ).scalar_one()
+    changed = version.content_hash != new.content_hash
+    version.title = new.title
+    version.text = new.text
+    version.content_hash = new.content_hash
+    version.extractor_version = new.extractor_version
+    version.authors = list(new.authors)
+    version.published = new.published
+    version.modified = new.modified
+    return changed
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentVersion:
+    """The newest version of an article, and the hash of the one before it."""
+
+    version_id: int
+    url: str
+    version: int
+    title: str
+    text: str
+    authors: list[str]
+    published: datetime | None
+    modified: datetime | None
+    previous_hash: str | None
+
+
+def current_versions(session: Session, urls: Iterable[str]) -> list[CurrentVersion]:
+    """The newest version of each article at ``urls`` (canonical), with its predecessor's hash."""
+    previous = ArticleVersion.__table__.alias("previous")
+    found: list[CurrentVersion] = []
+    urls = sorted(set(urls))
+    for start in range(0, len(urls), URL_CHUNK):
+        found.extend(_current_versions(session, previous, urls[start : start + URL_CHUNK]))
+    return found
+
+
+URL_CHUNK = 500  # URLs per IN (...) list: well under every driver's parameter limit
+
+
+def _current_versions(session: Session, previous: Any, urls: list[str]) -> list[CurrentVersion]:
+    rows = session.execute(
+        select(
+            ArticleVersion.id,
+            Article.url,
+            ArticleVersion.version,
+            ArticleVersion.title,
+            ArticleVersion.text,
+            ArticleVersion.authors,
+            ArticleVersion.published,
+            ArticleVersion.modified,
+            previous.c.content_hash,
+        )
+        .join(Article, ArticleVersion.article_id == Article.id)
+        .outerjoin(
+            previous,
+            (previous.c.article_id == Article.id)
+            & (previous.c.version == ArticleVersion.version - 1),
+        )
+        .where(Article.url.in_(urls), ArticleVersion.version == Article.current_version)
+    )
+    return [CurrentVersion(*row) for row in rows]

@@ -12,11 +12,13 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Dialect,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -117,6 +119,9 @@ class ArticleVersion(Base):
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     fetched_at: Mapped[datetime]
+    # Which extractor produced title and text (crawler.extract.EXTRACTOR_VERSION);
+    # ``crawler reextract`` rewrites both in place and updates it.
+    extractor_version: Mapped[str] = mapped_column(String(16), server_default="1")
 
     article: Mapped[Article] = relationship(back_populates="versions")
 
@@ -124,6 +129,37 @@ class ArticleVersion(Base):
         UniqueConstraint("article_id", "version"),
         Index("ix_article_versions_fetched_at", "fetched_at"),
     )
+
+
+class PageHtml(Base):
+    """The fetched page behind one version, compressed; kept apart so article queries stay lean.
+
+    It lets ``crawler reextract`` redo extraction and cleaning without fetching.
+    """
+
+    __tablename__ = "page_html"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("article_versions.id", ondelete="RESTRICT"), primary_key=True
+    )
+    encoding: Mapped[str] = mapped_column(String(16))  # of ``body``: "br" (Brotli over UTF-8)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SourceLine(Base):
+    """How many distinct articles of a source carried a line: learnt furniture.
+
+    Lines are stored as 64-bit hashes (crawler.extract.furniture.line_hash).
+    A line counted on enough pages is the source's furniture; lines seen once
+    and not again for a long time are forgotten, so the table stays bounded.
+    """
+
+    __tablename__ = "source_lines"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    line_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    pages: Mapped[int] = mapped_column(Integer)
+    last_seen: Mapped[datetime]
 
 
 class CrawlRun(Base):

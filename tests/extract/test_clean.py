@@ -1,7 +1,7 @@
 """Cleaning on small HTML and strings: noise goes, every article paragraph stays."""
 
 from crawler.extract import extract_article
-from crawler.extract.clean import clean_paragraphs, is_boilerplate, line_key
+from crawler.extract.clean import clean_paragraphs, is_boilerplate
 
 PARAS = [
     "The city council approved a plan on Monday to replace every streetlight with LED fittings by 2028, "
@@ -35,7 +35,7 @@ def test_seed_like_page_keeps_every_paragraph_and_no_noise() -> None:
     assert art.text.split("\n") == PARAS
 
 
-def test_clean_paragraphs_drops_headline_repeats_boilerplate_and_furniture() -> None:
+def test_clean_paragraphs_drops_headline_repeats_and_boilerplate() -> None:
     lines = [
         TITLE,
         TITLE.upper() + ".",
@@ -44,11 +44,9 @@ def test_clean_paragraphs_drops_headline_repeats_boilerplate_and_furniture() -> 
         "Real text one.",
         "Real text two.",
         "Follow us on Mastodon",
-        "Read more",
         "© 2026 Daily Ltd.",
     ]
-    furniture = frozenset({line_key("Real text two.")})
-    assert clean_paragraphs(lines, TITLE, furniture) == ["Real text one."]
+    assert clean_paragraphs(lines, TITLE) == ["Real text one.", "Real text two."]
 
 
 def test_boilerplate_is_short_lines_only() -> None:

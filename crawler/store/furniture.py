@@ -1,0 +1,62 @@
+"""Per-source line counts, persisted: the store's half of furniture learning.
+
+Each new article adds one to the count of every distinct line it carries
+(lines arrive as 64-bit hashes, see :mod:`crawler.extract.furniture`). Lines
+on enough articles are the source's furniture; the threshold is the caller's.
+Lines seen once and not again for ``FORGET_AFTER`` are deleted, which keeps
+the table to the lines that recur.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from crawler.store.models import SourceLine
+
+FORGET_AFTER = timedelta(days=90)
+
+
+def count_lines(session: Session, source_id: int, hashes: Iterable[int], now: datetime) -> None:
+    """Add one page to the count of each line hash (sorted, so concurrent writers lock in one order)."""
+    rows = [
+        {"source_id": source_id, "line_hash": h, "pages": 1, "last_seen": now}
+        for h in sorted(set(hashes))
+    ]
+    if not rows:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(SourceLine)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[SourceLine.source_id, SourceLine.line_hash],
+        set_={"pages": SourceLine.pages + 1, "last_seen": stmt.excluded.last_seen},
+    )
+    session.execute(stmt, rows)
+
+
+def load_furniture(session: Session, source_id: int, min_pages: int) -> frozenset[int]:
+    """The hashes of the source's lines counted on at least ``min_pages`` articles."""
+    return frozenset(
+        session.scalars(
+            select(SourceLine.line_hash).where(
+                SourceLine.source_id == source_id, SourceLine.pages >= min_pages
+            )
+        )
+    )
+
+
+def forget_rare_lines(session: Session, source_id: int, now: datetime) -> int:
+    """Delete lines seen on one article only and not since ``FORGET_AFTER``; how many went."""
+    result = session.execute(
+        delete(SourceLine).where(
+            SourceLine.source_id == source_id,
+            SourceLine.pages == 1,
+            SourceLine.last_seen < now - FORGET_AFTER,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,123 @@
+"""``crawler reextract``: stored versions corrected in place from their kept pages, on both databases."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+
+from crawler.extract import EXTRACTOR_VERSION, extract_article
+from crawler.reextract import reextract
+from crawler.store.articles import ensure_source, record_fetch
+from crawler.store.db import session_scope
+from crawler.store.models import Article, ArticleVersion
+from crawler.store.pages import compress_page
+from tests.crawl.helpers import run_cli
+from tests.store.helpers import T0, later, record
+
+URL = "https://pub0.example/2026/03/01/tram.html"
+STORY = [
+    "The regional tram line will run every six minutes from May, the transport authority said on "
+    "Monday, after new vehicles passed their final safety checks.",
+    "The authority expects ridership to grow by a fifth within two years, and plans to extend the "
+    "line to the new hospital once funding for the second phase is agreed.",
+]
+
+
+def page(widget: str) -> str:
+    """The same story with a different "Most popular" widget around it."""
+    paras = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        "<html><head><title>Tram line to run every six minutes</title></head><body>"
+        f"<article><h1>Tram line to run every six minutes</h1>{paras}</article>"
+        f'<aside class="most-popular"><h3>Most popular</h3><p>{widget}</p></aside>'
+        "</body></html>"
+    )
+
+
+def store_as_old_extractor(
+    engine: Engine, html: str, at_hours: int, with_page: bool = True
+) -> None:
+    """Store a version as an older extractor did: the widget's line kept in the text."""
+    widget_line = html.split("<p>")[-1].split("</p>")[0]
+    with session_scope(engine) as s:
+        source_id = ensure_source(s, "pub", T0)
+        record_fetch(
+            s,
+            source_id,
+            record(
+                url=URL,
+                title="Tram line to run every six minutes",
+                text="\n".join([*STORY, widget_line]),
+                at=later(at_hours),
+                page=compress_page(html) if with_page else None,
+            ),
+        )
+
+
+def versions(engine: Engine) -> list[ArticleVersion]:
+    with session_scope(engine) as s:
+        rows = s.scalars(
+            select(ArticleVersion)
+            .join(Article)
+            .where(Article.url == URL)
+            .order_by(ArticleVersion.version)
+        ).all()
+        s.expunge_all()
+        return list(rows)
+
+
+def test_reextract_corrects_in_place_and_reports_versions_that_became_identical(
+    engine: Engine, db_url: str
+) -> None:
+    store_as_old_extractor(
+        engine, page("Celebrity chef opens a second restaurant downtown today"), 0
+    )
+    store_as_old_extractor(engine, page("Ferry timetable changes for the winter season ahead"), 1)
+    before = versions(engine)
+    assert [v.version for v in before] == [1, 2]
+    assert {v.extractor_version for v in before} == {"1"}
+
+    report = reextract(db_url)
+
+    after = versions(engine)
+    assert [v.version for v in after] == [1, 2], "no version added or removed"
+    assert [v.fetched_at for v in after] == [v.fetched_at for v in before]
+    for v in after:
+        assert v.text.split("\n") == STORY
+        assert v.extractor_version == EXTRACTOR_VERSION
+    assert after[0].content_hash == after[1].content_hash
+    assert (report.examined, report.corrected, report.no_page) == (2, 2, 0)
+    assert report.identical == [(URL, 2)]
+    assert extract_article(page("anything"), url=URL).text.split("\n") == STORY
+
+    again = reextract(db_url)
+    assert (again.examined, again.corrected) == (2, 0)
+
+
+def test_versions_without_a_kept_page_are_left_and_counted(engine: Engine, db_url: str) -> None:
+    store_as_old_extractor(engine, page("Local team wins the cup final"), 0, with_page=False)
+    report = reextract(db_url)
+    assert (report.examined, report.corrected, report.no_page) == (1, 0, 1)
+    (only,) = versions(engine)
+    assert only.extractor_version == "1"
+    assert "Local team wins the cup final" in only.text
+
+
+def test_a_page_that_yields_no_text_now_keeps_its_stored_text(engine: Engine, db_url: str) -> None:
+    store_as_old_extractor(engine, "<html><body><nav>Home</nav></body></html>", 0)
+    report = reextract(db_url)
+    assert (report.examined, report.corrected, report.no_text) == (1, 0, 1)
+    (only,) = versions(engine)
+    assert only.text.startswith(STORY[0])
+
+
+def test_cli_reextract_prints_its_report(engine: Engine, db_url: str) -> None:
+    store_as_old_extractor(
+        engine, page("Celebrity chef opens a second restaurant downtown today"), 0
+    )
+    store_as_old_extractor(engine, page("Ferry timetable changes for the winter season ahead"), 1)
+    done = run_cli("reextract", "--source", "pub", "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    assert "examined 2 versions: 2 corrected" in done.stdout
+    assert f"identical to the version before: {URL} v2" in done.stdout
+    done = run_cli("reextract", "--source", "other", "--db", db_url)
+    assert "examined 0 versions" in done.stdout
