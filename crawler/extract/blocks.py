@@ -113,6 +113,8 @@ class Segmented:
     blocks: list[Block] = field(default_factory=list)
     text_chars: dict[HtmlElement, int] = field(default_factory=dict)
     link_chars: dict[HtmlElement, int] = field(default_factory=dict)
+    # Each element's blocks are ``blocks[start:end]``: a subtree's blocks are contiguous.
+    spans: dict[HtmlElement, tuple[int, int]] = field(default_factory=dict)
     skipped: list[HtmlElement] = field(default_factory=list)
 
 
@@ -165,6 +167,7 @@ def segment(
     page_chars = max(1, len(root.text_content()))
     out = Segmented()
     text_chars, link_chars = out.text_chars, out.link_chars
+    starts: dict[HtmlElement, int] = {}
     # Open blocks, innermost last: [element, tag, parts, link chars].
     open_blocks: list[list] = [[root, root.tag, [], 0]]
     in_link = 0
@@ -180,6 +183,7 @@ def segment(
                 continue
             text_chars[el] = 0
             link_chars[el] = 0
+            starts[el] = len(out.blocks)
             if tag == "a":
                 in_link += 1
             if tag in BLOCK_TAGS:
@@ -204,6 +208,7 @@ def segment(
                 if text:
                     out.blocks.append(Block(block_el, block_tag, text, min(links, len(text))))
                     _count(block_el, len(text), min(links, len(text)), text_chars, link_chars)
+        out.spans[el] = (starts.pop(el), len(out.blocks))
         parent = el.getparent()
         if parent is not None and parent in text_chars:
             text_chars[parent] += text_chars[el]
@@ -215,6 +220,7 @@ def segment(
         text = " ".join(line.split())
         if text:
             out.blocks.append(Block(root, root.tag, text, 0))
+    out.spans[root] = (0, len(out.blocks))
     return out
 
 

@@ -1,17 +1,19 @@
-"""The article body: a fast block scorer first, trafilatura when it is unsure.
+"""The article body: a fast prose-run scorer first, trafilatura when it is unsure.
 
 The scorer works on the blocks :func:`crawler.extract.blocks.segment` made in
-one pass: every paragraph-like block of prose votes for the containers above
-it, the container with the most prose (discounted by its link text) is the
-article, and siblings carrying prose of their own join it (a story split by
-an ad slot). When that answer is clear, most of the page's prose lies inside
-the chosen region, it is returned as is; otherwise trafilatura, with its
-fallback extractors off, reads the same pruned tree.
+one pass, with no further walk of the tree: it picks the element whose run of
+prose paragraphs carries the least else (see :func:`find_body`). When that
+answer is clear (the run holds enough text and most of the page's prose) it
+is returned as is; otherwise trafilatura, with its own slow fallbacks off,
+reads the same tree with the noise already pruned. On the extraction bench
+about four pages in five take the fast path.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -21,7 +23,9 @@ from crawler.extract.blocks import HEADING_TAGS, Block, Segmented
 MIN_PROSE_CHARS = 25  # shorter blocks are labels, buttons, dates: they don't vote
 MAX_PROSE_LINK_DENSITY = 0.33
 MAX_KEPT_LINK_DENSITY = 0.5  # a block mostly of links inside the article is a list of links
-OTHER_TEXT_COST = 6.0
+# Measured on the extraction bench's dev half (F1 is flat for 6-8 and 2-2.5).
+OTHER_TEXT_COST = 7.0
+AROUND_TEXT_COST = 2.0
 MIN_CONFIDENT_CHARS = 400
 MIN_CONFIDENT_SHARE = 0.7  # of the page's prose inside the chosen region
 
@@ -43,53 +47,48 @@ def _is_prose(block: Block) -> bool:
 def find_body(seg: Segmented, root: HtmlElement) -> Body:
     """The blocks of the page's main region, and whether the choice was clear.
 
-    Every element is worth the prose inside it minus ``OTHER_TEXT_COST`` per
-    character of other text (links, labels, short lines); the article is the
-    element worth most. That is the container that holds the story's
-    paragraphs, however deeply a template nests or splits them, and stops
-    before the sidebars and link lists around it.
+    An element's run is its blocks from its first paragraph of prose to its
+    last; labels, bylines and link lists before or after it are the template
+    around the story and are left out. The element is worth the prose in its
+    run, minus ``OTHER_TEXT_COST`` per character of anything else inside the
+    run (teasers, link lists) and ``AROUND_TEXT_COST`` per character of its
+    text outside the run. The article is the element worth most: the
+    container of the story's paragraphs, however deeply a template nests or
+    splits them, stopping before the sidebars and link lists around it.
     """
-    prose: dict[HtmlElement, int] = {}
-    total_prose = 0
-    for block in seg.blocks:
-        if not _is_prose(block):
-            continue
-        size = len(block.text)
-        total_prose += size
-        el = block.element
-        while el is not None:
-            prose[el] = prose.get(el, 0) + size
-            if el is root:
-                break
-            el = el.getparent()
-    if not prose:
+    blocks = seg.blocks
+    prose_at = [i for i, b in enumerate(blocks) if _is_prose(b)]
+    if not prose_at:
         return Body([], confident=False)
+    text_before = list(accumulate((len(b.text) for b in blocks), initial=0))
+    prose_before = list(accumulate((len(b.text) if _is_prose(b) else 0 for b in blocks), initial=0))
+    candidates: set[HtmlElement] = set()
+    for i in prose_at:
+        el = blocks[i].element
+        while el is not None and el not in candidates:
+            candidates.add(el)
+            el = None if el is root else el.getparent()
+
+    def run(el: HtmlElement) -> tuple[int, int]:
+        start, end = seg.spans[el]
+        first = prose_at[bisect_left(prose_at, start)]
+        last = prose_at[bisect_left(prose_at, end) - 1]
+        return first, last + 1
 
     def worth(el: HtmlElement) -> float:
-        inside = prose[el]
-        return inside - OTHER_TEXT_COST * (seg.text_chars.get(el, inside) - inside)
+        first, end = run(el)
+        prose = prose_before[end] - prose_before[first]
+        other = text_before[end] - text_before[first] - prose
+        start, stop = seg.spans[el]
+        around = text_before[stop] - text_before[start] - prose - other
+        return prose - OTHER_TEXT_COST * other - AROUND_TEXT_COST * around
 
-    best = max(prose, key=worth)
-    kept = [b for b in seg.blocks if _inside(b.element, best, root)]
-    # Labels, bylines and link lists before the first paragraph of prose, and
-    # notices after the last, are the template around the story.
-    prose_at = [i for i, b in enumerate(kept) if _is_prose(b)]
-    kept = kept[prose_at[0] : prose_at[-1] + 1] if prose_at else []
-    paragraphs = [b.text for b in kept if b.link_density <= MAX_KEPT_LINK_DENSITY]
-    confident = (
-        prose[best] >= MIN_CONFIDENT_CHARS and prose[best] >= MIN_CONFIDENT_SHARE * total_prose
-    )
+    best = max(candidates, key=worth)
+    first, end = run(best)
+    paragraphs = [b.text for b in blocks[first:end] if b.link_density <= MAX_KEPT_LINK_DENSITY]
+    prose = prose_before[end] - prose_before[first]
+    confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * prose_before[-1]
     return Body(paragraphs, confident)
-
-
-def _inside(el: HtmlElement | None, region: HtmlElement, root: HtmlElement) -> bool:
-    while el is not None:
-        if el is region:
-            return True
-        if el is root:
-            return False
-        el = el.getparent()
-    return False
 
 
 def trafilatura_paragraphs(tree: HtmlElement, url: str = "") -> list[str]:

@@ -1,0 +1,136 @@
+"""Each kind of noise, on a small page: every paragraph of the story kept, no noise line stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import extract_article
+
+URL = "https://daily.example/2026/03/03/trams.html"
+TITLE = "Tram line to run every six minutes from May"
+STORY = [
+    "The regional tram line will run every six minutes from May, the transport authority said on "
+    "Monday, after the new vehicles passed their final safety checks.",
+    "Engineers spent the winter testing the signalling on the northern branch, where the old "
+    "system had caused most of last year's delays.",
+    "The authority expects ridership to grow by a fifth within two years and plans to extend the "
+    "line to the new hospital once funding for the second phase is agreed.",
+]
+LIST = "".join(
+    f'<li><a href="/2026/03/0{i}/story-{i}.html">Other story number {i} about the city</a></li>'
+    for i in range(1, 5)
+)
+
+# kind -> (html put before the story, between its 1st and 2nd paragraph, after it)
+NOISE: dict[str, tuple[str, str, str]] = {
+    "headline repeated as print title, h1, h2 and bold": (
+        f'<div class="print-title">{TITLE}</div><h1>{TITLE}</h1><h2>{TITLE}</h2>'
+        f"<p><b>{TITLE}</b></p>",
+        "",
+        "",
+    ),
+    "advertisement label by class": (
+        "",
+        '<div class="ad-slot"><span>Advertisement</span></div>',
+        "",
+    ),
+    "advertisement label by wording": ("", "<p>ADVERTISEMENT</p>", ""),
+    "clickbait teaser linking off the site": (
+        "",
+        '<div><a href="https://clickbait.example/x"><h3>This Actor Won the Award For Best Smile '
+        "- Here's How</h3></a><p>The clip went viral with everyone sharing it, while also making "
+        "light of the moment.</p></div>",
+        "",
+    ),
+    "image teaser linking off the site": (
+        "",
+        '<div><a href="https://ads.example/c?id=7"><img src="/t.jpg" alt=""></a>'
+        "<p>Thousands of readers have already tried this simple trick; see what happened next "
+        "when they did.</p></div>",
+        "",
+    ),
+    "promo block by class": (
+        "",
+        '<div class="inline-promo"><p>Try our new puzzle app, free for a month for every reader '
+        "who signs up this week.</p></div>",
+        "",
+    ),
+    "related news list by wording": ("", "", f"<p>Related news</p><ul>{LIST}</ul>"),
+    "related list by class": ("", "", f'<div class="related-articles"><ul>{LIST}</ul></div>'),
+    "most popular list": ("", "", f"<h3>Most popular</h3><ol>{LIST}</ol>"),
+    "read more list": ("", "", f"<p>Read more:</p><ul>{LIST}</ul>"),
+    "trending list": ("", "", f"<h4>Trending now</h4><ul>{LIST}</ul>"),
+    "share bar and share line": (
+        '<div class="social-share"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>',
+        "",
+        "<p>Share this article</p>",
+    ),
+    "cookie banner": (
+        "",
+        "",
+        '<div id="cookie-banner"><p>We use cookies to improve your experience on our website. '
+        "By continuing to browse you accept their use.</p><button>Accept</button></div>",
+    ),
+    "cookie notice without markup": (
+        "",
+        "",
+        "<p>This website uses cookies to give you the best experience. You can opt out in your "
+        "browser settings at any time.</p>",
+    ),
+    "newsletter and subscribe blurbs": (
+        "",
+        '<div class="newsletter-signup"><p>Get the morning briefing in your inbox every weekday, '
+        "free.</p></div>",
+        "<p>Subscribe to our newsletter for daily updates</p>",
+    ),
+    "comment section": (
+        "",
+        "",
+        '<section id="comments"><h3>3 comments</h3><div class="comment"><p>About time! I have '
+        "waited for a better tram service for ten years, and it is still too slow.</p></div>"
+        '<div class="comment"><p>Does anyone know whether the night trams will change too?</p>'
+        "</div></section>",
+    ),
+    "byline and dateline": (
+        '<p class="byline">By Ann Lee and Bo Chen</p><p>Updated: March 3, 2026 10:00</p>'
+        "<p>By Ann Lee</p>",
+        "",
+        "",
+    ),
+    "copyright footer": (
+        "",
+        "",
+        "<p>© 2026 Daily Example Media Ltd. All rights reserved.</p>",
+    ),
+    "caption and photo credit": (
+        "",
+        '<figure><img src="/tram.jpg" alt=""><figcaption>The new trams at the depot. Photo: Jo '
+        "Smith/Agency</figcaption></figure><p>Photo: Getty Images</p>",
+        "",
+    ),
+}
+
+
+def page(before: str, middle: str, after: str) -> str:
+    p = [f"<p>{x}</p>" for x in STORY]
+    return (
+        f"<html><head><title>{TITLE} | Daily</title>"
+        f'<meta property="og:title" content="{TITLE}"></head><body>'
+        f'<nav><a href="/">Home</a> <a href="/city">City</a></nav>'
+        f"<article>{before}{p[0]}{middle}{p[1]}{p[2]}{after}</article>"
+        "<footer><p>Daily Example, 1 Main Street</p></footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize("kind", list(NOISE))
+def test_noise_is_removed_and_every_story_paragraph_kept(kind: str) -> None:
+    art = extract_article(page(*NOISE[kind]), url=URL)
+    assert art.title == TITLE
+    assert art.text.split("\n") == STORY
+
+
+def test_every_kind_at_once() -> None:
+    before = "".join(n[0] for n in NOISE.values())
+    middle = "".join(n[1] for n in NOISE.values())
+    after = "".join(n[2] for n in NOISE.values())
+    assert extract_article(page(before, middle, after), url=URL).text.split("\n") == STORY
