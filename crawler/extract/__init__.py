@@ -79,6 +79,7 @@ class PageReading:
 
     meta: Metadata
     paragraphs: list[str]
+    fallback: bool = False  # the fast body finder was unsure and trafilatura read the page
 
 
 _EMPTY = Metadata(None, [], None, None, None, has_article_markup=False)
@@ -129,10 +130,9 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     teasers = offsite_teasers(root, url)
     seg = segment(root, teasers.__contains__ if teasers else None)
     body = find_body(seg, root)
-    found = body.paragraphs
-    if not body.confident:
-        for el in seg.skipped:
-            if el.getparent() is not None:
-                el.drop_tree()
-        found = trafilatura_paragraphs(tree, url) or found
-    return PageReading(meta, found)
+    if body.confident:
+        return PageReading(meta, body.paragraphs)
+    for el in seg.skipped:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return PageReading(meta, trafilatura_paragraphs(tree, url) or body.paragraphs, fallback=True)

@@ -11,6 +11,7 @@ URL-pattern match, not from a feed) are dropped and counted.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +25,7 @@ from crawler.items import FetchedPage
 from crawler.pipelines.reading import read_and_pack
 
 ALWAYS_ARTICLE_ROUTES = frozenset({"feed", "revisit"})
+logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
@@ -50,6 +52,9 @@ class ExtractPipeline:
             self.pool, read_and_pack, item.html, item.fetch_url
         )
         item.html = ""  # the page is no longer needed; let it go before the store batch
+        logger.debug("extracted %s", item.fetch_url)
+        if reading.fallback:
+            self._count("extract_fallback")
         meta = reading.meta
         is_article = (
             meta.has_article_markup
