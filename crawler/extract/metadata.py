@@ -9,6 +9,7 @@ is for people and carries more noise.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,7 +70,9 @@ def parse_date(value: object) -> datetime | None:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         try:
-            parsed = dateparser.parse(text, fuzzy=False)
+            with warnings.catch_warnings():  # an unknown zone name ("IST") is read as UTC below
+                warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
+                parsed = dateparser.parse(text, fuzzy=False)
         except (ValueError, OverflowError, dateparser.ParserError):
             return None
     if parsed is None or not 1990 <= parsed.year <= 2100:
