@@ -27,6 +27,7 @@ class FetchedPage:
     article: ExtractedArticle | None = None  # set by the clean pipeline
     line_hashes: frozenset[int] = frozenset()  # the article's lines, for furniture learning
     content_hash: str | None = None  # set by the dedupe pipeline
+    signature: bytes | None = None  # MinHash of the body, set by the dedupe pipeline
 
 
 @dataclass(frozen=True, slots=True)

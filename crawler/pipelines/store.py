@@ -4,8 +4,9 @@ Buffering turns hundreds of small transactions into a few; sorting a batch by
 URL makes concurrent writers lock rows in one order. Outcomes are counted only
 after their batch commits, so the run's counts match what is stored.
 
-Each new article's lines are counted towards the source's furniture in the
-same transaction. When the crawl closes, lines that became furniture during
+Each new article or version is placed in its story's cluster, and each new
+article's lines are counted towards the source's furniture, in the same
+transaction. When the crawl closes, lines that became furniture during
 it are taken out of the versions it stored before it knew: so a source's
 very first crawl already stores clean text.
 """
@@ -18,11 +19,13 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from sqlalchemy import Engine
 
+from crawler.dedupe.clusters import assign_cluster
 from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.store import articles as store
+from crawler.store.clusters import lock_clusters
 from crawler.store.db import make_engine, session_scope
 from crawler.store.furniture import count_lines, forget_rare_lines, load_furniture
 
@@ -119,6 +122,8 @@ class StorePipeline:
         batch, self.buffer = sorted(self.buffer, key=_key), []
         outcomes: list[str] = []
         with session_scope(self.engine) as session:
+            if any(isinstance(item, FetchedPage) for item in batch):
+                lock_clusters(session)  # first, before any row lock: one lock order for all
             for item in batch:
                 outcomes.append(self._record(session, item))
         stats = self.crawler.stats
@@ -157,6 +162,10 @@ class StorePipeline:
         )
         if record is not store.Outcome.UNCHANGED:
             self.stored_urls.add(item.url)
+            assert item.signature is not None
+            assign_cluster(
+                session, item.url, item.signature, item.content_hash[:16], item.fetched_at
+            )
         if record is store.Outcome.NEW:
             count_lines(session, self.source_id, item.line_hashes, item.fetched_at)
         return record.value

@@ -162,6 +162,34 @@ class SourceLine(Base):
     last_seen: Mapped[datetime]
 
 
+class Cluster(Base):
+    """One story carried by one or more articles: its representative's signature and key.
+
+    ``key`` is what ``articles.cluster_id`` holds. The signature is the
+    representative's MinHash at the time the cluster was founded; members
+    join only when close to it, never by being close to another member.
+    """
+
+    __tablename__ = "clusters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    representative_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
+class ClusterBand(Base):
+    """The LSH band keys of each cluster's signature: the index near-duplicates are found by."""
+
+    __tablename__ = "cluster_bands"
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    cluster_id: Mapped[int] = mapped_column(
+        ForeignKey("clusters.id"), primary_key=True, autoincrement=False
+    )
+
+
 class CrawlRun(Base):
     """One crawl of one source: when, how it ended, and what it counted."""
 
