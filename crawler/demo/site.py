@@ -69,6 +69,7 @@ class DemoSite:
         # the "Editor's pick" link redirects, straight to /news/<slug>.html.
         self.link_via_redirect = link_via_redirect
         self.lock = threading.Lock()
+        self.noise_round = 0  # bumped by rotate_noise(): ads, teasers, counters change
         self.log: list[LoggedRequest] = []
         self.base = ""
 
@@ -84,6 +85,11 @@ class DemoSite:
             if add_paragraph:
                 art.paragraphs.append(add_paragraph)
             art.modified = datetime.now(UTC).replace(microsecond=0)
+
+    def rotate_noise(self) -> None:
+        """Change everything around the articles (ads, teasers, counters, related order), not them."""
+        with self.lock:
+            self.noise_round += 1
 
     def delete(self, slug: str, status: int = 410) -> None:
         with self.lock:
@@ -281,11 +287,8 @@ class DemoSite:
                 return Reply(503, b"busy", "text/plain", (("Retry-After", "1"),))
         if art.status != 200:
             return Reply(art.status, b"<html><body><h1>Gone</h1></body></html>")
-        etag = (
-            '"'
-            + hashlib.sha256((art.title + "".join(art.paragraphs)).encode()).hexdigest()[:16]
-            + '"'
-        )
+        rendered = f"{art.title}{''.join(art.paragraphs)}{self.noise_round}"
+        etag = '"' + hashlib.sha256(rendered.encode()).hexdigest()[:16] + '"'
         last_mod = format_datetime(art.modified or art.published, usegmt=True)
         validators = (("ETag", etag), ("Last-Modified", last_mod))
         if headers.get("if-none-match") == etag:
@@ -310,32 +313,41 @@ class DemoSite:
             f'<meta property="og:title" content="{_e(art.title)}">'
             f'<script type="application/ld+json">{json.dumps(ld)}</script>'
         )
-        promo_title, promo_blurb = PROMOS[len(art.slug) % len(PROMOS)]
+        noise = self.noise_round
+        promo_title, promo_blurb = PROMOS[(len(art.slug) + noise) % len(PROMOS)]
         paras = [f"<p>{_e(p)}</p>" for p in art.paragraphs]
         promo = (
             '<div class="inline-promo"><a href="https://clickbait.example/story">'
             f"<h3>{_e(promo_title)}</h3></a><p>{_e(promo_blurb)}</p></div>"
         )
         note = f"<p>{_e(STANDING_NOTE)}</p>"
-        body_html = "".join(paras[:2]) + promo + "".join(paras[2:]) + note
-        related = "".join(
-            f'<li><a href="{self.article_path(o)}">{_e(o.title)}</a></li>'
-            for o in self.public()
-            if o.slug != art.slug
+        ad = (
+            f'<div class="ad-slot">Advertisement <a href="https://ads.example/{noise}">'
+            f"Offer {noise}: half price this week</a></div>"
         )
-        comments = "".join(f'<div class="comment"><p>{_e(c)}</p></div>' for c in COMMENTS)
+        body_html = (
+            "".join(paras[:2]) + promo + "".join(paras[2:3]) + ad + "".join(paras[3:]) + note
+        )
+        others = [o for o in self.public() if o.slug != art.slug]
+        others = others[noise % max(1, len(others)) :] + others[: noise % max(1, len(others))]
+        related = "".join(
+            f'<li><a href="{self.article_path(o)}">{_e(o.title)}</a></li>' for o in others
+        )
+        shown = COMMENTS[: 2 + noise % 2]
+        comments = "".join(f'<div class="comment"><p>{_e(c)}</p></div>' for c in shown)
         main = (
             f'<div class="print-title">{_e(art.title)}</div>'
             f"<main><article><h1>{_e(art.title)}</h1>"
             f'<h2 class="headline-repeat">{_e(art.title)}</h2>'
             f'<p class="byline">By {_e(art.author)} · <time datetime="{art.published.isoformat()}">'
             f"{art.published:%B %d, %Y}</time></p>"
+            f'<p class="updated">Updated {5 + 7 * noise} minutes ago · {1000 + 37 * noise} reads</p>'
             '<div class="share-bar">Share on X · Share on LinkedIn · Email</div>'
             f'<div class="article-body">{body_html}</div>'
             '<div class="newsletter-box"><p>Sign up for our daily newsletter.</p></div>'
             "</article>"
             f'<section class="related-news"><h3>Related news</h3><ul>{related}</ul></section>'
-            f'<section class="comments"><h3>Comments ({len(COMMENTS)})</h3>{comments}</section>'
+            f'<section class="comments"><h3>Comments ({len(shown)})</h3>{comments}</section>'
             "</main>"
         )
         return self._chrome(_e(art.title), main, head, art.charset)

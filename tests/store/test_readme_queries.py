@@ -7,7 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from crawler.dedupe.clusters import assign_cluster
+from crawler.dedupe.minhash import signature
 from crawler.store.articles import ensure_source, mark_gone, record_fetch
+from crawler.store.clusters import lock_clusters
 from crawler.store.db import session_scope
 from tests.store.helpers import T0, later, record
 
@@ -19,7 +22,7 @@ def readme_queries() -> list[str]:
 
 
 def test_readme_queries(engine: Engine) -> None:
-    latest, versions_of_url, changed_since = readme_queries()
+    latest, versions_of_url, changed_since, _stories = readme_queries()
     with session_scope(engine) as s:
         sid = ensure_source(s, "pub0", T0)
         record_fetch(s, sid, record(url="https://p.example/a", title="A1"))
@@ -38,3 +41,32 @@ def test_readme_queries(engine: Engine) -> None:
         assert [(r.version, r.title) for r in rows] == [(1, "A1"), (2, "A2")]
         rows = s.execute(text(changed_since), {"since": later(24)}).all()
         assert [r.url for r in rows] == ["https://p.example/a"]
+
+
+def test_readme_story_query(engine: Engine) -> None:
+    stories = readme_queries()[3]
+    body = " ".join(
+        f"Line {i} of the wire story on the harbour tunnel vote, with detail {i}."
+        for i in range(12)
+    )
+    copies = [
+        ("wire", body, 0),
+        ("b-paper", body + " A local councillor welcomed it.", 2),
+        ("a-paper", body, 1),
+    ]
+    with session_scope(engine) as s:
+        lock_clusters(s)
+        for source, text_, hours in [
+            *copies,
+            ("wire", "Unrelated: the bakery prize went to a rye loaf again.", 5),
+        ]:
+            url = f"https://{source}.example/{hours}"
+            rec = record(url=url, title=source, text=text_, at=later(hours))
+            record_fetch(s, ensure_source(s, source, T0), rec)
+            assign_cluster(s, url, signature(text_), rec.content_hash[:16], rec.fetched_at)
+    with session_scope(engine) as s:
+        rows = s.execute(text(stories)).all()
+    assert [(r.url, r.source, r.articles, r.sources) for r in rows] == [
+        ("https://wire.example/5", "wire", 1, "wire"),
+        ("https://wire.example/0", "wire", 3, "a-paper, b-paper, wire"),
+    ]
