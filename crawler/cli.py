@@ -88,6 +88,61 @@ def crawl(
 
 
 @cli.command()
+@CONFIG_OPTION
+@DB_OPTION
+@click.option(
+    "--metrics-port", type=int, default=None, help="Serve Prometheus metrics on this port."
+)
+@click.option(
+    "--metrics-host", default="127.0.0.1", show_default=True, help="Address for --metrics-port."
+)
+@click.option("-v", "--verbose", count=True, help="-v to log APScheduler's own decisions too.")
+def daemon(
+    config_path: Path, db_url: str | None, metrics_port: int | None, metrics_host: str, verbose: int
+) -> None:
+    """Run every source on its schedule, each crawl in a child process, until SIGTERM/SIGINT."""
+    import asyncio
+    import logging
+
+    from crawler.schedule.daemon import Daemon
+    from crawler.schedule.metrics import Metrics
+
+    load_config(config_path)  # exit 2 on a bad file, before anything starts
+    logging.basicConfig(
+        level=logging.DEBUG if verbose > 1 else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)
+    url = db.resolve_url(db_url)
+    db.upgrade(url)
+    metrics = Metrics() if metrics_port else None
+    if metrics and metrics_port:
+        metrics.serve(metrics_port, metrics_host)
+    sys.exit(asyncio.run(Daemon(config_path, url, metrics).run()))
+
+
+@cli.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="sources.yaml, for the next due runs (optional).",
+)
+@DB_OPTION
+def status(config_path: Path | None, db_url: str | None) -> None:
+    """Per source: last run, outcome, counts, next due run and last error (read from the database)."""
+    from crawler.schedule.status import print_statuses, source_statuses
+
+    config = load_config(config_path) if config_path else None
+    engine = db.make_engine(db.resolve_url(db_url), write=False)
+    with db.session_scope(engine) as session:
+        statuses = source_statuses(session, config, datetime.now(UTC))
+    engine.dispose()
+    print_statuses(statuses)
+
+
+@cli.command()
 @DB_OPTION
 def demo(db_url: str | None) -> None:
     """Crawl the bundled offline demo publisher twice, editing one article in between."""

@@ -155,11 +155,21 @@ class Source(CrawlSettings):
         return sorted({urlsplit(url).hostname or "" for url in self.routes})
 
 
+class DaemonSettings(_Strict):
+    """How ``crawler daemon`` runs the sources' crawls (the ``daemon:`` section)."""
+
+    max_parallel_crawls: StrictInt | None = Field(default=None, ge=1)  # None: the number of cores
+    run_timeout: Duration = timedelta(hours=1)  # a crawl running longer is stopped, "timed_out"
+    stop_timeout: Duration = timedelta(seconds=30)  # SIGTERM: crawls get this long to finish
+    misfire_grace: Duration = timedelta(minutes=10)  # a run this late still runs (once)
+
+
 class Config(_Strict):
     """The whole validated file."""
 
     defaults: CrawlSettings = CrawlSettings()
     sources: list[Source] = Field(min_length=1)
+    daemon: DaemonSettings = DaemonSettings()
 
     def source(self, name: str) -> Source:
         for src in self.sources:
@@ -217,7 +227,14 @@ def parse(raw: Any, path: str | Path = "<config>") -> Config:
             raise ConfigError(f"{path}: {label}: key 'name': duplicate source name {source.name!r}")
         seen.add(source.name)
         sources.append(source)
-    return Config(defaults=defaults, sources=sources)
+    daemon_raw = raw.get("daemon") or {}
+    if not isinstance(daemon_raw, dict):
+        raise ConfigError(f"{path}: daemon: expected a mapping")
+    try:
+        daemon = DaemonSettings.model_validate(daemon_raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path, "daemon", DaemonSettings)) from None
+    return Config(defaults=defaults, sources=sources, daemon=daemon)
 
 
 def _source_label(entry: object, index: int) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from crawler.demo.site import DemoSite, serve
 from crawler.store import db
 
 PG_ADMIN_URL = os.environ.get(
@@ -92,3 +93,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if outcomes:
         detail = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items()))
         terminalreporter.write_line(f"PostgreSQL tests: {detail}")
+
+
+@pytest.fixture
+def site() -> Iterator[DemoSite]:
+    """The demo publisher, served on a free loopback port for one test."""
+    with serve(DemoSite()) as running:
+        yield running

@@ -5,12 +5,18 @@ an :class:`~scrapy.crawler.AsyncCrawlerRunner` job, so several crawls can run
 back to back (``crawler demo``) or side by side (several sources). A stopped
 reactor never restarts: callers that crawl again and again (the daemon) do so
 in a fresh child process each time, through the same ``crawler crawl``.
+
+SIGTERM or SIGINT stops the crawls cleanly: no new requests, in-flight ones
+abandoned, pipelines flushed, connections closed, and the run recorded as
+``stopped``. A second signal exits at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,6 +36,8 @@ from crawler.store.db import make_engine, session_scope
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 T = TypeVar("T")
+_RUNNERS: list[AsyncCrawlerRunner] = []  # what a stop signal stops
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -86,7 +94,10 @@ async def crawl_source(
     try:
         await runner.crawl(crawler, source=source, known_urls=known, revisits=revisits)
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
-        if reason not in (None, "finished"):
+        if reason == "shutdown":
+            status = runs.STOPPED
+            errors.append("stopped by a signal before the crawl was done")
+        elif reason not in (None, "finished"):
             status = runs.FAILED
             errors.append(f"crawl ended early: {reason}")
     except Exception as exc:
@@ -109,6 +120,7 @@ async def crawl_sources(
 ) -> list[RunSummary]:
     """Crawl several sources side by side; one summary each, in the given order."""
     runner = AsyncCrawlerRunner()
+    _RUNNERS.append(runner)
     return list(
         await asyncio.gather(*(crawl_source(runner, s, db_url, log_level) for s in sources))
     )
@@ -124,6 +136,7 @@ def run_with_reactor(main: Callable[[], Awaitable[T]], log_level: str = "WARNING
     outcome: dict[str, Any] = {}
 
     async def wrapper() -> None:
+        _install_stop_handlers(tasks)
         try:
             outcome["value"] = await main()
         except BaseException as exc:
@@ -131,9 +144,29 @@ def run_with_reactor(main: Callable[[], Awaitable[T]], log_level: str = "WARNING
         finally:
             reactor.callLater(0, reactor.stop)  # type: ignore[attr-defined]
 
-    tasks: list[asyncio.Task[None]] = []  # keep a reference until the reactor stops
+    tasks: list[asyncio.Future[None]] = []  # keep references until the reactor stops
+
     reactor.callWhenRunning(lambda: tasks.append(asyncio.ensure_future(wrapper())))  # type: ignore[attr-defined]
-    reactor.run(installSignalHandlers=True)  # type: ignore[attr-defined]
+    reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]  # type: ignore[no-any-return]
+
+
+def _install_stop_handlers(tasks: list[asyncio.Future[None]]) -> None:
+    """SIGTERM/SIGINT: stop every crawl cleanly; a second one: exit at once."""
+    loop = asyncio.get_running_loop()
+    requested = False
+
+    def on_signal(signum: int) -> None:
+        nonlocal requested
+        name = signal.Signals(signum).name
+        if requested:
+            logger.warning("%s again: exiting at once", name)
+            os._exit(1)
+        requested = True
+        logger.warning("%s: stopping cleanly (send it again to exit at once)", name)
+        tasks.extend(asyncio.ensure_future(runner.stop()) for runner in _RUNNERS)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, on_signal, signum)

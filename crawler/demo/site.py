@@ -16,6 +16,7 @@ import html
 import json
 import random
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ class DemoSite:
         self.link_via_redirect = link_via_redirect
         self.lock = threading.Lock()
         self.noise_round = 0  # bumped by rotate_noise(): ads, teasers, counters change
+        self.article_delay_s = 0.0  # a slow publisher: each article page waits this long
         self.log: list[LoggedRequest] = []
         self.base = ""
 
@@ -281,6 +283,8 @@ class DemoSite:
         return reply
 
     def article(self, art: DemoArticle, headers: dict[str, str]) -> Reply:
+        if self.article_delay_s:
+            time.sleep(self.article_delay_s)
         with self.lock:
             art.hits += 1
             if art.hits <= art.fail_first:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///crawler.db"
 ENV_VAR = "CRAWLER_DATABASE_URL"
+SQLITE_CACHE_KB = 64 * 1024
 SQLITE_BUSY_TIMEOUT_S = 60
 
 
@@ -57,6 +58,8 @@ def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+        # 2 MB by default; indexes that outgrow it (URLs, LSH bands) turn inserts into misses.
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
         # WAL persists in the file and `upgrade()` sets it before any crawl writes.
         # A database made elsewhere is switched here; if another process holds the
         # lock the switch needs, it stays as it is: BEGIN IMMEDIATE still serialises.

@@ -1,0 +1,231 @@
+"""``crawler daemon``: every source on its own cadence, each run a ``crawler crawl`` child.
+
+APScheduler 3 (AsyncIOScheduler) fires each source's job; the job runs the
+source's crawl in a child process (:mod:`crawler.schedule.child`) under a
+deadline, at most one per source (a tick that finds the last run still going
+is skipped and logged), at most ``max_parallel_crawls`` at once. Schedules
+resume from ``crawl_runs`` after a restart (:mod:`crawler.schedule.plan`).
+
+Signals: SIGTERM/SIGINT stop taking work, pass SIGTERM to running crawls
+(they flush and record their run as ``stopped``) and exit 0 once they are
+done or ``stop_timeout`` has passed (then they are killed); a second signal
+kills them and exits 1 at once. SIGHUP re-reads the config file: sources
+added, removed or rescheduled take effect; a bad file is logged in one line
+and the running config kept. Children always read the last good config, from
+a snapshot the daemon writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import random
+import signal
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from crawler.config import Config, ConfigError, Source, load
+from crawler.schedule.child import CrawlChild
+from crawler.schedule.metrics import Metrics
+from crawler.schedule.plan import first_run, trigger_for
+from crawler.store import runs
+from crawler.store.db import make_engine, session_scope
+
+logger = logging.getLogger("crawler.daemon")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Daemon:
+    def __init__(self, config_path: Path, db_url: str, metrics: Metrics | None = None) -> None:
+        self.config_path = config_path
+        self.db_url = db_url
+        self.metrics = metrics
+        self.config: Config = load(config_path)
+        self._snapshots = tempfile.TemporaryDirectory(prefix="crawler-daemon-")
+        self._snapshot_count = 0
+        self.active_config = self._snapshot()
+        self.engine = make_engine(db_url)
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.children: dict[str, CrawlChild] = {}
+        self.active: set[asyncio.Task[Any]] = set()
+        self.stopping = False
+        self.exit_code = 0
+        self.done = asyncio.Event()
+        self.parallel = self._parallel()
+        self.slots = asyncio.Semaphore(self.parallel)
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self._on_stop_signal, signum)
+        loop.add_signal_handler(signal.SIGHUP, self._reload)
+        self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MAX_INSTANCES)
+        self.scheduler.start()
+        for source in self.config.sources:
+            self._schedule(source)
+        logger.info(
+            "daemon started: %d sources, at most %d crawls at once",
+            len(self.config.sources),
+            self.parallel,
+        )
+        await self.done.wait()
+        self.engine.dispose()
+        self._snapshots.cleanup()
+        return self.exit_code
+
+    def _parallel(self) -> int:
+        return self.config.daemon.max_parallel_crawls or os.cpu_count() or 2
+
+    def _snapshot(self) -> Path:
+        """Copy the config as validated, for children to read even if the file changes."""
+        self._snapshot_count += 1
+        path = Path(self._snapshots.name) / f"sources-{self._snapshot_count}.yaml"
+        path.write_text(self.config_path.read_text(encoding="utf-8"), encoding="utf-8")
+        return path
+
+    # -- scheduling --------------------------------------------------------------------
+
+    def _schedule(self, source: Source) -> None:
+        with session_scope(self.engine) as session:
+            last = runs.last_started(session, source.name)
+        grace = self.config.daemon.misfire_grace
+        start = first_run(source.schedule, last, _now(), grace)
+        if source.schedule.jitter:  # so sources due together do not all start at once
+            start += timedelta(seconds=random.uniform(0, source.schedule.jitter.total_seconds()))  # noqa: S311
+        self.scheduler.add_job(
+            self._run_source,
+            trigger_for(source.schedule, start),
+            args=[source.name],
+            id=source.name,
+            name=source.name,
+            next_run_time=start,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=int(grace.total_seconds()) or 1,
+            replace_existing=True,
+        )
+        logger.info("scheduled %s: next run %s", source.name, start.isoformat(timespec="seconds"))
+
+    def _on_skipped(self, event: JobExecutionEvent) -> None:
+        logger.warning("%s: still running from the last tick; this tick is skipped", event.job_id)
+        if self.metrics:
+            self.metrics.skipped(event.job_id)
+
+    async def _run_source(self, name: str) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.active.add(task)
+        try:
+            async with self.slots:
+                if not self.stopping:
+                    await self._crawl(name)
+        finally:
+            self.active.discard(task)
+
+    async def _crawl(self, name: str) -> None:
+        spawned = _now()
+        child = await CrawlChild.start(self.active_config, name, self.db_url)
+        self.children[name] = child
+        if self.metrics:
+            self.metrics.started(name)
+        try:
+            result = await child.wait(self.config.daemon.run_timeout.total_seconds())
+        finally:
+            self.children.pop(name, None)
+        ended = _now()
+        with session_scope(self.engine) as session:
+            recorded = runs.runs_since(session, name, spawned)
+            run = recorded[-1] if recorded else None
+            if run is not None and result.timed_out:
+                limit = self.config.daemon.run_timeout
+                runs.close_run(session, run.id, ended, runs.TIMED_OUT, f"timed out after {limit}")
+            elif run is not None and run.status == runs.RUNNING:
+                runs.close_run(
+                    session, run.id, ended, runs.FAILED, f"crawl exited with {result.returncode}"
+                )
+            recorded = runs.runs_since(session, name, spawned)
+        run = recorded[-1] if recorded else None
+        status = run.status if run else runs.FAILED
+        line = {
+            "event": "run",
+            "source": name,
+            "status": status,
+            "started": spawned.isoformat(timespec="seconds"),
+            "duration_s": round((ended - spawned).total_seconds(), 2),
+            "exit_code": result.returncode,
+            "counts": run.counts if run else {},
+        }
+        if run is None:
+            line["error"] = f"the crawl recorded no run (exit code {result.returncode})"
+        logger.info(json.dumps(line, sort_keys=True))
+        if self.metrics:
+            self.metrics.finished(name, status, ended - spawned, run.counts if run else {})
+
+    # -- signals -----------------------------------------------------------------------
+
+    def _on_stop_signal(self, signum: int) -> None:
+        name = signal.Signals(signum).name
+        if self.stopping:
+            logger.warning("%s again: killing %d crawls and exiting now", name, len(self.children))
+            for child in list(self.children.values()):
+                child.kill()
+            self.exit_code = 1
+            self.done.set()
+            return
+        self.stopping = True
+        logger.info("%s: no new crawls; stopping %d running ones", name, len(self.children))
+        self.scheduler.pause()  # shutting it down now would cancel the running jobs' bookkeeping
+        for child in self.children.values():
+            child.terminate()
+        self.active.add(asyncio.ensure_future(self._stop_when_done()))
+
+    async def _stop_when_done(self) -> None:
+        waiting = {t for t in self.active if t is not asyncio.current_task()}
+        timeout = self.config.daemon.stop_timeout.total_seconds()
+        if waiting:
+            _, pending = await asyncio.wait(waiting, timeout=timeout)
+            if pending:
+                logger.warning("stop timeout: killing %d crawls", len(self.children))
+                for child in list(self.children.values()):
+                    child.kill()
+                await asyncio.wait(pending, timeout=5)
+        self.scheduler.shutdown(wait=False)
+        logger.info("daemon stopped")
+        self.done.set()
+
+    def _reload(self) -> None:
+        try:
+            new = load(self.config_path)
+        except ConfigError as exc:
+            logger.error("reload failed, still running the previous config: %s", exc)
+            return
+        old = {s.name: s for s in self.config.sources}
+        fresh = {s.name: s for s in new.sources}
+        self.config = new
+        self.active_config = self._snapshot()
+        if self._parallel() != self.parallel:  # running crawls keep their slots
+            self.parallel = self._parallel()
+            self.slots = asyncio.Semaphore(self.parallel)
+        for name in old.keys() - fresh.keys():
+            self.scheduler.remove_job(name)
+            logger.info("reload: removed %s", name)
+        for name, source in fresh.items():
+            if name not in old:
+                logger.info("reload: added %s", name)
+                self._schedule(source)
+            elif source.schedule != old[name].schedule:
+                logger.info("reload: rescheduled %s", name)
+                self._schedule(source)
+        logger.info("reload: %d sources", len(fresh))
