@@ -63,7 +63,11 @@ class DemoSite:
         link_via_redirect: bool = False,
     ) -> None:
         source = ARTICLES if articles is None else articles
-        self.articles = {a.slug: DemoArticle(**{**a.__dict__, "hits": 0}) for a in source}
+        # Copies, paragraph lists included: edits must never leak into ARTICLES or another site.
+        self.articles = {
+            a.slug: DemoArticle(**{**a.__dict__, "hits": 0, "paragraphs": list(a.paragraphs)})
+            for a in source
+        }
         self.page_size = page_size
         # Every listing link goes through /go/<slug>?utm_source=..., which 302s to
         # /amp/<slug>.html, whose rel=canonical names /news/<slug>.html. Without it, only
