@@ -12,7 +12,7 @@ import difflib
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
@@ -203,12 +203,7 @@ def parse(raw: Any, path: str | Path = "<config>") -> Config:
         key = sorted(unknown)[0]
         raise ConfigError(f"{path}: top level: key {key!r}: {_unknown_key(key, Config)}")
     defaults_raw = raw.get("defaults") or {}
-    if not isinstance(defaults_raw, dict):
-        raise ConfigError(f"{path}: defaults: expected a mapping")
-    try:
-        defaults = CrawlSettings.model_validate(defaults_raw)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, path, "defaults", CrawlSettings)) from None
+    defaults = _section(defaults_raw, "defaults", CrawlSettings, path)
     sources_raw = raw.get("sources")
     if not isinstance(sources_raw, list) or not sources_raw:
         raise ConfigError(f"{path}: top level: key 'sources': expected a non-empty list of sources")
@@ -227,14 +222,21 @@ def parse(raw: Any, path: str | Path = "<config>") -> Config:
             raise ConfigError(f"{path}: {label}: key 'name': duplicate source name {source.name!r}")
         seen.add(source.name)
         sources.append(source)
-    daemon_raw = raw.get("daemon") or {}
-    if not isinstance(daemon_raw, dict):
-        raise ConfigError(f"{path}: daemon: expected a mapping")
-    try:
-        daemon = DaemonSettings.model_validate(daemon_raw)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, path, "daemon", DaemonSettings)) from None
+    daemon = _section(raw.get("daemon") or {}, "daemon", DaemonSettings, path)
     return Config(defaults=defaults, sources=sources, daemon=daemon)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _section(raw: object, name: str, model: type[M], path: str | Path) -> M:
+    """A top-level mapping section (``defaults:``, ``daemon:``) validated as ``model``."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: {name}: expected a mapping")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path, name, model)) from None
 
 
 def _source_label(entry: object, index: int) -> str:
