@@ -16,20 +16,19 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from crawler.canonical import canonical_url, same_site
 from crawler.config import Source
 from crawler.items import FetchedPage, Gone, NotModified
+from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
 from crawler.spiders.links import is_article_url, is_pagination_url, pagination_links
 from crawler.store.articles import KnownArticle
 
@@ -144,17 +143,12 @@ class NewsSpider(Spider):
         )
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        parsed = feedparser.parse(
-            response.body, response_headers={"content-location": response.url}
-        )
-        if not parsed.entries:
+        links = feed_links(response.body, response.url)
+        if not links:
             self._note(f"not a feed or empty feed: {response.url}", "bad_feed")
             return
-        for entry in parsed.entries:
-            link = entry.get("link") or next(
-                (lk.get("href") for lk in entry.get("links", []) if lk.get("href")), None
-            )
-            if link and (req := self._candidate(link, "feed", response.url)):
+        for link in links:
+            if req := self._candidate(link, "feed", response.url):
                 yield req
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -162,26 +156,16 @@ class NewsSpider(Spider):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=5)
             return
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            try:
-                body = gunzip(body, max_size=self.source.max_response_size)
-            except (OSError, ValueError) as exc:
-                self._note(f"bad gzip sitemap {response.url}: {exc}", "bad_sitemap")
-                return
-        sitemap = Sitemap(body)
-        if sitemap.type == "sitemapindex":
-            for entry in sitemap:
-                if loc := entry.get("loc"):
-                    yield Request(
-                        loc, callback=self.parse_sitemap, errback=self.on_error, priority=5
-                    )
-        elif sitemap.type == "urlset":
-            for entry in sitemap:
-                if (loc := entry.get("loc")) and (req := self._candidate(loc, "sitemap")):
-                    yield req
-        else:
-            self._note(f"not a sitemap: {response.url}", "bad_sitemap")
+        try:
+            doc = read_sitemap(response.body, self.source.max_response_size)
+        except BadSitemapError as exc:
+            self._note(f"{exc}: {response.url}", "bad_sitemap")
+            return
+        for loc in doc.locs:
+            if doc.kind == "sitemapindex":
+                yield Request(loc, callback=self.parse_sitemap, errback=self.on_error, priority=5)
+            elif req := self._candidate(loc, "sitemap"):
+                yield req
 
     def parse_section(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):

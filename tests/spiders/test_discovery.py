@@ -1,0 +1,91 @@
+"""Feeds and sitemaps from hostile bytes: XXE and entity bombs refused, gzip bombs capped, never a raise."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>a</title><link>https://pub.example/a.html</link></item>
+<item><title>b</title><link>https://pub.example/b.html</link></item></channel></rss>"""
+URLSET = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://pub.example/a.html</loc></url><url><loc> https://pub.example/b.html </loc></url></urlset>"""
+FEED_WITH = (
+    b'<rss version="2.0"><channel><item><link>https://pub.example/REF</link></item></channel></rss>'
+)
+URLSET_WITH = (
+    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    b"<url><loc>https://pub.example/REF</loc></url></urlset>"
+)
+SECRET = "SECRET-3f9a1c"
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY l0 "lol">'
+    + b"".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">'.encode() for i in range(1, 10))
+    + b"]>"
+)
+
+
+def xxe(tmp_path: Path) -> bytes:
+    """A DOCTYPE whose entity would read a local file holding SECRET."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    return f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file://{secret}">]>'.encode()
+
+
+def test_feeds_and_sitemaps_read() -> None:
+    assert feed_links(RSS, "https://pub.example/feed") == [
+        "https://pub.example/a.html",
+        "https://pub.example/b.html",
+    ]
+    doc = read_sitemap(URLSET, 10_000)
+    assert (doc.kind, doc.locs) == (
+        "urlset",
+        ["https://pub.example/a.html", "https://pub.example/b.html"],
+    )
+    assert read_sitemap(gzip.compress(URLSET), 10_000).locs == doc.locs
+
+
+@pytest.mark.parametrize("attack", ["xxe", "billion-laughs"])
+def test_entities_are_never_expanded(tmp_path: Path, attack: str) -> None:
+    head, ref = (xxe(tmp_path), b"&xxe;") if attack == "xxe" else (LAUGHS, b"&l9;")
+    links = feed_links(head + FEED_WITH.replace(b"REF", ref), "https://pub.example/feed") or []
+    with contextlib.suppress(BadSitemapError):
+        links += read_sitemap(head + URLSET_WITH.replace(b"REF", ref), 10_000).locs
+    for link in links:
+        assert SECRET not in link
+        assert "lollol" not in link
+        assert len(link) < 200
+
+
+def test_gzip_bomb_stops_at_the_cap() -> None:
+    bomb = gzip.compress(b"<urlset>" + b" " * 50_000_000)  # 50 MB of nothing, ~50 KB gzipped
+    assert len(bomb) < 100_000
+    with pytest.raises(BadSitemapError, match="bad gzip"):
+        read_sitemap(bomb, 1_000_000)
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"<html><body>not xml</body></html>", b"\x1f\x8bgarbage", URLSET[:60], RSS[:80]]
+)
+def test_broken_documents_give_nothing_and_never_raise(body: bytes) -> None:
+    assert not feed_links(body, "https://pub.example/feed")
+    with contextlib.suppress(BadSitemapError):
+        assert read_sitemap(body, 10_000).locs == []
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.binary(max_size=2000) | st.text(max_size=2000).map(str.encode))
+def test_arbitrary_bytes_never_raise(body: bytes) -> None:
+    start = time.perf_counter()
+    feed_links(body, "https://pub.example/feed")
+    with contextlib.suppress(BadSitemapError):
+        read_sitemap(body, 10_000)
+    assert time.perf_counter() - start < 60  # a hang guard, not a speed test
