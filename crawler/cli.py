@@ -83,7 +83,10 @@ def crawl(
     level = _log_level(verbose)
     summaries = run_with_reactor(lambda: crawl_sources(sources, url, level), level)
     print_summaries(summaries)
-    if any(s.status != "ok" for s in summaries):
+    for s in summaries:
+        if s.status == "skipped":
+            click.echo(f"{s.source}: {s.errors[0]}", err=True)
+    if any(s.status not in {"ok", "skipped"} for s in summaries):
         sys.exit(1)
 
 

@@ -33,6 +33,7 @@ from crawler.spiders.news import NewsSpider
 from crawler.store import articles as store
 from crawler.store import runs
 from crawler.store.db import make_engine, session_scope
+from crawler.store.locks import source_lock
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 T = TypeVar("T")
@@ -75,11 +76,31 @@ def summarise_stats(stats: dict[str, Any]) -> dict[str, int]:
 async def crawl_source(
     runner: AsyncCrawlerRunner, source: Source, db_url: str, log_level: str = "WARNING"
 ) -> RunSummary:
-    """Crawl one source into ``db_url`` and record the run in crawl_runs."""
+    """Crawl one source into ``db_url`` and record the run in crawl_runs.
+
+    Only one crawl of a source runs at a time: if another holds the source's
+    lock, this one does nothing and says so (status ``skipped``).
+    """
+    with source_lock(db_url, source.name) as held:
+        if not held:
+            now = datetime.now(UTC)
+            message = f"another crawl of {source.name!r} is running on this database; skipped"
+            logger.warning(message)
+            return RunSummary(source.name, runs.SKIPPED, now, now, errors=[message])
+        return await _crawl_locked(runner, source, db_url, log_level)
+
+
+async def _crawl_locked(
+    runner: AsyncCrawlerRunner, source: Source, db_url: str, log_level: str
+) -> RunSummary:
     engine = make_engine(db_url)
     started = datetime.now(UTC)
     with session_scope(engine) as session:
         source_id = store.ensure_source(session, source.name, started)
+        if abandoned := runs.fail_abandoned(session, source_id, started):
+            logger.warning(
+                "%s: %d run(s) left running by a dead crawl marked failed", source.name, abandoned
+            )
         run_id = runs.start_run(session, source_id, started)
         known = frozenset(store.known_urls(session, source_id))
         revisits = store.due_for_revisit(

@@ -16,9 +16,8 @@ from datetime import datetime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from crawler.store.locks import ADVISORY_KEY
 from crawler.store.models import Article, Cluster, ClusterBand
-
-CLUSTER_LOCK = 0x0C1057E5  # the advisory lock key of cluster assignment
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +29,9 @@ class ClusterSignature:
 def lock_clusters(session: Session) -> None:
     """Serialise cluster assignment until the transaction ends."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLUSTER_LOCK})
+        session.execute(
+            text(f"SELECT pg_advisory_xact_lock({ADVISORY_KEY})"), {"name": "crawler clusters"}
+        )
 
 
 def article_cluster(session: Session, url: str) -> tuple[int, ClusterSignature | None]:

@@ -15,6 +15,8 @@ OK = "ok"
 FAILED = "failed"
 TIMED_OUT = "timed_out"
 STOPPED = "stopped"  # a stop signal ended it early; what it stored is complete
+SKIPPED = "skipped"  # another crawl of the source was running; nothing done (not recorded)
+ABANDONED = "the crawl process died (killed or crashed) before it finished"
 MAX_STORED_ERRORS = 50
 
 
@@ -133,3 +135,13 @@ def close_run(
     run.status = status
     run.finished_at = run.finished_at or finished_at
     run.errors = [*run.errors, error][:MAX_STORED_ERRORS]
+
+
+def fail_abandoned(session: Session, source_id: int, now: datetime) -> int:
+    """Close the source's runs left ``running`` by a crawl that died; call it holding the source's lock."""
+    result = session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.source_id == source_id, CrawlRun.status == RUNNING)
+        .values(status=FAILED, finished_at=now, errors=[ABANDONED])
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,70 @@
+"""One crawl per source at a time, across processes and machines sharing a database.
+
+PostgreSQL: a session-level advisory lock on a dedicated connection. SQLite:
+an exclusive ``flock`` on a file beside the database. Both are released by
+the operating system or the server when the holder dies, even by
+``kill -9``, so a lock is never left behind; and a ``running`` row found
+while holding the lock belongs to a crawl that died.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from crawler.store.db import normalise_url
+
+
+@contextmanager
+def source_lock(db_url: str, source: str) -> Iterator[bool]:
+    """Hold the crawl lock of ``source`` while inside; yields False if another crawl holds it."""
+    url = normalise_url(db_url)
+    if url.startswith("postgresql"):
+        with _advisory_lock(url, f"crawler source {source}") as held:
+            yield held
+        return
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        yield True
+        return
+    lock_path = Path(f"{database}.{hashlib.sha1(source.encode()).hexdigest()[:12]}.lock")  # noqa: S324
+    with lock_path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# Advisory locks are per database; the key includes the schema, so two stores
+# in one database (one schema each) never block each other.
+ADVISORY_KEY = "hashtextextended(:name || ' in ' || current_schema(), 0)"
+
+
+@contextmanager
+def _advisory_lock(url: str, name: str) -> Iterator[bool]:
+    engine = create_engine(url, poolclass=NullPool)  # the lock lives as long as this connection
+    try:
+        with engine.connect() as conn:
+            lock = text(f"SELECT pg_try_advisory_lock({ADVISORY_KEY})")
+            held = bool(conn.execute(lock, {"name": name}).scalar())
+            conn.commit()
+            try:
+                yield held
+            finally:
+                if held:
+                    conn.execute(text(f"SELECT pg_advisory_unlock({ADVISORY_KEY})"), {"name": name})
+                    conn.commit()
+    finally:
+        engine.dispose()

@@ -1,0 +1,103 @@
+"""A crawl killed with SIGKILL, and two crawls of one source at once: nothing lost, nothing doubled."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from crawler.demo.site import DemoSite
+from crawler.store import runs
+from crawler.store.db import make_engine, session_scope
+from crawler.store.models import Article, ArticleVersion, CrawlRun, PageHtml
+from tests.crawl.helpers import crawl, export, run_cli, write_config
+
+pytestmark = pytest.mark.slow
+WAIT_S = 120
+
+
+def start_crawl(cfg: Path, db_url: str) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "CRAWLER_DATABASE_URL"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", "crawl", "--config", str(cfg), "--db", db_url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,  # its own group: SIGKILL reaches its extraction workers too
+    )
+
+
+def wait_for_articles_fetched(site: DemoSite, n: int) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while len([r for r in site.log if r.path.startswith("/news/")]) < n:
+        assert time.monotonic() < deadline, "the crawl never fetched an article"
+        time.sleep(0.1)
+
+
+def assert_store_whole(db_url: str) -> None:
+    engine = make_engine(db_url, write=False)
+    with session_scope(engine) as s:
+        for article in s.scalars(select(Article)):
+            numbers = sorted(
+                s.scalars(
+                    select(ArticleVersion.version).where(ArticleVersion.article_id == article.id)
+                )
+            )
+            assert numbers == list(range(1, article.current_version + 1))
+        versions = s.scalar(select(func.count()).select_from(ArticleVersion))
+        assert s.scalar(select(func.count()).select_from(PageHtml)) == versions
+    engine.dispose()
+
+
+def test_sigkill_mid_crawl_loses_nothing_and_the_next_crawl_closes_the_dead_run(
+    site: DemoSite, db_url: str, tmp_path: Path
+) -> None:
+    cfg = write_config(
+        tmp_path / "s.yaml",
+        [{"name": "pub", "feeds": [f"{site.base}/feed.xml"], "concurrency_per_host": 1}],
+    )
+    site.article_delay_s = 1.0
+    proc = start_crawl(cfg, db_url)
+    wait_for_articles_fetched(site, 2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert_store_whole(db_url)
+
+    site.article_delay_s = 0.0
+    crawl(cfg, db_url)
+    assert_store_whole(db_url)
+    stored = export(db_url)
+    assert len(stored) == len(site.public())
+    assert all(len(r["versions"]) == 1 for r in stored.values())
+    engine = make_engine(db_url, write=False)
+    with session_scope(engine) as s:
+        statuses = [(r.status, r.errors) for r in s.scalars(select(CrawlRun).order_by(CrawlRun.id))]
+    engine.dispose()
+    assert statuses[0] == (runs.FAILED, [runs.ABANDONED])
+    assert statuses[1][0] == runs.OK
+
+
+def test_a_second_crawl_of_a_running_source_is_skipped_with_a_message(
+    site: DemoSite, db_url: str, tmp_path: Path
+) -> None:
+    cfg = write_config(
+        tmp_path / "s.yaml",
+        [{"name": "pub", "feeds": [f"{site.base}/feed.xml"], "concurrency_per_host": 1}],
+    )
+    site.article_delay_s = 0.5
+    first = start_crawl(cfg, db_url)
+    wait_for_articles_fetched(site, 1)
+    second = run_cli("crawl", "--config", str(cfg), "--db", db_url)
+    assert second.returncode == 0, second.stderr
+    assert "another crawl of 'pub' is running on this database; skipped" in second.stderr
+    assert first.wait(timeout=WAIT_S) == 0
+    assert_store_whole(db_url)
+    stored = export(db_url)
+    assert len(stored) == len(site.public())
+    assert all(len(r["versions"]) == 1 for r in stored.values())
