@@ -82,8 +82,8 @@ def canonical_url(url: str, base: str | None = None) -> str:
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").rstrip(".")
         port = parts.port
-    except ValueError:
-        return url.strip()
+    except ValueError:  # a bad base (port out of range ...) must not spoil a good URL
+        return canonical_url(url) if base else url.strip()
     netloc = host
     if "@" in parts.netloc:
         netloc = parts.netloc.rsplit("@", 1)[0] + "@" + host
