@@ -12,7 +12,7 @@ import difflib
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
@@ -125,6 +125,9 @@ class CrawlSettings(_Strict):
     max_depth: StrictInt = Field(default=3, ge=0)
     max_pages: StrictInt = Field(default=1000, ge=1)
     revisit: Revisit = Revisit()
+    # Private/loopback addresses (SSRF guard): "auto" allows them only to a source whose
+    # routes are themselves private hosts.
+    private_addresses: Literal["auto", "allow", "refuse"] = "auto"
 
 
 class Source(CrawlSettings):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.config import Source
+from crawler.middlewares.address_guard import source_is_private
 
 # Scrapy's RetryMiddleware sits at 550; ours replaces it there.
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.address_guard.AddressGuardMiddleware": 50,  # before robots.txt is asked
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
 }
@@ -18,6 +21,14 @@ ITEM_PIPELINES = {
     "crawler.pipelines.dedupe.DedupePipeline": 300,
     "crawler.pipelines.store.StorePipeline": 900,
 }
+
+
+def private_addresses(source: Source) -> str:
+    """``allow`` or ``refuse``: ``auto`` allows them only to a source whose routes are private."""
+    if source.private_addresses != "auto":
+        return source.private_addresses
+    route_hosts = [urlsplit(url).hostname or "" for url in source.routes]
+    return "allow" if source_is_private(route_hosts) else "refuse"
 
 
 def build_settings(source: Source, db_url: str, log_level: str = "WARNING") -> dict[str, Any]:
@@ -56,6 +67,9 @@ def build_settings(source: Source, db_url: str, log_level: str = "WARNING") -> d
         "LOG_LEVEL": log_level,
         "LOGSTATS_INTERVAL": 15.0,
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
+        # http(s) only: a feed or redirect naming file://, data:, ftp:// or s3:// gets nothing.
+        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
+        "CRAWLER_PRIVATE_ADDRESSES": private_addresses(source),
         "ITEM_PIPELINES": ITEM_PIPELINES,
         # Ours, read by the pipelines:
         "CRAWLER_DB_URL": db_url,
