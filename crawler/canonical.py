@@ -7,6 +7,7 @@ upper-case host is one article, stored once and fetched once per crawl.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -53,9 +54,20 @@ TRACKING_PARAMS = frozenset(
         "at_campaign",
         "ito",
         "xtor",
+        # session ids: one page under endless names (a crawler trap)
+        "jsessionid",
+        "phpsessid",
+        "sessionid",
+        "session_id",
+        "aspsessionid",
+        "cfid",
+        "cftoken",
+        "zenid",
+        "oscsid",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__hs")
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid)=[^/;]*", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -96,7 +108,7 @@ def canonical_url(url: str, base: str | None = None) -> str:
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not is_tracking_param(k)
     ]
-    path = parts.path or ("/" if host else "")
+    path = _PATH_SESSION.sub("", parts.path) or ("/" if host else "")
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
 
 

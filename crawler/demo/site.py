@@ -146,6 +146,8 @@ class DemoSite:
             return Reply(200, gzip.compress(self.news_sitemap()), "application/gzip")
         if path.startswith("/section/"):
             return self.section(path.removeprefix("/section/"), int(query.get("page", ["1"])[0]))
+        if path.startswith("/calendar/"):
+            return self.calendar(path.removeprefix("/calendar/"))
         if path.startswith("/tag/"):
             return self.listing_page(f"Tag: {_e(path.removeprefix('/tag/'))}", self.public())
         if path.startswith("/go/"):
@@ -162,6 +164,22 @@ class DemoSite:
         return Reply(404, b"<html><body><h1>Not found</h1></body></html>")
 
     # -- pages -------------------------------------------------------------------------
+
+    def calendar(self, rest: str) -> Reply:
+        """A crawler trap: every day links to the next, and to event pages with session ids."""
+        day = int(rest.split("/")[0]) if rest.split("/")[0].isdigit() else 0
+        if "/" in rest:  # an event page: no article here
+            return Reply(200, b"<html><body><p>Event details.</p></body></html>")
+        events = "".join(
+            f'<li><a href="/calendar/{day}/event-{n}?jsessionid=S{day}x{n}">Event {n}</a></li>'
+            for n in range(10)
+        )
+        body = (
+            f'<html><head><link rel="next" href="/calendar/{day + 1}"></head><body>'
+            f"<h1>Day {day}</h1><ul>{events}</ul>"
+            f'<a href="/calendar/{day + 1}">Next day</a></body></html>'
+        )
+        return Reply(200, body.encode())
 
     def robots(self) -> Reply:
         body = f"User-agent: *\nDisallow: /private/\n\nSitemap: {self.base}/sitemap.xml\n"

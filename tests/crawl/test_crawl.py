@@ -190,3 +190,29 @@ def test_responses_over_the_size_cap_are_dropped_and_counted(
     assert export(db_url) == {}
     counts = last_counts(db_url, "pub")
     assert counts["errors/too_large"] == len(site.public())
+
+
+def test_crawler_trap_is_bounded_by_depth_and_page_caps(
+    site: DemoSite, db_url: str, tmp_path: Path
+) -> None:
+    """An endless calendar with session ids in its links: a few pages, then the caps stop it."""
+    cfg = write_config(
+        tmp_path / "s.yaml",
+        [
+            {
+                "name": "pub",
+                "start_urls": [f"{site.base}/calendar/1"],
+                "max_depth": 3,
+                "max_pages": 15,
+            }
+        ],
+    )
+    crawl(cfg, db_url)
+    days = {r.path for r in site.log if r.path.count("/") == 2 and r.path.startswith("/calendar/")}
+    events = [r.path for r in site.log if "/event-" in r.path]
+    assert days == {"/calendar/1", "/calendar/2", "/calendar/3", "/calendar/4"}
+    assert len(events) == 15, "the page cap bounds the candidates"
+    assert not [p for p in events if "jsessionid" in p], "session ids are dropped from URLs"
+    counts = last_counts(db_url, "pub")
+    assert counts["skipped/page_cap"] >= 1
+    assert export(db_url) == {}
