@@ -9,6 +9,7 @@ while holding the lock belongs to a crawl that died.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from crawler.store.db import normalise_url
@@ -63,8 +65,11 @@ def _advisory_lock(url: str, name: str) -> Iterator[bool]:
             try:
                 yield held
             finally:
-                if held:
-                    conn.execute(text(f"SELECT pg_advisory_unlock({ADVISORY_KEY})"), {"name": name})
-                    conn.commit()
+                if held:  # a dropped connection has released the lock already
+                    with contextlib.suppress(SQLAlchemyError):
+                        conn.execute(
+                            text(f"SELECT pg_advisory_unlock({ADVISORY_KEY})"), {"name": name}
+                        )
+                        conn.commit()
     finally:
         engine.dispose()

@@ -7,14 +7,15 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from crawler.demo.site import DemoSite
 from crawler.store import runs
-from crawler.store.db import make_engine, session_scope
+from crawler.store.db import make_engine, session_scope, upgrade
 from crawler.store.models import Article, ArticleVersion, CrawlRun, PageHtml
 from tests.crawl.helpers import crawl, export, run_cli, write_config
 
@@ -101,3 +102,32 @@ def test_a_second_crawl_of_a_running_source_is_skipped_with_a_message(
     stored = export(db_url)
     assert len(stored) == len(site.public())
     assert all(len(r["versions"]) == 1 for r in stored.values())
+
+
+def test_postgresql_connections_dropped_mid_crawl_reconnect_and_lose_nothing(
+    site: DemoSite, pg_schema_url: str, tmp_path: Path
+) -> None:
+    """The server ends every connection of the crawl (pg_terminate_backend) while it runs."""
+    name = f"crawler-test-{uuid.uuid4().hex[:8]}"
+    db_url = f"{pg_schema_url}&application_name={name}"
+    upgrade(db_url)
+    cfg = write_config(
+        tmp_path / "s.yaml",
+        [{"name": "pub", "feeds": [f"{site.base}/feed.xml"], "concurrency_per_host": 1}],
+    )
+    site.article_delay_s = 0.7
+    proc = start_crawl(cfg, db_url)
+    wait_for_articles_fetched(site, 2)
+    admin = create_engine(pg_schema_url)
+    with admin.connect() as conn:
+        ended = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :n"
+            ),
+            {"n": name},
+        ).scalar()
+    admin.dispose()
+    assert ended, "the crawl had connections to end"
+    assert proc.wait(timeout=WAIT_S) == 0
+    assert_store_whole(db_url)
+    assert len(export(db_url)) == len(site.public())
