@@ -146,6 +146,10 @@ class DemoSite:
             return Reply(200, gzip.compress(self.news_sitemap()), "application/gzip")
         if path.startswith("/section/"):
             return self.section(path.removeprefix("/section/"), int(query.get("page", ["1"])[0]))
+        if path == "/downloads.xml":
+            return self.downloads_feed()
+        if path.startswith("/files/"):  # a binary file its server calls text/html
+            return Reply(200, b"PK\x03\x04\x00\x00" + bytes(range(256)) * 8, "text/html")
         if path.startswith("/calendar/"):
             return self.calendar(path.removeprefix("/calendar/"))
         if path.startswith("/tag/"):
@@ -198,6 +202,16 @@ class DemoSite:
             f"<title>{SITE_NAME}</title><link>{self.base}/</link>"
             f"<description>Tech news</description>{items}</channel></rss>"
         )
+        return Reply(200, _xml(body), "application/rss+xml")
+
+    def downloads_feed(self) -> Reply:
+        """A feed whose first entry is a binary file served as text/html; its second, an article."""
+        first = self.public()[0]
+        items = (
+            f"<item><title>Annual report</title><link>{self.base}/files/report.zip</link></item>"
+            f"<item><title>{_e(first.title)}</title><link>{self.url(first)}</link></item>"
+        )
+        body = f'<rss version="2.0"><channel><title>{SITE_NAME} downloads</title>{items}</channel></rss>'
         return Reply(200, _xml(body), "application/rss+xml")
 
     def atom(self) -> Reply:

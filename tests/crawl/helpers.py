@@ -70,3 +70,24 @@ def last_counts(db_url: str, source: str) -> dict[str, int]:
         counts["_status_ok"] = int(run.status == "ok")
     engine.dispose()
     return counts
+
+
+def assert_store_whole(db_url: str) -> None:
+    """Every article's versions run 1..n, and every version has its kept page."""
+    from sqlalchemy import func, select
+
+    from crawler.store.db import make_engine, session_scope
+    from crawler.store.models import Article, ArticleVersion, PageHtml
+
+    engine = make_engine(db_url, write=False)
+    with session_scope(engine) as s:
+        for article in s.scalars(select(Article)):
+            numbers = sorted(
+                s.scalars(
+                    select(ArticleVersion.version).where(ArticleVersion.article_id == article.id)
+                )
+            )
+            assert numbers == list(range(1, article.current_version + 1))
+        versions = s.scalar(select(func.count()).select_from(ArticleVersion))
+        assert s.scalar(select(func.count()).select_from(PageHtml)) == versions
+    engine.dispose()

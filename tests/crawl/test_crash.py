@@ -11,13 +11,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, select, text
 
 from crawler.demo.site import DemoSite
 from crawler.store import runs
 from crawler.store.db import make_engine, session_scope, upgrade
-from crawler.store.models import Article, ArticleVersion, CrawlRun, PageHtml
-from tests.crawl.helpers import crawl, export, run_cli, write_config
+from crawler.store.models import CrawlRun
+from tests.crawl.helpers import assert_store_whole, crawl, export, run_cli, write_config
 
 pytestmark = pytest.mark.slow
 WAIT_S = 120
@@ -39,21 +39,6 @@ def wait_for_articles_fetched(site: DemoSite, n: int) -> None:
     while len([r for r in site.log if r.path.startswith("/news/")]) < n:
         assert time.monotonic() < deadline, "the crawl never fetched an article"
         time.sleep(0.1)
-
-
-def assert_store_whole(db_url: str) -> None:
-    engine = make_engine(db_url, write=False)
-    with session_scope(engine) as s:
-        for article in s.scalars(select(Article)):
-            numbers = sorted(
-                s.scalars(
-                    select(ArticleVersion.version).where(ArticleVersion.article_id == article.id)
-                )
-            )
-            assert numbers == list(range(1, article.current_version + 1))
-        versions = s.scalar(select(func.count()).select_from(ArticleVersion))
-        assert s.scalar(select(func.count()).select_from(PageHtml)) == versions
-    engine.dispose()
 
 
 def test_sigkill_mid_crawl_loses_nothing_and_the_next_crawl_closes_the_dead_run(

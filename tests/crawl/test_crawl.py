@@ -216,3 +216,14 @@ def test_crawler_trap_is_bounded_by_depth_and_page_caps(
     counts = last_counts(db_url, "pub")
     assert counts["skipped/page_cap"] >= 1
     assert export(db_url) == {}
+
+
+def test_binary_body_served_as_html_is_counted_and_skipped(
+    site: DemoSite, db_url: str, tmp_path: Path
+) -> None:
+    cfg = write_config(
+        tmp_path / "s.yaml", [{"name": "pub", "feeds": [f"{site.base}/downloads.xml"]}]
+    )
+    crawl(cfg, db_url)
+    assert set(export(db_url)) == {f"{site.base}{site.article_path(site.public()[0])}"}
+    assert last_counts(db_url, "pub")["errors/not_html"] == 1
