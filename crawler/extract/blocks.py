@@ -3,9 +3,9 @@
 A block is what a browser would lay out as one paragraph: the text of a
 block-level element (``p``, ``li``, ``h2``, a ``div`` holding bare text ...)
 without the text of block-level elements nested inside it. Each block knows
-how much of its text sits inside links, and each element of the page how much
-text and link text its whole subtree holds; that is all the body finder needs
-to score containers without walking the tree again.
+how much of its text sits inside links, and each element of the page which
+run of blocks its subtree holds; that is all the body finder needs to score
+containers without walking the tree again.
 
 Subtrees that are never article text (scripts, navigation, forms' controls,
 hidden elements, blocks whose class says promo/related/share ...) are skipped
@@ -108,11 +108,9 @@ class Block:
 
 @dataclass(slots=True)
 class Segmented:
-    """A page as blocks, with subtree text sizes and the subtrees skipped as noise."""
+    """A page as blocks, each element's run of them, and the subtrees skipped as noise."""
 
     blocks: list[Block] = field(default_factory=list)
-    text_chars: dict[HtmlElement, int] = field(default_factory=dict)
-    link_chars: dict[HtmlElement, int] = field(default_factory=dict)
     # Each element's blocks are ``blocks[start:end]``: a subtree's blocks are contiguous.
     spans: dict[HtmlElement, tuple[int, int]] = field(default_factory=dict)
     skipped: list[HtmlElement] = field(default_factory=list)
@@ -158,7 +156,7 @@ def noise_by_markup(el: HtmlElement) -> bool:
 def segment(
     root: HtmlElement, extra_noise: Callable[[HtmlElement], bool] | None = None
 ) -> Segmented:
-    """Walk ``root`` once and return its blocks and per-element text sizes.
+    """Walk ``root`` once and return its blocks and each element's run of them.
 
     ``extra_noise`` lets the caller mark more subtrees as noise (off-site
     teasers); it is asked only about elements the markup rules let through.
@@ -166,8 +164,7 @@ def segment(
     strip_elements(root, *INVISIBLE_TAGS, with_tail=False)
     page_chars = max(1, len(root.text_content()))
     out = Segmented()
-    text_chars, link_chars = out.text_chars, out.link_chars
-    starts: dict[HtmlElement, int] = {}
+    starts: dict[HtmlElement, int] = {}  # open elements not skipped: where their blocks begin
     # Open blocks, innermost last: [element, tag, parts, link chars].
     open_blocks: list[list] = [[root, root.tag, [], 0]]
     in_link = 0
@@ -181,8 +178,6 @@ def segment(
                 out.skipped.append(el)
                 walker.skip_subtree()  # its "end" still comes, and adds its tail
                 continue
-            text_chars[el] = 0
-            link_chars[el] = 0
             starts[el] = len(out.blocks)
             if tag == "a":
                 in_link += 1
@@ -196,37 +191,28 @@ def segment(
                 _add_text(el.text, open_blocks, in_link)
             continue
         # end event
-        if el not in text_chars:  # a skipped subtree
+        if el not in starts:  # a skipped subtree
             _add_tail(el, open_blocks, in_link)
             continue
         if tag == "a":
             in_link -= 1
         if tag in BLOCK_TAGS:
             block_el, block_tag, parts, links = open_blocks.pop()
-            for line in "".join(parts).split("\n"):
-                text = " ".join(line.split())
-                if text:
-                    out.blocks.append(Block(block_el, block_tag, text, min(links, len(text))))
-                    _count(block_el, len(text), min(links, len(text)), text_chars, link_chars)
+            _emit(out.blocks, block_el, block_tag, parts, links)
         out.spans[el] = (starts.pop(el), len(out.blocks))
-        parent = el.getparent()
-        if parent is not None and parent in text_chars:
-            text_chars[parent] += text_chars[el]
-            link_chars[parent] += link_chars[el]
         if el is not root:
             _add_tail(el, open_blocks, in_link)
-    root_block = open_blocks[0]
-    for line in "".join(root_block[2]).split("\n"):
-        text = " ".join(line.split())
-        if text:
-            out.blocks.append(Block(root, root.tag, text, 0))
+    _emit(out.blocks, root, root.tag, open_blocks[0][2], 0)  # text of a root that is no block
     out.spans[root] = (0, len(out.blocks))
     return out
 
 
-def _count(el: HtmlElement, chars: int, links: int, text_chars: dict, link_chars: dict) -> None:
-    text_chars[el] = text_chars.get(el, 0) + chars
-    link_chars[el] = link_chars.get(el, 0) + links
+def _emit(blocks: list[Block], el: HtmlElement, tag: str, parts: list[str], links: int) -> None:
+    """Add the element's own text as blocks, one per line (``<br>`` breaks lines)."""
+    for line in "".join(parts).split("\n"):
+        text = " ".join(line.split())
+        if text:
+            blocks.append(Block(el, tag, text, min(links, len(text))))
 
 
 def _add_text(text: str, open_blocks: list[list], in_link: int) -> None:

@@ -57,16 +57,22 @@ def find_body(seg: Segmented, root: HtmlElement) -> Body:
     splits them, stopping before the sidebars and link lists around it.
     """
     blocks = seg.blocks
-    prose_at = [i for i, b in enumerate(blocks) if _is_prose(b)]
+    prose_flags = [_is_prose(b) for b in blocks]
+    prose_at = [i for i, prose in enumerate(prose_flags) if prose]
     if not prose_at:
         return Body([], confident=False)
     text_before = list(accumulate((len(b.text) for b in blocks), initial=0))
-    prose_before = list(accumulate((len(b.text) if _is_prose(b) else 0 for b in blocks), initial=0))
-    candidates: set[HtmlElement] = set()
+    prose_before = list(
+        accumulate(
+            (len(b.text) if p else 0 for b, p in zip(blocks, prose_flags, strict=True)), initial=0
+        )
+    )
+    # A dict, not a set: document order breaks ties the same way on every run.
+    candidates: dict[HtmlElement, None] = {}
     for i in prose_at:
         el = blocks[i].element
         while el is not None and el not in candidates:
-            candidates.add(el)
+            candidates[el] = None
             el = None if el is root else el.getparent()
 
     def run(el: HtmlElement) -> tuple[int, int]:
