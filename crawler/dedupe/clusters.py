@@ -1,7 +1,7 @@
 """Put each stored article in its story's cluster: join the closest representative, or found one.
 
-Called for every new article and every new version, inside the store
-transaction that wrote it, after :func:`crawler.store.clusters.lock_clusters`.
+Called (through :func:`record_article`) for every new article and every new
+version, inside the store transaction that wrote it, after :func:`crawler.store.clusters.lock_clusters`.
 A new version stays in its cluster while it is still close to the cluster's
 representative; otherwise it is placed afresh. Comparing with the
 representative only, never with any member, keeps clusters from chaining:
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from crawler.dedupe.minhash import THRESHOLD, band_keys, similarity
 from crawler.store import clusters as store
+from crawler.store.articles import FetchRecord, Outcome, record_fetch
 
 # Clusters compared per assignment, those sharing most bands first: the cost
 # of one assignment stays bounded however large the store grows.
@@ -50,3 +51,14 @@ def assign_cluster(
         key = f"{founder_key}-{article_id}"
     store.found_cluster(session, key, article_id, signature, keys, now)
     return key
+
+
+def record_article(session: Session, source_id: int, rec: FetchRecord, signature: bytes) -> Outcome:
+    """Record a fetch and, when it made a version, place the article in its story's cluster.
+
+    Call it after :func:`crawler.store.clusters.lock_clusters` in the same transaction.
+    """
+    outcome = record_fetch(session, source_id, rec)
+    if outcome is not Outcome.UNCHANGED:
+        assign_cluster(session, rec.url, signature, rec.content_hash[:16], rec.fetched_at)
+    return outcome

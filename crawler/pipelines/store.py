@@ -19,7 +19,7 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from sqlalchemy import Engine
 
-from crawler.dedupe.clusters import assign_cluster
+from crawler.dedupe.clusters import record_article
 from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
@@ -141,7 +141,8 @@ class StorePipeline:
         assert article is not None
         assert item.url
         assert item.content_hash
-        record = store.record_fetch(
+        assert item.signature is not None
+        record = record_article(
             session,
             self.source_id,
             store.FetchRecord(
@@ -159,13 +160,10 @@ class StorePipeline:
                 page=item.page,
                 extractor_version=EXTRACTOR_VERSION,
             ),
+            item.signature,
         )
         if record is not store.Outcome.UNCHANGED:
             self.stored_urls.add(item.url)
-            assert item.signature is not None
-            assign_cluster(
-                session, item.url, item.signature, item.content_hash[:16], item.fetched_at
-            )
         if record is store.Outcome.NEW:
             count_lines(session, self.source_id, item.line_hashes, item.fetched_at)
         return record.value

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from crawler.dedupe.clusters import assign_cluster
+from crawler.dedupe.clusters import record_article
 from crawler.dedupe.fingerprint import content_hash
 from crawler.dedupe.minhash import THRESHOLD, signature, similarity
-from crawler.store.articles import Outcome, ensure_source, record_fetch
+from crawler.store.articles import ensure_source
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import make_engine, session_scope
 from crawler.store.models import Article, Cluster
@@ -27,8 +27,7 @@ def store(
         lock_clusters(s)
         source_id = ensure_source(s, source, T0)
         rec = record(url=url, title=title, text=body, at=T0 + timedelta(hours=hours))
-        if record_fetch(s, source_id, rec) is not Outcome.UNCHANGED:
-            assign_cluster(s, url, signature(body), rec.content_hash[:16], rec.fetched_at)
+        record_article(s, source_id, rec, signature(body))
         return s.execute(select(Article.cluster_id).where(Article.url == url)).scalar_one()
 
 

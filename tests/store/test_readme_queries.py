@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from crawler.dedupe.clusters import assign_cluster
+from crawler.dedupe.clusters import record_article
 from crawler.dedupe.minhash import signature
 from crawler.store.articles import ensure_source, mark_gone, record_fetch
 from crawler.store.clusters import lock_clusters
@@ -62,8 +62,7 @@ def test_readme_story_query(engine: Engine) -> None:
         ]:
             url = f"https://{source}.example/{hours}"
             rec = record(url=url, title=source, text=text_, at=later(hours))
-            record_fetch(s, ensure_source(s, source, T0), rec)
-            assign_cluster(s, url, signature(text_), rec.content_hash[:16], rec.fetched_at)
+            record_article(s, ensure_source(s, source, T0), rec, signature(text_))
     with session_scope(engine) as s:
         rows = s.execute(text(stories)).all()
     assert [(r.url, r.source, r.articles, r.sources) for r in rows] == [
