@@ -197,12 +197,10 @@ class DemoSite:
             f"<pubDate>{format_datetime(a.published)}</pubDate></item>"
             for a in self.public()
         )
-        body = (
-            '<rss version="2.0"><channel>'
+        return _rss(
             f"<title>{SITE_NAME}</title><link>{self.base}/</link>"
-            f"<description>Tech news</description>{items}</channel></rss>"
+            f"<description>Tech news</description>{items}"
         )
-        return Reply(200, _xml(body), "application/rss+xml")
 
     def downloads_feed(self) -> Reply:
         """A feed whose first entry is a binary file served as text/html; its second, an article."""
@@ -211,8 +209,7 @@ class DemoSite:
             f"<item><title>Annual report</title><link>{self.base}/files/report.zip</link></item>"
             f"<item><title>{_e(first.title)}</title><link>{self.url(first)}</link></item>"
         )
-        body = f'<rss version="2.0"><channel><title>{SITE_NAME} downloads</title>{items}</channel></rss>'
-        return Reply(200, _xml(body), "application/rss+xml")
+        return _rss(f"<title>{SITE_NAME} downloads</title>{items}")
 
     def atom(self) -> Reply:
         entries = "".join(
@@ -391,6 +388,13 @@ class DemoSite:
             "</main>"
         )
         return self._chrome(_e(art.title), main, head, art.charset)
+
+
+def _rss(channel: str) -> Reply:
+    """An RSS 2.0 reply around the channel's inner XML."""
+    return Reply(
+        200, _xml(f'<rss version="2.0"><channel>{channel}</channel></rss>'), "application/rss+xml"
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):
