@@ -34,6 +34,14 @@ def start_crawl(cfg: Path, db_url: str) -> subprocess.Popen[bytes]:
     )
 
 
+def one_at_a_time(site: DemoSite, tmp_path: Path) -> Path:
+    """A config crawling the site's feed one page at a time, so a crawl is caught mid-way."""
+    return write_config(
+        tmp_path / "s.yaml",
+        [{"name": "pub", "feeds": [f"{site.base}/feed.xml"], "concurrency_per_host": 1}],
+    )
+
+
 def wait_for_articles_fetched(site: DemoSite, n: int) -> None:
     deadline = time.monotonic() + WAIT_S
     while len([r for r in site.log if r.path.startswith("/news/")]) < n:
@@ -44,10 +52,7 @@ def wait_for_articles_fetched(site: DemoSite, n: int) -> None:
 def test_sigkill_mid_crawl_loses_nothing_and_the_next_crawl_closes_the_dead_run(
     site: DemoSite, db_url: str, tmp_path: Path
 ) -> None:
-    cfg = write_config(
-        tmp_path / "s.yaml",
-        [{"name": "pub", "feeds": [f"{site.base}/feed.xml"], "concurrency_per_host": 1}],
-    )
+    cfg = one_at_a_time(site, tmp_path)
     site.article_delay_s = 1.0
     proc = start_crawl(cfg, db_url)
     wait_for_articles_fetched(site, 2)
@@ -72,10 +77,7 @@ def test_sigkill_mid_crawl_loses_nothing_and_the_next_crawl_closes_the_dead_run(
 def test_a_second_crawl_of_a_running_source_is_skipped_with_a_message(
     site: DemoSite, db_url: str, tmp_path: Path
 ) -> None:
-    cfg = write_config(
-        tmp_path / "s.yaml",
-        [{"name": "pub", "feeds": [f"{site.base}/feed.xml"], "concurrency_per_host": 1}],
-    )
+    cfg = one_at_a_time(site, tmp_path)
     site.article_delay_s = 0.5
     first = start_crawl(cfg, db_url)
     wait_for_articles_fetched(site, 1)
@@ -96,10 +98,7 @@ def test_postgresql_connections_dropped_mid_crawl_reconnect_and_lose_nothing(
     name = f"crawler-test-{uuid.uuid4().hex[:8]}"
     db_url = f"{pg_schema_url}&application_name={name}"
     upgrade(db_url)
-    cfg = write_config(
-        tmp_path / "s.yaml",
-        [{"name": "pub", "feeds": [f"{site.base}/feed.xml"], "concurrency_per_host": 1}],
-    )
+    cfg = one_at_a_time(site, tmp_path)
     site.article_delay_s = 0.7
     proc = start_crawl(cfg, db_url)
     wait_for_articles_fetched(site, 2)
