@@ -68,7 +68,7 @@ def offsite_teasers(tree: HtmlElement, url: str) -> set[HtmlElement]:
     found: set[HtmlElement] = set()
     for link in tree.xpath(_HEADLINE_LINKS):
         host = urlsplit(link.get("href", "")).hostname
-        if not host or same_site_host(host, site_host):
+        if not host or _same_host(host, site_host):
             continue
         el = link.getparent()
         while el is not None and el.tag not in _TEASER_CONTAINERS:
@@ -81,7 +81,7 @@ def offsite_teasers(tree: HtmlElement, url: str) -> set[HtmlElement]:
 _HEADLINE_LINKS = "//a[@href][.//h2 or .//h3 or .//h4 or .//img] | //h2/a | //h3/a | //h4/a"
 
 
-def same_site_host(host: str, site_host: str) -> bool:
+def _same_host(host: str, site_host: str) -> bool:
     """True for the same host, a subdomain of it, or its parent domain (www. ignored)."""
     host, site_host = host.lower().removeprefix("www."), site_host.lower().removeprefix("www.")
     return host == site_host or host.endswith("." + site_host) or site_host.endswith("." + host)

@@ -148,16 +148,16 @@ class Daemon:
         with session_scope(self.engine) as session:
             recorded = runs.runs_since(session, name, spawned)
             run = recorded[-1] if recorded else None
+            status = run.status if run else runs.FAILED
             if run is not None and result.timed_out:
                 limit = self.config.daemon.run_timeout
-                runs.close_run(session, run.id, ended, runs.TIMED_OUT, f"timed out after {limit}")
+                status = runs.TIMED_OUT
+                runs.close_run(session, run.id, ended, status, f"timed out after {limit}")
             elif run is not None and run.status == runs.RUNNING:
+                status = runs.FAILED
                 runs.close_run(
-                    session, run.id, ended, runs.FAILED, f"crawl exited with {result.returncode}"
+                    session, run.id, ended, status, f"crawl exited with {result.returncode}"
                 )
-            recorded = runs.runs_since(session, name, spawned)
-        run = recorded[-1] if recorded else None
-        status = run.status if run else runs.FAILED
         line = {
             "event": "run",
             "source": name,

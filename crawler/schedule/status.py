@@ -29,16 +29,15 @@ class SourceStatus:
 def source_statuses(session: Session, config: Config | None, now: datetime) -> list[SourceStatus]:
     """One status per source in the config, then any other source that has runs."""
     latest = {r.source: r for r in runs.latest_runs(session)}
-    names = [s.name for s in config.sources] if config else []
-    names += sorted(set(latest) - set(names))
+    configured = {s.name: s for s in config.sources} if config else {}
+    names = [*configured, *sorted(set(latest) - set(configured))]
     statuses = []
     for name in names:
         last = latest.get(name)
         due = None
-        if config is not None and name in {s.name for s in config.sources}:
-            schedule = config.source(name).schedule
+        if config is not None and name in configured:
             started = last.started_at if last else None
-            due = first_run(schedule, started, now, config.daemon.misfire_grace)
+            due = first_run(configured[name].schedule, started, now, config.daemon.misfire_grace)
         statuses.append(SourceStatus(name, last, due, runs.last_error(session, name)))
     return statuses
 
