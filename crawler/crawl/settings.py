@@ -14,7 +14,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
 }
-# Flow order: extract → dedupe → store. The store must be last: it counts outcomes.
+# Flow order: extract → clean → dedupe → store. The store must be last: it counts outcomes.
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,
     "crawler.pipelines.clean.CleanPipeline": 200,

@@ -1,1 +1,1 @@
-"""Scrapy item pipelines, one a file, in flow order: extract → dedupe → store."""
+"""Scrapy item pipelines, one a file, in flow order: extract → clean → dedupe → store."""
