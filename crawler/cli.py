@@ -1,4 +1,9 @@
-"""The ``crawler`` command: parse, call, print. Exit 0 done, 2 bad config or arguments, 1 else."""
+"""The ``crawler`` command: parse, call, print. Exit 0 done, 2 bad config or arguments, 1 else.
+
+Each command imports what it runs (Scrapy, Rich, the web app) when it runs:
+``--help`` stays quick, and so does every extraction worker, which re-imports
+the main module when it starts.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,7 @@ import click
 
 from crawler import __version__
 from crawler.config import Config, ConfigError, load
-from crawler.crawl.runner import crawl_sources, run_with_reactor
 from crawler.store import db
-from crawler.store.export import iter_articles
-from crawler.summary import print_summaries
 
 CONFIG_OPTION = click.option(
     "--config",
@@ -72,6 +74,9 @@ def crawl(
     config_path: Path, source_names: tuple[str, ...], db_url: str | None, verbose: int
 ) -> None:
     """Crawl every source (or just --source NAME) once, then exit."""
+    from crawler.crawl.runner import crawl_sources, run_with_reactor
+    from crawler.summary import print_summaries
+
     cfg = load_config(config_path)
     try:
         sources = [cfg.source(name) for name in source_names] or cfg.sources
@@ -163,6 +168,8 @@ def demo(db_url: str | None) -> None:
 @DB_OPTION
 def export(fmt: str, source: str | None, since: datetime | None, db_url: str | None) -> None:
     """Write every stored article, with its versions, as JSON lines on stdout."""
+    from crawler.store.export import iter_articles
+
     del fmt  # jsonl is the only format
     engine = db.make_engine(db.resolve_url(db_url), write=False)
     out = sys.stdout

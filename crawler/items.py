@@ -5,29 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawler.extract import ExtractedArticle, PageReading
+from crawler.extract import ExtractedArticle
 
 
 @dataclass(slots=True)
 class FetchedPage:
-    """A 200 response that may hold an article; pipelines fill in the rest."""
+    """A 200 response that may hold an article; the extract pipeline fills in the rest.
+
+    Bulky fields stay out of ``repr``, which Scrapy logs when an item fails.
+    """
 
     source: str
     fetch_url: str
-    html: str
+    html: str = field(repr=False)
     fetched_at: datetime
     route: str  # feed, sitemap, section, revisit
     etag: str | None = None
     last_modified: str | None = None
     known_url: str | None = None  # the stored canonical URL, on revisits
     url_matches_pattern: bool = False
-    reading: PageReading | None = None  # set by the extract pipeline
-    page: bytes | None = None  # the page, compressed for keeping; set by the extract pipeline
-    url: str | None = None  # canonical URL, set by the extract pipeline
-    article: ExtractedArticle | None = None  # set by the clean pipeline
-    line_hashes: frozenset[int] = frozenset()  # the article's lines, for furniture learning
-    content_hash: str | None = None  # set by the dedupe pipeline
-    signature: bytes | None = None  # MinHash of the body, set by the dedupe pipeline
+    page: bytes | None = field(default=None, repr=False)  # the page, compressed for keeping
+    url: str | None = None  # canonical URL
+    article: ExtractedArticle | None = field(default=None, repr=False)  # extracted and cleaned
+    line_hashes: frozenset[int] = field(default=frozenset(), repr=False)  # furniture learning
+    content_hash: str | None = None  # of the cleaned title and text: change detection
+    signature: bytes | None = field(default=None, repr=False)  # MinHash, for story clusters
 
 
 @dataclass(frozen=True, slots=True)

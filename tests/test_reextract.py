@@ -9,7 +9,7 @@ from crawler.reextract import reextract
 from crawler.store.articles import ensure_source, record_fetch
 from crawler.store.db import session_scope
 from crawler.store.models import Article, ArticleVersion
-from crawler.store.pages import compress_page
+from crawler.store.page_codec import compress_page
 from tests.crawl.helpers import run_cli
 from tests.store.helpers import T0, later, record
 

@@ -1,11 +1,11 @@
 """``extract_article(html, url=...)``: the article's own text and metadata.
 
 The same function the crawl uses, so what it returns is what a crawl stores.
-Two steps, which the crawl runs in two pipelines: :func:`read_page` parses the
-page once, reads its metadata, skips markup-named noise and finds the body's
-paragraphs (CPU work, run in a process pool); :func:`clean_article` drops the
-headline repeats, boilerplate and the source's furniture from them (cheap,
-and it needs the source's learnt furniture).
+Two steps, which the crawl runs in its extraction worker processes (see
+:mod:`crawler.pipelines.worker`): :func:`read_page` parses the page once, reads
+its metadata, skips markup-named noise and finds the body's paragraphs;
+:func:`clean_article` drops the headline repeats, boilerplate and the source's
+furniture from them (it needs the source's learnt furniture).
 """
 
 from __future__ import annotations

@@ -13,13 +13,14 @@ very first crawl already stores clean text.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
 from sqlalchemy import Engine
 
-from crawler.dedupe.clusters import record_article
+from crawler.dedupe.clusters import record_articles
 from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
@@ -117,35 +118,40 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
+        """Write the buffer in one transaction: fetched pages, then 304s, then gone pages."""
         if not self.buffer or self.engine is None:
             return
         batch, self.buffer = sorted(self.buffer, key=_key), []
+        fetched = [item for item in batch if isinstance(item, FetchedPage)]
         outcomes: list[str] = []
         with session_scope(self.engine) as session:
-            if any(isinstance(item, FetchedPage) for item in batch):
+            if fetched:
                 lock_clusters(session)  # first, before any row lock: one lock order for all
+                outcomes += self._record_pages(session, fetched)
+            not_modified = [item for item in batch if isinstance(item, NotModified)]
+            store.touch_many(
+                session,
+                [store.Touch(i.url, i.fetched_at, i.etag, i.last_modified) for i in not_modified],
+            )
+            outcomes += ["not_modified"] * len(not_modified)
             for item in batch:
-                outcomes.append(self._record(session, item))
+                if isinstance(item, Gone):
+                    gone = store.mark_gone(session, item.url, item.fetched_at)
+                    outcomes.append("gone" if gone else "already_gone")
         stats = self.crawler.stats
         assert stats is not None
-        for outcome in outcomes:
-            stats.inc_value(f"crawler/{outcome}")
+        for outcome, n in Counter(outcomes).items():
+            stats.inc_value(f"crawler/{outcome}", n)
 
-    def _record(self, session: Any, item: Item) -> str:
-        if isinstance(item, NotModified):
-            store.touch(session, item.url, item.fetched_at, item.etag, item.last_modified)
-            return "not_modified"
-        if isinstance(item, Gone):
-            return "gone" if store.mark_gone(session, item.url, item.fetched_at) else "already_gone"
-        article = item.article
-        assert article is not None
-        assert item.url
-        assert item.content_hash
-        assert item.signature is not None
-        record = record_article(
-            session,
-            self.source_id,
-            store.FetchRecord(
+    def _record_pages(self, session: Any, items: list[FetchedPage]) -> list[str]:
+        records = []
+        for item in items:
+            article = item.article
+            assert article is not None
+            assert item.url
+            assert item.content_hash
+            assert item.signature is not None
+            record = store.FetchRecord(
                 url=item.url,
                 fetch_url=item.fetch_url,
                 title=article.title,
@@ -159,11 +165,18 @@ class StorePipeline:
                 last_modified=item.last_modified,
                 page=item.page,
                 extractor_version=EXTRACTOR_VERSION,
-            ),
-            item.signature,
+            )
+            records.append((record, item.signature))
+        outcomes = record_articles(session, self.source_id, records)
+        self.stored_urls.update(
+            item.url
+            for item, o in zip(items, outcomes, strict=True)
+            if o is not store.Outcome.UNCHANGED
         )
-        if record is not store.Outcome.UNCHANGED:
-            self.stored_urls.add(item.url)
-        if record is store.Outcome.NEW:
-            count_lines(session, self.source_id, item.line_hashes, item.fetched_at)
-        return record.value
+        new_pages = [
+            item.line_hashes
+            for item, o in zip(items, outcomes, strict=True)
+            if o is store.Outcome.NEW
+        ]
+        count_lines(session, self.source_id, new_pages, max(i.fetched_at for i in items))
+        return [o.value for o in outcomes]

@@ -12,17 +12,17 @@ article, and never a duplicate or skipped version number.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import String, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from crawler.store import pages
+from crawler.store import page_codec
 from crawler.store.models import GONE, LIVE, Article, ArticleVersion, PageHtml, SourceRow
 
 
@@ -63,9 +63,11 @@ class KnownArticle:
     last_modified: str | None
 
 
-def _insert_ignoring_conflict(session: Session, table: Table, values: dict[str, Any]) -> None:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(table).values(**values).on_conflict_do_nothing())
+def _insert_ignoring_conflict(
+    session: Session, table: Table, rows: list[dict[str, Any]] | dict[str, Any]
+) -> None:
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
 
 
 def ensure_source(session: Session, name: str, now: datetime) -> int:
@@ -79,67 +81,149 @@ def source_id(session: Session, name: str) -> int | None:
     return session.execute(select(SourceRow.id).where(SourceRow.name == name)).scalar_one_or_none()
 
 
+@dataclass(slots=True)
+class _Current:
+    """An article's row as a batch sees it, moved along as the batch's fetches apply."""
+
+    id: int
+    version: int
+    content_hash: str | None
+    last_fetched: datetime
+    last_changed: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What recording one fetch did, and to which article row."""
+
+    article_id: int
+    outcome: Outcome
+
+
 def record_fetch(session: Session, source_id: int, rec: FetchRecord) -> Outcome:
-    """Create the article, or add a version if its content changed, or touch it.
+    """Record one fetch: see :func:`record_fetches`."""
+    return record_fetches(session, source_id, [rec])[0].outcome
+
+
+def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]) -> list[Recorded]:
+    """Create each article, or add a version if its content changed, or touch it; in order.
 
     "Changed" means ``rec.content_hash`` differs from the current version's:
     the hash is of the cleaned title and text (see :mod:`crawler.dedupe`), so
-    noise around the article never makes a version.
+    noise around the article never makes a version. A batch costs a fixed
+    handful of statements whatever its size: one insert of the missing
+    articles, one locking read of all of them, one update, one insert of
+    versions and one of their pages. The same URL twice in a batch is applied
+    twice, in order.
     """
+    if not recs:
+        return []
+    first = {rec.url: rec for rec in reversed(recs)}  # each URL's first fetch in the batch
     _insert_ignoring_conflict(
         session,
         Article.__table__,
-        {
-            "url": rec.url,
+        [
+            {
+                "url": url,
+                "fetch_url": rec.fetch_url,
+                "source_id": source_id,
+                "status": LIVE,
+                "first_seen": rec.fetched_at,
+                "last_fetched": rec.fetched_at,
+                "last_changed": rec.fetched_at,
+                "current_version": 0,
+            }
+            for url, rec in sorted(first.items())  # one order for every writer's row locks
+        ],
+    )
+    current = _lock_current(session, sorted(first))
+    changes: dict[int, dict[str, Any]] = {}
+    versions: list[dict[str, Any]] = []
+    kept_pages: list[bytes | None] = []
+    recorded: list[Recorded] = []
+    for rec in recs:
+        row = current[rec.url]
+        row.last_fetched = max(row.last_fetched, rec.fetched_at)
+        outcome = Outcome.UNCHANGED
+        if row.content_hash != rec.content_hash:
+            row.version += 1
+            row.content_hash = rec.content_hash
+            row.last_changed = rec.fetched_at
+            outcome = Outcome.NEW if row.version == 1 else Outcome.CHANGED
+            versions.append(_version_row(row, rec))
+            kept_pages.append(rec.page)
+        changes[row.id] = {
+            "_id": row.id,
             "fetch_url": rec.fetch_url,
-            "source_id": source_id,
             "status": LIVE,
-            "first_seen": rec.fetched_at,
-            "last_fetched": rec.fetched_at,
-            "last_changed": rec.fetched_at,
-            "current_version": 0,
-        },
+            "last_fetched": row.last_fetched,
+            "last_changed": row.last_changed,
+            "current_version": row.version,
+            "etag": rec.etag,
+            "last_modified": rec.last_modified,
+        }
+        recorded.append(Recorded(row.id, outcome))
+    table = Article.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({name: bindparam(name) for name in next(iter(changes.values())) if name != "_id"}),
+        list(changes.values()),
     )
-    article = session.execute(
-        select(Article)
-        .where(Article.url == rec.url)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-    current_hash = None
-    if article.current_version:
-        current_hash = session.execute(
-            select(ArticleVersion.content_hash).where(
-                ArticleVersion.article_id == article.id,
-                ArticleVersion.version == article.current_version,
+    if versions:
+        ids = session.scalars(
+            insert(ArticleVersion).returning(ArticleVersion.id, sort_by_parameter_order=True),
+            versions,
+        ).all()
+        rows = [
+            {"version_id": vid, "encoding": page_codec.ENCODING, "body": page}
+            for vid, page in zip(ids, kept_pages, strict=True)
+            if page is not None
+        ]
+        if rows:
+            session.execute(PageHtml.__table__.insert(), rows)
+    return recorded
+
+
+def _lock_current(session: Session, urls: list[str]) -> dict[str, _Current]:
+    """Lock the articles at ``urls`` (in URL order) and read their current version's hash."""
+    found: dict[str, _Current] = {}
+    for start in range(0, len(urls), URL_CHUNK):
+        rows = session.execute(
+            select(
+                Article.url,
+                Article.id,
+                Article.current_version,
+                ArticleVersion.content_hash,
+                Article.last_fetched,
+                Article.last_changed,
             )
-        ).scalar_one()
-    article.fetch_url = rec.fetch_url
-    article.status = LIVE
-    article.last_fetched = max(article.last_fetched, rec.fetched_at)
-    article.etag = rec.etag
-    article.last_modified = rec.last_modified
-    if current_hash == rec.content_hash:
-        return Outcome.UNCHANGED
-    article.current_version += 1
-    article.last_changed = rec.fetched_at
-    version = ArticleVersion(
-        article_id=article.id,
-        version=article.current_version,
-        title=rec.title,
-        authors=list(rec.authors),
-        published=rec.published,
-        modified=rec.modified,
-        text=rec.text,
-        content_hash=rec.content_hash,
-        fetched_at=rec.fetched_at,
-        extractor_version=rec.extractor_version,
-    )
-    session.add(version)
-    session.flush()
-    if rec.page is not None:
-        session.add(PageHtml(version_id=version.id, encoding=pages.ENCODING, body=rec.page))
-    return Outcome.NEW if article.current_version == 1 else Outcome.CHANGED
+            .outerjoin(
+                ArticleVersion,
+                (ArticleVersion.article_id == Article.id)
+                & (ArticleVersion.version == Article.current_version),
+            )
+            .where(Article.url.in_(urls[start : start + URL_CHUNK]))
+            .order_by(Article.url)
+            .with_for_update(of=Article.__table__)
+        )
+        found.update({url: _Current(*rest) for url, *rest in rows})
+    return found
+
+
+def _version_row(row: _Current, rec: FetchRecord) -> dict[str, Any]:
+    return {
+        "article_id": row.id,
+        "version": row.version,
+        "title": rec.title,
+        "authors": list(rec.authors),
+        "published": rec.published,
+        "modified": rec.modified,
+        "text": rec.text,
+        "content_hash": rec.content_hash,
+        "fetched_at": rec.fetched_at,
+        "extractor_version": rec.extractor_version,
+    }
 
 
 def mark_gone(session: Session, url: str, fetched_at: datetime) -> bool:
@@ -155,23 +239,37 @@ def mark_gone(session: Session, url: str, fetched_at: datetime) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-def touch(
-    session: Session,
-    url: str,
-    fetched_at: datetime,
-    etag: str | None = None,
-    last_modified: str | None = None,
-) -> None:
-    """Record a revisit that found nothing new (a 304): only ``last_fetched`` moves.
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """A revisit that found nothing new (a 304), with any fresh validators it carried."""
 
-    A 304 may carry fresh validators; keep them when it does.
+    url: str
+    fetched_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def touch_many(session: Session, touches: Sequence[Touch]) -> None:
+    """Record 304s in one statement: only ``last_fetched`` moves, and validators a 304 renews.
+
+    A 304 may carry fresh validators; keep them when it does, else keep the stored ones.
     """
-    values: dict[str, Any] = {"last_fetched": fetched_at}
-    if etag:
-        values["etag"] = etag
-    if last_modified:
-        values["last_modified"] = last_modified
-    session.execute(update(Article).where(Article.url == url).values(**values))
+    if not touches:
+        return
+    table = Article.__table__
+    session.execute(
+        update(table)
+        .where(table.c.url == bindparam("_url"))
+        .values(
+            last_fetched=bindparam("_at"),
+            etag=func.coalesce(bindparam("_etag", type_=String), table.c.etag),
+            last_modified=func.coalesce(bindparam("_lm", type_=String), table.c.last_modified),
+        ),
+        [
+            {"_url": t.url, "_at": t.fetched_at, "_etag": t.etag, "_lm": t.last_modified}
+            for t in sorted(touches, key=lambda t: t.url)
+        ],
+    )
 
 
 def known_urls(session: Session, source_id: int) -> Iterable[str]:

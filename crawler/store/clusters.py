@@ -9,15 +9,17 @@ any row lock of the transaction, so lock order is always the same.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from crawler.store.locks import ADVISORY_KEY
 from crawler.store.models import Article, Cluster, ClusterBand
+
+KEY_CHUNK = 900  # values per IN (...) list: well under every driver's parameter limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,53 +36,93 @@ def lock_clusters(session: Session) -> None:
         )
 
 
-def article_cluster(session: Session, url: str) -> tuple[int, ClusterSignature | None]:
-    """The article's id, and its cluster with that cluster's signature (None if it has none)."""
-    row = session.execute(
-        select(Article.id, Cluster.key, Cluster.signature)
-        .outerjoin(Cluster, Cluster.key == Article.cluster_id)
-        .where(Article.url == url)
-    ).one()
-    article_id, key, signature = row
-    return article_id, (ClusterSignature(key, signature) if key is not None else None)
-
-
-def candidates(session: Session, band_keys: Sequence[int], limit: int) -> list[ClusterSignature]:
-    """Clusters sharing a band key with a signature, those sharing most first, at most ``limit``."""
-    shared = func.count().label("shared")
+def article_clusters(session: Session, article_ids: Sequence[int]) -> dict[int, ClusterSignature]:
+    """Each article's cluster with that cluster's signature, for those that have one."""
     rows = session.execute(
-        select(Cluster.key, Cluster.signature, shared)
-        .join(ClusterBand, ClusterBand.cluster_id == Cluster.id)
-        .where(ClusterBand.band_key.in_(list(band_keys)))
-        .group_by(Cluster.id, Cluster.key, Cluster.signature)
-        .order_by(shared.desc(), Cluster.id)
-        .limit(limit)
+        select(Article.id, Cluster.key, Cluster.signature)
+        .join(Cluster, Cluster.key == Article.cluster_id)
+        .where(Article.id.in_(sorted(set(article_ids))))
     )
-    return [ClusterSignature(key, signature) for key, signature, _ in rows]
+    return {aid: ClusterSignature(key, sig) for aid, key, sig in rows}
 
 
-def found_cluster(
-    session: Session,
-    key: str,
-    article_id: int,
-    signature: bytes,
-    band_keys: Sequence[int],
-    now: datetime,
-) -> None:
-    """Make a cluster with this article as its representative, and put the article in it."""
-    cluster = Cluster(key=key, representative_id=article_id, signature=signature, created_at=now)
-    session.add(cluster)
-    session.flush()
+def band_members(session: Session, band_keys: Sequence[int]) -> dict[int, list[int]]:
+    """The ids of the clusters indexed under each of ``band_keys``."""
+    members: dict[int, list[int]] = {}
+    for start in range(0, len(band_keys), KEY_CHUNK):
+        rows = session.execute(
+            select(ClusterBand.band_key, ClusterBand.cluster_id).where(
+                ClusterBand.band_key.in_(band_keys[start : start + KEY_CHUNK])
+            )
+        )
+        for key, cluster_id in rows:
+            members.setdefault(key, []).append(cluster_id)
+    return members
+
+
+def cluster_signatures(session: Session, cluster_ids: Iterable[int]) -> dict[int, ClusterSignature]:
+    """Key and signature of each cluster id."""
+    ids = sorted(cluster_ids)
+    found: dict[int, ClusterSignature] = {}
+    for start in range(0, len(ids), KEY_CHUNK):
+        rows = session.execute(
+            select(Cluster.id, Cluster.key, Cluster.signature).where(
+                Cluster.id.in_(ids[start : start + KEY_CHUNK])
+            )
+        )
+        found.update({cid: ClusterSignature(key, sig) for cid, key, sig in rows})
+    return found
+
+
+def keys_taken(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` name a cluster already."""
+    return set(session.scalars(select(Cluster.key).where(Cluster.key.in_(sorted(set(keys))))))
+
+
+@dataclass(frozen=True, slots=True)
+class NewCluster:
+    """A cluster to found: its key, representative article, signature and band keys."""
+
+    key: str
+    representative_id: int
+    signature: bytes
+    band_keys: Sequence[int]
+    created_at: datetime
+
+
+def found_clusters(session: Session, new: Sequence[NewCluster]) -> None:
+    """Make the clusters, each with its band keys (members join with :func:`join_clusters`)."""
+    if not new:
+        return
+    ids = session.scalars(
+        insert(Cluster).returning(Cluster.id, sort_by_parameter_order=True),
+        [
+            {
+                "key": c.key,
+                "representative_id": c.representative_id,
+                "signature": c.signature,
+                "created_at": c.created_at,
+            }
+            for c in new
+        ],
+    ).all()
     session.execute(
         ClusterBand.__table__.insert(),
-        [{"band_key": k, "cluster_id": cluster.id} for k in sorted(set(band_keys))],
+        [
+            {"band_key": k, "cluster_id": cid}
+            for cid, c in zip(ids, new, strict=True)
+            for k in sorted(set(c.band_keys))
+        ],
     )
-    join_cluster(session, article_id, key)
 
 
-def join_cluster(session: Session, article_id: int, key: str) -> None:
-    session.execute(update(Article).where(Article.id == article_id).values(cluster_id=key))
-
-
-def cluster_key_taken(session: Session, key: str) -> bool:
-    return session.execute(select(Cluster.id).where(Cluster.key == key)).first() is not None
+def join_clusters(session: Session, keys: dict[int, str]) -> None:
+    """Set each article's cluster key: ``keys`` maps article id to cluster key."""
+    if keys:
+        table = Article.__table__
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values(cluster_id=bindparam("_key")),
+            [{"_id": aid, "_key": key} for aid, key in sorted(keys.items())],
+        )

@@ -9,6 +9,7 @@ the table to the lines that recur.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -22,11 +23,17 @@ from crawler.store.models import SourceLine
 FORGET_AFTER = timedelta(days=90)
 
 
-def count_lines(session: Session, source_id: int, hashes: Iterable[int], now: datetime) -> None:
-    """Add one page to the count of each line hash (sorted, so concurrent writers lock in one order)."""
+def count_lines(
+    session: Session, source_id: int, pages: Iterable[Iterable[int]], now: datetime
+) -> None:
+    """Add each page (a collection of line hashes) to its lines' counts, in one statement.
+
+    Rows go in hash order, so concurrent writers lock them in one order.
+    """
+    counts = Counter(h for hashes in pages for h in set(hashes))
     rows = [
-        {"source_id": source_id, "line_hash": h, "pages": 1, "last_seen": now}
-        for h in sorted(set(hashes))
+        {"source_id": source_id, "line_hash": h, "pages": n, "last_seen": now}
+        for h, n in sorted(counts.items())
     ]
     if not rows:
         return
@@ -34,7 +41,10 @@ def count_lines(session: Session, source_id: int, hashes: Iterable[int], now: da
     stmt = insert(SourceLine)
     stmt = stmt.on_conflict_do_update(
         index_elements=[SourceLine.source_id, SourceLine.line_hash],
-        set_={"pages": SourceLine.pages + 1, "last_seen": stmt.excluded.last_seen},
+        set_={
+            "pages": SourceLine.pages + stmt.excluded.pages,
+            "last_seen": stmt.excluded.last_seen,
+        },
     )
     session.execute(stmt, rows)
 

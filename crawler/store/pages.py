@@ -5,26 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-import brotli
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.store.models import Article, ArticleVersion, PageHtml, SourceRow
-
-ENCODING = "br"
-# Brotli's quality 5 compresses news HTML about 6x at a few ms a page; the
-# highest qualities gain little more and cost far more CPU per crawl.
-QUALITY = 5
-
-
-def compress_page(html: str) -> bytes:
-    return brotli.compress(html.encode("utf-8"), quality=QUALITY)
-
-
-def decompress_page(encoding: str, body: bytes) -> str:
-    if encoding != ENCODING:
-        raise ValueError(f"unknown page encoding {encoding!r}")
-    return brotli.decompress(body).decode("utf-8")
+from crawler.store.page_codec import decompress_page
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from crawler.dedupe.clusters import record_article
+from crawler.dedupe.clusters import record_article, record_articles
 from crawler.dedupe.fingerprint import content_hash
 from crawler.dedupe.minhash import THRESHOLD, signature, similarity
 from crawler.store.articles import ensure_source
@@ -153,3 +153,23 @@ def test_stories_view_gives_the_earliest_member_and_its_sources(engine: Engine) 
             select(Article.cluster_id).where(Article.url == "https://wire.example/a")
         ).scalar_one()
     assert key == content_hash("Original", A)[:16], "a cluster is keyed by its founding text"
+
+
+def test_copies_in_one_batch_join_the_cluster_the_first_founded(engine: Engine) -> None:
+    copy = edit(A, range(11, 12))
+    other = " ".join(
+        f"A separate story line {i} about rail timetables and fares." for i in range(12)
+    )
+    batch = [("a", A), ("b", copy), ("c", other), ("d", A)]
+    with session_scope(engine) as s:
+        lock_clusters(s)
+        source_id = ensure_source(s, "p1", T0)
+        recs = [(record(url=f"https://p1.example/{u}", text=t), signature(t)) for u, t in batch]
+        record_articles(s, source_id, recs)
+    with session_scope(engine) as s:
+        keys = dict(s.execute(select(Article.url, Article.cluster_id)).all())
+        assert s.scalar(select(func.count()).select_from(Cluster)) == 2
+    assert (
+        keys["https://p1.example/a"] == keys["https://p1.example/b"] == keys["https://p1.example/d"]
+    )
+    assert keys["https://p1.example/c"] != keys["https://p1.example/a"]

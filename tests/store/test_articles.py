@@ -8,12 +8,14 @@ from sqlalchemy import Engine, func, select
 
 from crawler.store.articles import (
     Outcome,
+    Touch,
     due_for_revisit,
     ensure_source,
     known_urls,
     mark_gone,
     record_fetch,
-    touch,
+    record_fetches,
+    touch_many,
 )
 from crawler.store.db import session_scope
 from crawler.store.export import iter_articles
@@ -100,13 +102,46 @@ def test_gone_article_that_returns_is_live_again(engine: Engine) -> None:
         assert s.execute(select(Article.status)).scalar_one() == LIVE
 
 
-def test_touch_moves_only_last_fetched(engine: Engine) -> None:
-    _store(engine, record(etag='"v1"'))
+def test_touch_moves_only_last_fetched_and_renews_validators_a_304_carries(
+    engine: Engine,
+) -> None:
+    _store(engine, record(etag='"v1"'), record(url="https://pub0.example/b", etag='"b1"'))
     with session_scope(engine) as s:
-        touch(s, "https://pub0.example/a", later(5))
+        touch_many(
+            s,
+            [
+                Touch("https://pub0.example/a", later(5)),
+                Touch("https://pub0.example/b", later(6), etag='"b2"'),
+            ],
+        )
     with session_scope(engine) as s:
-        art = s.execute(select(Article)).scalar_one()
-        assert (art.last_fetched, art.last_changed, art.etag) == (later(5), T0, '"v1"')
+        rows = s.execute(
+            select(Article.last_fetched, Article.last_changed, Article.etag).order_by(Article.url)
+        ).all()
+        assert [tuple(r) for r in rows] == [(later(5), T0, '"v1"'), (later(6), T0, '"b2"')]
+
+
+def test_one_batch_equals_the_same_fetches_one_by_one(engine: Engine) -> None:
+    """Same URL twice in a batch, a change, an unchanged copy: applied in order."""
+    recs = [
+        record(url="https://pub0.example/b", title="B1"),
+        record(url="https://pub0.example/a", title="A1"),
+        record(url="https://pub0.example/a", title="A1", at=later(1)),
+        record(url="https://pub0.example/a", title="A2", at=later(2)),
+    ]
+    with session_scope(engine) as s:
+        sid = ensure_source(s, "pub0", T0)
+        outcomes = [r.outcome for r in record_fetches(s, sid, recs)]
+    assert outcomes == [Outcome.NEW, Outcome.NEW, Outcome.UNCHANGED, Outcome.CHANGED]
+    with session_scope(engine) as s:
+        a = s.execute(select(Article).where(Article.url == "https://pub0.example/a")).scalar_one()
+        assert (a.current_version, a.last_fetched, a.last_changed) == (2, later(2), later(2))
+        titles = s.scalars(
+            select(ArticleVersion.title)
+            .where(ArticleVersion.article_id == a.id)
+            .order_by(ArticleVersion.version)
+        ).all()
+        assert titles == ["A1", "A2"]
 
 
 def test_validators_of_last_200_are_kept(engine: Engine) -> None:

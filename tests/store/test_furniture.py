@@ -18,12 +18,13 @@ def test_counts_add_one_page_per_call_and_threshold_picks_furniture(engine: Engi
         a, b = ensure_source(s, "a", T0), ensure_source(s, "b", T0)
     for hour in range(4):
         with session_scope(engine) as s:
-            count_lines(s, a, [11, 22, -(2**63)] if hour < 3 else [11], later(hour))
+            count_lines(s, a, [[11, 22, -(2**63)] if hour < 3 else [11]], later(hour))
     with session_scope(engine) as s:
-        count_lines(s, b, [11], T0)
+        count_lines(s, b, [[11, 11, 12], [11]], T0)  # once per page, however often on it
         assert load_furniture(s, a, 4) == {11}
         assert load_furniture(s, a, 3) == {11, 22, -(2**63)}
-        assert load_furniture(s, b, 2) == frozenset()
+        assert load_furniture(s, b, 2) == {11}
+        assert load_furniture(s, b, 1) == {11, 12}
         assert s.scalar(
             select(SourceLine.last_seen).where(
                 SourceLine.line_hash == 11, SourceLine.source_id == a
@@ -34,9 +35,8 @@ def test_counts_add_one_page_per_call_and_threshold_picks_furniture(engine: Engi
 def test_lines_seen_once_long_ago_are_forgotten_and_recurring_ones_kept(engine: Engine) -> None:
     with session_scope(engine) as s:
         src = ensure_source(s, "a", T0)
-        count_lines(s, src, [1, 2], T0)
-        count_lines(s, src, [2], T0)
-        count_lines(s, src, [3], T0 + FORGET_AFTER)
+        count_lines(s, src, [[1, 2], [2]], T0)
+        count_lines(s, src, [[3]], T0 + FORGET_AFTER)
     with session_scope(engine) as s:
         assert forget_rare_lines(s, src, T0 + FORGET_AFTER + timedelta(hours=1)) == 1
         left = set(s.scalars(select(SourceLine.line_hash)))

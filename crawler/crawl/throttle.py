@@ -1,0 +1,26 @@
+"""AutoThrottle that counts a 304 as the healthy answer it is.
+
+Scrapy's AutoThrottle never lets a non-200 response lower the download delay,
+because error pages are small and fast and would talk it into speeding up.
+A 304 is different: it is the server saying "unchanged" to a conditional GET,
+and on a revisit crawl nearly every answer is one. Treated as an error, the
+delay can only ratchet up (for instance from one slow answer while the crawl
+starts) and a revisit of an unchanged site runs at that worst pace to the end.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scrapy.extensions.throttle import AutoThrottle
+
+if TYPE_CHECKING:
+    from scrapy.core.downloader import Slot
+    from scrapy.http import Response
+
+
+class RevisitAutoThrottle(AutoThrottle):
+    def _adjust_delay(self, slot: Slot, latency: float, response: Response) -> None:
+        if response.status == 304:
+            response = response.replace(status=200)
+        super()._adjust_delay(slot, latency, response)

@@ -1,0 +1,44 @@
+"""The job each extraction worker process runs: extract, clean and fingerprint one page.
+
+All of it is CPU work on one page with no shared state but the source's
+furniture, so all of it runs in the pool, never on the reactor's thread: the
+main process is left with fetching and storing. Kept free of Scrapy so
+workers start light.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.dedupe.fingerprint import content_hash
+from crawler.dedupe.minhash import signature
+from crawler.extract import ExtractedArticle, clean_article, read_page
+from crawler.extract.furniture import page_line_hashes
+from crawler.store.page_codec import compress_page
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessedPage:
+    """One page, read and cleaned, with what the store needs to file it."""
+
+    article: ExtractedArticle
+    fallback: bool  # the fast body finder was unsure and trafilatura read the page
+    page: bytes  # the page, compressed for keeping beside its version
+    line_hashes: frozenset[int]  # the article's lines, for furniture learning
+    content_hash: str  # of the cleaned title and text: change detection
+    signature: bytes | None  # MinHash of the body, for story clusters; None if no text
+
+
+def process_page(html: str, url: str, furniture: frozenset[int]) -> ProcessedPage:
+    """Extract (:func:`read_page`), clean (:func:`clean_article`), then fingerprint."""
+    reading = read_page(html, url)
+    article = clean_article(reading, furniture)
+    text = article.text
+    return ProcessedPage(
+        article=article,
+        fallback=reading.fallback,
+        page=compress_page(html),
+        line_hashes=frozenset(page_line_hashes(text.split("\n"))),
+        content_hash=content_hash(article.title, text),
+        signature=signature(text) if text.strip() else None,
+    )
