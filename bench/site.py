@@ -148,22 +148,98 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _chrome(title: str, main: str, head: str = "") -> str:
+# What makes a real news page weigh about 100 KB (the extraction dev set's median
+# is 115 KB) besides its text: inline CSS, scripts, an SVG sprite, a mega menu and
+# a footer link farm. "light" pages leave it out: the load test wants many pages,
+# not heavy ones.
+_STYLE = (
+    "<style>"
+    + "".join(
+        f".c{i}{{margin:{i % 17}px {i % 5}px;color:#{(i * 2654435761) % 0xFFFFFF:06x};"
+        f"font:{12 + i % 6}px/1.{i % 9} sans-serif}}"
+        for i in range(350)
+    )
+    + "</style>"
+)
+_SCRIPT = (
+    "<script>"
+    + "".join(
+        f"window.dl=window.dl||[];dl.push({{event:'slot{i}',sizes:[[300,250],[728,90]],"
+        f"targeting:{{pos:'{i % 7}',section:'{SECTIONS[i % 5]}'}}}});"
+        for i in range(120)
+    )
+    + "</script>"
+)
+_SPRITE = (
+    '<svg style="display:none">'
+    + "".join(
+        f'<symbol id="i{i}" viewBox="0 0 24 24"><path d="M{i % 24} 2l{i % 7} {i % 9}h-{i % 5}'
+        f'v{i % 11}l-{i % 6}-{i % 4}z"/></symbol>'
+        for i in range(60)
+    )
+    + "</svg>"
+)
+_MEGA_MENU = (
+    '<div class="mega-menu"><ul>'
+    + "".join(
+        f'<li><a href="/topic/{s}-{i}">{s.title()} topic {i}</a></li>'
+        for s in SECTIONS
+        for i in range(40)
+    )
+    + "</ul></div>"
+)
+_FOOTER_LINKS = (
+    '<div class="footer-links">'
+    + "".join(f'<a href="/page/{i}">Company page {i}</a> ' for i in range(120))
+    + "</div>"
+)
+
+
+def _chrome(title: str, main: str, head: str = "", heavy: bool = False) -> str:
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Bench '
-        f"Tech Wire</title>{head}</head><body>"
+        f"Tech Wire</title>{head}{_STYLE + _SCRIPT if heavy else ''}</head><body>"
+        f"{_SPRITE if heavy else ''}"
         '<div class="cookie-banner">We use cookies to improve your experience. '
         "<button>Accept all cookies</button></div>"
         '<header><a href="/">Bench Tech Wire</a></header><nav><a href="/">Home</a> '
         + " ".join(f'<a href="/section/{s}">{s.title()}</a>' for s in SECTIONS)
-        + f"</nav>{main}"
+        + f"{_MEGA_MENU if heavy else ''}</nav>{main}"
         '<div class="trending-widget">Trending now: 4,210 people are reading</div>'
-        "<footer><p>© 2026 Bench Tech Wire. All rights reserved.</p></footer></body></html>"
+        f"<footer>{_FOOTER_LINKS if heavy else ''}"
+        "<p>© 2026 Bench Tech Wire. All rights reserved.</p></footer></body></html>"
     )
 
 
-def article_html(art: BenchArticle, base: str, related: list[BenchArticle]) -> str:
-    """A noisy article page like the demo publisher's, with JSON-LD metadata."""
+def _app_state(art: BenchArticle, more: list[BenchArticle]) -> str:
+    """The JSON state blob a JavaScript front end embeds: the article again, and teasers."""
+    state = {
+        "page": {"id": art.slug, "title": art.title, "body": list(art.paragraphs)},
+        "teasers": [
+            {"id": o.slug, "title": o.title, "summary": o.paragraphs[0][:200], "href": o.path}
+            for o in more
+        ],
+    }
+    return f'<script id="app-state" type="application/json">{json.dumps(state)}</script>'
+
+
+def _more_rail(more: list[BenchArticle]) -> str:
+    cards = "".join(
+        f'<div class="card c{o.number % 350}"><a href="{o.path}"><img src="/img/{o.slug}.jpg" '
+        f'srcset="/img/{o.slug}-320.jpg 320w, /img/{o.slug}-640.jpg 640w" alt=""></a>'
+        f'<h4><a href="{o.path}">{_e(o.title)}</a></h4><span>{o.section}</span></div>'
+        for o in more
+    )
+    return f'<aside class="more-stories"><h3>More stories</h3>{cards}</aside>'
+
+
+def article_html(
+    art: BenchArticle, base: str, related: list[BenchArticle], more: list[BenchArticle] = ()
+) -> str:
+    """A noisy article page like the demo publisher's, with JSON-LD metadata.
+
+    Given ``more`` (other articles), the page carries the weight of a real one too.
+    """
     url = f"{base}{art.path}"
     ld = {
         "@context": "https://schema.org",
@@ -198,17 +274,17 @@ def article_html(art: BenchArticle, base: str, related: list[BenchArticle]) -> s
         '<div class="newsletter-box"><p>Sign up for our daily newsletter.</p></div></article>'
         f'<section class="related-news"><h3>Related news</h3><ul>{links}</ul></section>'
         f'<section class="comments"><h3>Comments ({len(COMMENTS)})</h3>{comments}</section>'
-        "</main>"
+        f"{_more_rail(more) if more else ''}</main>{_app_state(art, more) if more else ''}"
     )
-    return _chrome(_e(art.title), main, head)
+    return _chrome(_e(art.title), main, head, heavy=bool(more))
 
 
 def _xml(body: str) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>' + body
 
 
-def render(articles: list[BenchArticle], base: str) -> dict[str, Page]:
-    """Every path of the site → its pre-rendered page."""
+def render(articles: list[BenchArticle], base: str, heavy: bool = True) -> dict[str, Page]:
+    """Every path of the site → its pre-rendered page (article pages of real weight if ``heavy``)."""
     pages: dict[str, str | tuple[str, str]] = {}
     pages["/robots.txt"] = (f"User-agent: *\nSitemap: {base}/sitemap.xml\n", "text/plain")
     chunks = [articles[i : i + SITEMAP_CHUNK] for i in range(0, len(articles), SITEMAP_CHUNK)]
@@ -267,8 +343,9 @@ def render(articles: list[BenchArticle], base: str) -> dict[str, Page]:
     }
     for i, art in enumerate(articles):
         related = [articles[(i + k) % len(articles)] for k in (1, 2, 3, 5, 8)]
+        more = [articles[(i + 13 * k) % len(articles)] for k in range(1, 31)] if heavy else []
         out[art.path] = _page(
-            article_html(art, base, related),
+            article_html(art, base, related, more),
             "text/html; charset=utf-8",
             format_datetime(art.published, usegmt=True),
         )
@@ -344,10 +421,10 @@ def bound_socket(port: int = 0) -> socket.socket:
     return sock
 
 
-def run_server(articles: int, seed: int, sock: socket.socket) -> None:
+def run_server(articles: int, seed: int, heavy: bool, sock: socket.socket) -> None:
     """Render the site for this socket's address and serve it until killed."""
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    app = BenchApp(render(make_articles(articles, seed), base))
+    app = BenchApp(render(make_articles(articles, seed), base, heavy))
     print(f"ready {base} {len(app.pages)} pages", flush=True)
     config = uvicorn.Config(app, fd=sock.fileno(), log_level="warning", access_log=False)
     uvicorn.Server(config).run()
@@ -368,7 +445,9 @@ class RunningSite:
 
 
 @contextmanager
-def serve_in_child(articles: int = 5000, seed: int = 1) -> Iterator[RunningSite]:
+def serve_in_child(
+    articles: int = 5000, seed: int = 1, heavy: bool = True
+) -> Iterator[RunningSite]:
     """Start the site in its own process on a free port; yields once it answers."""
     sock = bound_socket()
     proc = subprocess.Popen(
@@ -376,6 +455,7 @@ def serve_in_child(articles: int = 5000, seed: int = 1) -> Iterator[RunningSite]
             sys.executable,
             __file__,
             *("--articles", str(articles), "--seed", str(seed)),
+            *([] if heavy else ["--light"]),
             "--fd",
             str(sock.fileno()),
         ],
@@ -425,11 +505,12 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--port", type=int, default=8089)
+    ap.add_argument("--light", action="store_true", help="article pages without the real weight")
     ap.add_argument("--fd", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--selftest", action="store_true", help="measure the server's requests/s")
     args = ap.parse_args()
     if args.selftest:
-        with serve_in_child(args.articles, args.seed) as site:
+        with serve_in_child(args.articles, args.seed, not args.light) as site:
             paths = [a.path for a in make_articles(min(args.articles, 1000), args.seed)]
             rate = asyncio.run(_selftest(site.base, paths, 20_000, 16))
             print(
@@ -439,7 +520,7 @@ def main() -> None:
     sock = socket.socket(fileno=args.fd) if args.fd is not None else bound_socket(args.port)
     if args.fd is None:
         print(f"serving {args.articles} articles on http://127.0.0.1:{args.port}/", flush=True)
-    run_server(args.articles, args.seed, sock)
+    run_server(args.articles, args.seed, not args.light, sock)
 
 
 if __name__ == "__main__":

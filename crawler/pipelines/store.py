@@ -82,27 +82,25 @@ class StorePipeline:
             forget_rare_lines(session, self.source_id, datetime.now(UTC))
             if not new or not self.stored_urls:
                 return
-            corrected = identical = 0
+            corrections: dict[int, store.VersionText] = {}
+            identical = 0
             for current in store.current_versions(session, self.stored_urls):
                 text = strip_furniture(current.text, new)
                 if text == current.text or not text.strip():
                     continue
                 new_hash = content_hash(current.title, text)
-                store.correct_version(
-                    session,
-                    current.version_id,
-                    store.VersionText(
-                        title=current.title,
-                        text=text,
-                        content_hash=new_hash,
-                        extractor_version=EXTRACTOR_VERSION,
-                        authors=current.authors,
-                        published=current.published,
-                        modified=current.modified,
-                    ),
+                corrections[current.version_id] = store.VersionText(
+                    title=current.title,
+                    text=text,
+                    content_hash=new_hash,
+                    extractor_version=EXTRACTOR_VERSION,
+                    authors=current.authors,
+                    published=current.published,
+                    modified=current.modified,
                 )
-                corrected += 1
                 identical += new_hash == current.previous_hash
+            store.correct_versions(session, corrections)
+            corrected = len(corrections)
         stats = self.crawler.stats
         assert stats is not None
         stats.inc_value("crawler/furniture_learnt", len(new))

@@ -94,7 +94,7 @@ def stored(db_url: str) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def big_site() -> RunningSite:
-    with serve_in_child(ARTICLES) as site:
+    with serve_in_child(ARTICLES, heavy=False) as site:
         yield site
 
 
