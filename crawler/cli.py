@@ -11,6 +11,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -148,6 +149,76 @@ def status(config_path: Path | None, db_url: str | None) -> None:
         statuses = source_statuses(session, config, datetime.now(UTC))
     engine.dispose()
     print_statuses(statuses)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="sources.yaml, for the next due runs (optional).",
+)
+@DB_OPTION
+def serve(host: str, port: int, config_path: Path | None, db_url: str | None) -> None:
+    """Browse articles, versions, diffs, stories and crawl runs (read-only web app and /api/)."""
+    import uvicorn
+
+    from crawler.web.app import make_app
+
+    config = load_config(config_path) if config_path else None
+    engine = db.make_engine(db.resolve_url(db_url), read_only=True)
+    click.echo(f"serving {db.redact(db.resolve_url(db_url))} read-only on http://{host}:{port}/")
+    uvicorn.run(make_app(engine, config), host=host, port=port, log_level="warning")
+
+
+def _article_or_exit(url: str, db_url: str | None) -> Any:
+    from crawler.web.queries import article_detail
+
+    engine = db.make_engine(db.resolve_url(db_url), read_only=True)
+    with db.session_scope(engine) as session:
+        article = article_detail(session, url)
+    engine.dispose()
+    if article is None:
+        click.echo(f"error: no stored article at {url}", err=True)
+        sys.exit(1)
+    return article
+
+
+@cli.command()
+@click.argument("url")
+@DB_OPTION
+def show(url: str, db_url: str | None) -> None:
+    """One article: its metadata, version timeline and current text."""
+    from crawler.web.terminal import print_article
+
+    print_article(_article_or_exit(url, db_url))
+
+
+@cli.command()
+@click.argument("url")
+@click.option(
+    "--from", "from_", type=int, default=None, help="Older version (default: the one before --to)."
+)
+@click.option("--to", type=int, default=None, help="Newer version (default: the current one).")
+@DB_OPTION
+def diff(url: str, from_: int | None, to: int | None, db_url: str | None) -> None:
+    """Word diff between two versions of an article (coloured on a terminal, marked when piped)."""
+    from crawler.web.terminal import print_diff
+
+    article = _article_or_exit(url, db_url)
+    to = to or article.current.version
+    from_ = from_ or max(1, to - 1)
+    old, new = article.version(from_), article.version(to)
+    if old is None or new is None:
+        missing = from_ if old is None else to
+        click.echo(
+            f"error: {url} has no version {missing} (it has 1..{article.current.version})", err=True
+        )
+        sys.exit(2)
+    print_diff(old, new)
 
 
 @cli.command()

@@ -8,7 +8,7 @@ works from anywhere and after a non-editable install.
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from crawler.store.models import Base
+from crawler.store.models import Base, described_by_models
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,6 +21,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_name=described_by_models,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -38,6 +39,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
+            include_name=described_by_models,
         )
         with context.begin_transaction():
             context.run_migrations()

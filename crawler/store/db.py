@@ -40,17 +40,24 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, write: bool = True, read_only: bool = False, **kwargs: Any) -> Engine:
     """An engine for ``url``.
 
     On SQLite, write engines open every transaction with ``BEGIN IMMEDIATE``
     so two processes recording the same article serialise instead of both
     reading the old version number; WAL lets readers (export, web) keep a
-    consistent snapshot while a crawl writes.
+    consistent snapshot while a crawl writes. ``read_only`` engines (the web
+    app) are refused every write by the database itself: SQLite's
+    ``query_only``, PostgreSQL's ``default_transaction_read_only``.
     """
     url = normalise_url(url)
+    write = write and not read_only
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        target = make_url(url)
+        if read_only:  # beside any options the URL carries (a search_path, say)
+            options = f"{target.query.get('options', '')} -c default_transaction_read_only=on"
+            target = target.update_query_dict({"options": options.strip()})
+        return create_engine(target, pool_pre_ping=True, **kwargs)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -60,6 +67,10 @@ def make_engine(url: str, *, write: bool = True, **kwargs: Any) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
         # 2 MB by default; indexes that outgrow it (URLs, LSH bands) turn inserts into misses.
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")
+            cursor.close()
+            return
         # WAL persists in the file and `upgrade()` sets it before any crawl writes.
         # A database made elsewhere is switched here; if another process holds the
         # lock the switch needs, it stays as it is: BEGIN IMMEDIATE still serialises.

@@ -94,6 +94,14 @@ def runs_since(session: Session, source: str, since: datetime) -> list[RunRecord
     )
 
 
+def recent_runs(session: Session, source: str | None = None, limit: int = 100) -> list[RunRecord]:
+    """The newest runs, of every source or of ``source``, newest first."""
+    query = select(*_COLUMNS).join(SourceRow)
+    if source:
+        query = query.where(SourceRow.name == source)
+    return _records(session, query.order_by(CrawlRun.id.desc()).limit(limit))
+
+
 def latest_runs(session: Session) -> list[RunRecord]:
     """The newest run of every source."""
     newest = (

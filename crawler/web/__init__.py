@@ -1,0 +1,1 @@
+"""Look at what is stored: read-only queries, word diffs, and the ``crawler serve`` web app."""

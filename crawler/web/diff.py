@@ -1,0 +1,61 @@
+"""Word-level diff between two versions of an article: what was added, what removed.
+
+Pure and small, shared by the web page, the JSON API and ``crawler diff``.
+Words, whitespace and punctuation are separate tokens, so joining a side's
+segments gives that side's text back exactly, paragraph breaks included.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Literal
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+
+Op = Literal["same", "added", "removed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    op: Op
+    text: str
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def word_diff(old: str, new: str) -> list[Segment]:
+    """Segments that turn ``old`` into ``new``: removals come before the additions replacing them."""
+    a, b = tokens(old), tokens(new)
+    segments: list[Segment] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            _add(segments, "same", "".join(a[i1:i2]))
+            continue
+        if i2 > i1:
+            _add(segments, "removed", "".join(a[i1:i2]))
+        if j2 > j1:
+            _add(segments, "added", "".join(b[j1:j2]))
+    return segments
+
+
+def _add(segments: list[Segment], op: Op, text: str) -> None:
+    if segments and segments[-1].op == op:
+        segments[-1] = Segment(op, segments[-1].text + text)
+    else:
+        segments.append(Segment(op, text))
+
+
+def side(segments: list[Segment], which: Literal["old", "new"]) -> str:
+    """The text of one side, rebuilt from the segments."""
+    skip = "added" if which == "old" else "removed"
+    return "".join(s.text for s in segments if s.op != skip)
+
+
+def plain(segments: list[Segment]) -> str:
+    """``git diff --word-diff`` markers: ``[-removed-]`` and ``{+added+}``."""
+    marks = {"same": "{}", "removed": "[-{}-]", "added": "{{+{}+}}"}
+    return "".join(marks[s.op].format(s.text) for s in segments)
