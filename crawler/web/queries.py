@@ -11,7 +11,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, column, func, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from crawler.store.models import Article, ArticleVersion, SourceRow
@@ -99,19 +109,26 @@ def _current() -> Select[tuple[object, ...]]:
 def list_articles(session: Session, f: ArticleFilter, per_page: int = PER_PAGE) -> ArticleList:
     """One page of articles, most recently changed first."""
     query = _current()
+    conditions: list[ColumnElement[bool]] = []
+    if f.source:
+        conditions.append(SourceRow.name == f.source)
+    if f.status in STATUSES:
+        conditions.append(Article.status == f.status)
+    if f.since:
+        conditions.append(Article.first_seen >= _midnight(f.since))
+    if f.until:
+        conditions.append(Article.first_seen < _midnight(f.until + timedelta(days=1)))
     if f.q.strip():
         query = query.where(search_clause(session, f.q))
-    if f.source:
-        query = query.where(SourceRow.name == f.source)
-    if f.status in STATUSES:
-        query = query.where(Article.status == f.status)
-    if f.since:
-        query = query.where(Article.first_seen >= _midnight(f.since))
-    if f.until:
-        query = query.where(Article.first_seen < _midnight(f.until + timedelta(days=1)))
+        if session.get_bind().dialect.name == "sqlite":
+            # The search is the selective term: told the others hold for most rows, SQLite's
+            # planner starts from the FTS matches instead of walking a whole source (1.3 s → 10 ms
+            # at 100,000 articles).
+            conditions = [func.likelihood(c, literal_column("0.9")) for c in conditions]
     page = max(1, f.page)
     rows = session.execute(
-        query.order_by(Article.last_changed.desc(), Article.id.desc())
+        query.where(*conditions)
+        .order_by(Article.last_changed.desc(), Article.id.desc())
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
     ).all()
