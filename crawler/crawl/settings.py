@@ -8,13 +8,18 @@ from urllib.parse import urlsplit
 from crawler.config import Source
 from crawler.middlewares.address_guard import source_is_private
 
-# Scrapy's RetryMiddleware sits at 550; ours replaces it there.
+# Scrapy's RetryMiddleware sits at 550; ours replaces it there. Every request passes every
+# middleware, so those with nothing to do here are off: no HTTP auth is configured, and
+# pagination depth is bounded by the spider's own section_depth.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.address_guard.AddressGuardMiddleware": 50,  # before robots.txt is asked
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
 }
-# Flow order: extract → clean → dedupe → store. The store must be last: it counts outcomes.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
+# Flow order: extract, clean and fingerprint (one pipeline, in worker processes) → store.
+# The store must be last: it counts outcomes.
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,
     "crawler.pipelines.store.StorePipeline": 900,
@@ -63,12 +68,16 @@ def build_settings(source: Source, db_url: str, log_level: str = "WARNING") -> d
         "METAREFRESH_ENABLED": False,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        # An HTTP server in every crawl that runs Python code sent to it (token in a file
+        # under $HOME): nothing a scheduled crawler should open.
+        "REMOTE_CONTROL_ENABLED": False,
         "HTTPCACHE_ENABLED": False,
         "DEPTH_LIMIT": 0,  # our own section_depth bounds pagination
         "DEFAULT_DROPITEM_LOG_LEVEL": "DEBUG",
         "LOG_LEVEL": log_level,
         "LOGSTATS_INTERVAL": 15.0,
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
+        "SPIDER_MIDDLEWARES": SPIDER_MIDDLEWARES,
         # http(s) only: a feed or redirect naming file://, data:, ftp:// or s3:// gets nothing.
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
         "CRAWLER_PRIVATE_ADDRESSES": private_addresses(source),
