@@ -111,23 +111,73 @@ def daemon(
 ) -> None:
     """Run every source on its schedule, each crawl in a child process, until SIGTERM/SIGINT."""
     import asyncio
-    import logging
 
     from crawler.schedule.daemon import Daemon
     from crawler.schedule.metrics import Metrics
 
-    load_config(config_path)  # exit 2 on a bad file, before anything starts
-    logging.basicConfig(
-        level=logging.DEBUG if verbose > 1 else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)
+    config = load_config(config_path)  # exit 2 on a bad file, before anything starts
+    _log_to_stderr(verbose)
     url = db.resolve_url(db_url)
+    if config.daemon.mode == "queue" and not url.startswith("postgresql"):
+        click.echo(
+            "error: daemon mode 'queue' needs a PostgreSQL --db (the queue lives there)", err=True
+        )
+        sys.exit(2)
     db.upgrade(url)
     metrics = Metrics() if metrics_port else None
     if metrics and metrics_port:
         metrics.serve(metrics_port, metrics_host)
     sys.exit(asyncio.run(Daemon(config_path, url, metrics).run()))
+
+
+def _log_to_stderr(verbose: int) -> None:
+    import logging
+
+    logging.basicConfig(
+        level=logging.DEBUG if verbose > 1 else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("procrastinate").setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+@cli.command()
+@DB_OPTION
+@click.option(
+    "--concurrency",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Crawls this worker runs at once.",
+)
+@click.option(
+    "--stalled-after",
+    default="30s",
+    show_default=True,
+    help="A worker silent this long is presumed dead; its job runs again.",
+)
+@click.option("-v", "--verbose", count=True, help="-v to log the queue's own decisions too.")
+def worker(db_url: str | None, concurrency: int, stalled_after: str, verbose: int) -> None:
+    """Take "crawl source X" jobs from the queue (daemon mode 'queue'), each in a child process."""
+    import asyncio
+
+    from crawler.config import parse_duration
+    from crawler.schedule.queue import run_worker
+
+    _log_to_stderr(verbose)
+    url = db.resolve_url(db_url)
+    if not url.startswith("postgresql"):
+        click.echo(
+            "error: crawler worker needs a PostgreSQL --db (the queue lives there)", err=True
+        )
+        sys.exit(2)
+    try:
+        stalled = parse_duration(stalled_after)
+    except ValueError as exc:
+        click.echo(f"error: --stalled-after: {exc}", err=True)
+        sys.exit(2)
+    db.upgrade(url)
+    asyncio.run(run_worker(url, concurrency, stalled))
 
 
 @cli.command()

@@ -165,6 +165,10 @@ class DaemonSettings(_Strict):
     run_timeout: Duration = timedelta(hours=1)  # a crawl running longer is stopped, "timed_out"
     stop_timeout: Duration = timedelta(seconds=30)  # SIGTERM: crawls get this long to finish
     misfire_grace: Duration = timedelta(minutes=10)  # a run this late still runs (once)
+    # "local": crawls are children of the daemon. "queue": the daemon enqueues due runs on the
+    # store's PostgreSQL (procrastinate) for `crawler worker`s anywhere; daemons elect one leader.
+    mode: Literal["local", "queue"] = "local"
+    leader_takeover: Duration = timedelta(seconds=60)  # a dead leader's standby takes over by then
 
 
 class Config(_Strict):

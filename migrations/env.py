@@ -6,7 +6,7 @@ works from anywhere and after a non-editable install.
 """
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import engine_from_config, pool, text
 
 from crawler.store.models import Base, described_by_models
 
@@ -34,6 +34,11 @@ def run_migrations_online() -> None:
         poolclass=pool.NullPool,
     )
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # Daemons, workers and crawls starting together on a new database each upgrade it:
+            # one at a time, so the later ones find the work done instead of racing it.
+            connection.execute(text("SELECT pg_advisory_lock(hashtext('crawler migrations'))"))
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

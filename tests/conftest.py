@@ -8,7 +8,6 @@ when the server cannot be reached, unless ``CRAWLER_REQUIRE_POSTGRES=1``
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from crawler.demo.site import DemoSite, serve
 from crawler.store import db
+from tests.store.helpers import fresh_schema
 
 PG_ADMIN_URL = os.environ.get(
     "CRAWLER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -48,15 +48,8 @@ def postgres_admin_url() -> str:
 @pytest.fixture
 def pg_schema_url(postgres_admin_url: str) -> Iterator[str]:
     """A URL whose search_path is a fresh, empty schema; dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in postgres_admin_url else "?"
-    yield f"{postgres_admin_url}{sep}options=-csearch_path%3D{schema}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_schema(postgres_admin_url) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

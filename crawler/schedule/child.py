@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from crawler.store import runs
+from crawler.store.db import session_scope
 
 # After SIGTERM, a crawl gets this long to flush and close before it is killed.
 KILL_AFTER_S = 10.0
@@ -32,7 +40,14 @@ class CrawlChild:
         self.proc = proc
 
     @classmethod
-    async def start(cls, config: Path, source: str, db_url: str) -> CrawlChild:
+    async def start(
+        cls, config: Path, source: str, db_url: str, *, die_with_parent: bool = False
+    ) -> CrawlChild:
+        """Start the crawl; ``die_with_parent``: the kernel kills it if this process dies.
+
+        A queue worker asks for that: when a worker is killed, its task is run
+        again elsewhere, and an orphaned crawl must not race the new one.
+        """
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -47,6 +62,7 @@ class CrawlChild:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,  # the daemon logs the run's summary itself
             start_new_session=True,
+            preexec_fn=_die_with_parent if die_with_parent else None,
         )
         return cls(proc)
 
@@ -75,3 +91,56 @@ class CrawlChild:
                 self.kill()
                 code = await self.proc.wait()
             return ChildResult(code, timed_out=True)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGKILL when the parent dies (Linux ``PR_SET_PDEATHSIG``)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """How one run ended, from the child's exit and the crawl_runs row it wrote."""
+
+    source: str
+    status: str
+    started: datetime
+    ended: datetime
+    returncode: int
+    counts: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+    def log_line(self) -> dict[str, Any]:
+        line: dict[str, Any] = {
+            "event": "run",
+            "source": self.source,
+            "status": self.status,
+            "started": self.started.isoformat(timespec="seconds"),
+            "duration_s": round((self.ended - self.started).total_seconds(), 2),
+            "exit_code": self.returncode,
+            "counts": self.counts,
+        }
+        if self.error:
+            line["error"] = self.error
+        return line
+
+
+def record_outcome(
+    engine: Engine, source: str, spawned: datetime, result: ChildResult, limit: timedelta
+) -> RunOutcome:
+    """Close the run the child left open (timed out, or died), and say how it ended."""
+    ended = datetime.now(UTC)
+    with session_scope(engine) as session:
+        recorded = runs.runs_since(session, source, spawned)
+        run = recorded[-1] if recorded else None
+        status = run.status if run else runs.FAILED
+        if run is not None and result.timed_out:
+            status = runs.TIMED_OUT
+            runs.close_run(session, run.id, ended, status, f"timed out after {limit}")
+        elif run is not None and run.status == runs.RUNNING:
+            status = runs.FAILED
+            runs.close_run(session, run.id, ended, status, f"crawl exited with {result.returncode}")
+    error = None if run else f"the crawl recorded no run (exit code {result.returncode})"
+    return RunOutcome(
+        source, status, spawned, ended, result.returncode, run.counts if run else {}, error
+    )

@@ -32,9 +32,11 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from crawler.config import Config, ConfigError, Source, load
-from crawler.schedule.child import CrawlChild
+from crawler.schedule.child import CrawlChild, record_outcome
+from crawler.schedule.leader import Leadership, LeadershipLostError
 from crawler.schedule.metrics import Metrics
 from crawler.schedule.plan import first_run, trigger_for
+from crawler.schedule.queue import Enqueuer, ensure_schema
 from crawler.store import runs
 from crawler.store.db import make_engine, session_scope
 
@@ -63,6 +65,9 @@ class Daemon:
         self.done = asyncio.Event()
         self.parallel = self._parallel()
         self.slots = asyncio.Semaphore(self.parallel)
+        self.queue: Enqueuer | None = None  # queue mode: due runs become jobs for workers
+        self.leading = False
+        self.holder: asyncio.Future[None] | None = None  # queue mode: watches the leader lock
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -72,18 +77,53 @@ class Daemon:
             loop.add_signal_handler(signum, self._on_stop_signal, signum)
         loop.add_signal_handler(signal.SIGHUP, self._reload)
         self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MAX_INSTANCES)
+        leadership = None
+        if self.config.daemon.mode == "queue":
+            await ensure_schema(self.db_url)
+            self.queue = Enqueuer(self.db_url)
+            await self.queue.open()
+            leadership = Leadership(self.db_url, self.config.daemon.leader_takeover)
+            elected = asyncio.ensure_future(leadership.acquire())
+            stopped = asyncio.ensure_future(self.done.wait())
+            await asyncio.wait({elected, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if not elected.done():  # stopped while standing by
+                elected.cancel()
+                return await self._closed(leadership)
+            self.holder = asyncio.ensure_future(self._hold(leadership))
+        self.leading = True
         self.scheduler.start()
         for source in self.config.sources:
             self._schedule(source)
         logger.info(
-            "daemon started: %d sources, at most %d crawls at once",
+            "daemon started (%s mode): %d sources, at most %d crawls at once",
+            self.config.daemon.mode,
             len(self.config.sources),
             self.parallel,
         )
         await self.done.wait()
+        return await self._closed(leadership)
+
+    async def _closed(self, leadership: Leadership | None) -> int:
+        if self.holder is not None:
+            self.holder.cancel()
+        if self.queue is not None:
+            await self.queue.close()
+        if leadership is not None:
+            await leadership.close()
         self.engine.dispose()
         self._snapshots.cleanup()
         return self.exit_code
+
+    async def _hold(self, leadership: Leadership) -> None:
+        try:
+            await leadership.hold()
+        except LeadershipLostError as exc:
+            if not self.stopping:
+                logger.error("%s; stopping so that another daemon leads", exc)
+                self.exit_code = 1
+                self.scheduler.shutdown(wait=False)
+                self.done.set()
 
     def _parallel(self) -> int:
         return self.config.daemon.max_parallel_crawls or os.cpu_count() or 2
@@ -135,6 +175,9 @@ class Daemon:
             self.active.discard(task)
 
     async def _crawl(self, name: str) -> None:
+        if self.queue is not None:
+            await self.queue.enqueue(name, self.active_config, self.config.daemon.run_timeout)
+            return
         spawned = _now()
         child = await CrawlChild.start(self.active_config, name, self.db_url)
         self.children[name] = child
@@ -144,34 +187,10 @@ class Daemon:
             result = await child.wait(self.config.daemon.run_timeout.total_seconds())
         finally:
             self.children.pop(name, None)
-        ended = _now()
-        with session_scope(self.engine) as session:
-            recorded = runs.runs_since(session, name, spawned)
-            run = recorded[-1] if recorded else None
-            status = run.status if run else runs.FAILED
-            if run is not None and result.timed_out:
-                limit = self.config.daemon.run_timeout
-                status = runs.TIMED_OUT
-                runs.close_run(session, run.id, ended, status, f"timed out after {limit}")
-            elif run is not None and run.status == runs.RUNNING:
-                status = runs.FAILED
-                runs.close_run(
-                    session, run.id, ended, status, f"crawl exited with {result.returncode}"
-                )
-        line = {
-            "event": "run",
-            "source": name,
-            "status": status,
-            "started": spawned.isoformat(timespec="seconds"),
-            "duration_s": round((ended - spawned).total_seconds(), 2),
-            "exit_code": result.returncode,
-            "counts": run.counts if run else {},
-        }
-        if run is None:
-            line["error"] = f"the crawl recorded no run (exit code {result.returncode})"
-        logger.info(json.dumps(line, sort_keys=True))
+        outcome = record_outcome(self.engine, name, spawned, result, self.config.daemon.run_timeout)
+        logger.info(json.dumps(outcome.log_line(), sort_keys=True))
         if self.metrics:
-            self.metrics.finished(name, status, ended - spawned, run.counts if run else {})
+            self.metrics.finished(name, outcome.status, outcome.ended - spawned, outcome.counts)
 
     # -- signals -----------------------------------------------------------------------
 
@@ -185,6 +204,10 @@ class Daemon:
             self.done.set()
             return
         self.stopping = True
+        if not self.leading:
+            logger.info("%s: standby stopping", name)
+            self.done.set()
+            return
         logger.info("%s: no new crawls; stopping %d running ones", name, len(self.children))
         self.scheduler.pause()  # shutting it down now would cancel the running jobs' bookkeeping
         for child in self.children.values():
@@ -218,6 +241,9 @@ class Daemon:
         if self._parallel() != self.parallel:  # running crawls keep their slots
             self.parallel = self._parallel()
             self.slots = asyncio.Semaphore(self.parallel)
+        if not self.leading:  # a standby schedules from the config it has when it leads
+            logger.info("reload: %d sources (standby)", len(fresh))
+            return
         for name in old.keys() - fresh.keys():
             self.scheduler.remove_job(name)
             logger.info("reload: removed %s", name)

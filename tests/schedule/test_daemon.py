@@ -2,114 +2,26 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 
 from crawler.demo.content import DemoArticle
 from crawler.demo.site import DemoSite
 from crawler.store import runs
-from crawler.store.db import make_engine, session_scope, upgrade
+from crawler.store.db import make_engine, session_scope
 from crawler.store.models import Article, ArticleVersion, PageHtml
-from tests.crawl.helpers import FAST_DEFAULTS, assert_store_whole, run_cli
+from tests.crawl.helpers import assert_store_whole, run_cli
+from tests.schedule.helpers import RunningDaemon, write
 
 pytestmark = pytest.mark.slow
-
-WAIT_S = 120  # generous: child crawls start slowly on a loaded 2-core machine
-
-
-def write(path: Path, sources: list[dict[str, Any]], **daemon: Any) -> Path:
-    defaults = {**FAST_DEFAULTS, "schedule": {"every": "1s"}}
-    path.write_text(yaml.safe_dump({"defaults": defaults, "sources": sources, "daemon": daemon}))
-    return path
-
-
-class RunningDaemon:
-    def __init__(self, config: Path, db_url: str, log: Path, *extra: str) -> None:
-        self.log_path = log
-        self.db_url = db_url
-        upgrade(db_url)  # so the test can read crawl_runs before the daemon's first run
-        env = {k: v for k, v in os.environ.items() if k != "CRAWLER_DATABASE_URL"}
-        self.log_file = log.open("w")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "crawler",
-                "daemon",
-                "--config",
-                str(config),
-                "--db",
-                db_url,
-                *extra,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=self.log_file,
-            env=env,
-        )
-        self.engine = make_engine(db_url, write=False)
-
-    def log(self) -> str:
-        return self.log_path.read_text()
-
-    def run_records(self, source: str) -> list[runs.RunRecord]:
-        with session_scope(self.engine) as s:
-            return runs.runs_since(s, source, datetime(2000, 1, 1, tzinfo=UTC))
-
-    def finished(self, source: str, status: str = runs.OK) -> int:
-        return sum(r.status == status for r in self.run_records(source))
-
-    def wait_for(self, condition: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
-            if condition():
-                return
-            assert self.proc.poll() is None, f"daemon exited early:\n{self.log()[-3000:]}"
-            time.sleep(0.2)
-        raise AssertionError(f"timed out waiting for {what}:\n{self.log()[-3000:]}")
-
-    def signal(self, signum: int) -> None:
-        self.proc.send_signal(signum)
-
-    def stop(self) -> int:
-        self.signal(signal.SIGTERM)
-        code = self.proc.wait(timeout=WAIT_S)
-        self.close()
-        return code
-
-    def close(self) -> None:
-        self.engine.dispose()
-        self.log_file.close()
-
-
-@pytest.fixture
-def daemon_factory(tmp_path: Path) -> Iterator[Callable[..., RunningDaemon]]:
-    started: list[RunningDaemon] = []
-
-    def start(config: Path, db_url: str, *extra: str) -> RunningDaemon:
-        d = RunningDaemon(config, db_url, tmp_path / f"daemon-{len(started)}.log", *extra)
-        started.append(d)
-        return d
-
-    yield start
-    for d in started:
-        if d.proc.poll() is None:
-            d.proc.kill()
-            d.proc.wait()
-        d.close()
 
 
 def free_port() -> int:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import create_engine, text
 
 from crawler.dedupe.fingerprint import content_hash
 from crawler.store.articles import FetchRecord
@@ -30,3 +35,19 @@ def record(
 
 def later(hours: int) -> datetime:
     return T0 + timedelta(hours=hours)
+
+
+@contextmanager
+def fresh_schema(admin_url: str) -> Iterator[str]:
+    """A URL whose search_path is a new, empty PostgreSQL schema; dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in admin_url else "?"
+    try:
+        yield f"{admin_url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

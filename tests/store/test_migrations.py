@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_upgrade_matches_models(db_url: str) -> None:
     engine = db.make_engine(db_url)
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": described_by_models})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": described_by_models}
+        )
         assert compare_metadata(ctx, Base.metadata) == []
     engine.dispose()
 
