@@ -14,7 +14,7 @@ from tests.crawl.helpers import run_cli, write_config
 
 pytestmark = pytest.mark.slow
 
-HEAVY_PARAGRAPHS = 5000  # a ~1.5 MB page: hundreds of milliseconds to read
+HEAVY_PARAGRAPHS = 15000  # a ~4.5 MB page: more than a second to read
 LIGHT_PAGES = 30
 
 
@@ -51,7 +51,7 @@ def test_pages_are_fetched_while_a_heavy_page_is_extracted(tmp_path: Path) -> No
             tmp_path / "s.yaml",
             [{"name": "pub", "feeds": [f"{running.base}/feed.xml"]}],
             concurrency_per_host=1,  # one download at a time: a blocked reactor would fetch nothing
-            max_response_size="5MB",
+            max_response_size="10MB",
         )
         done = run_cli("crawl", "--config", str(cfg), "--db", f"sqlite:///{tmp_path}/c.db", "-vv")
     assert done.returncode == 0, done.stderr[-3000:]
