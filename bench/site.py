@@ -45,6 +45,7 @@ if str(ROOT) not in sys.path:  # run as a script from a clone
     sys.path.insert(0, str(ROOT))
 
 from crawler.demo.content import COMMENTS, PROMOS, STANDING_NOTE  # noqa: E402
+from crawler.demo.site import news_article_ld  # noqa: E402
 
 SECTIONS = ("chips", "software", "security", "science", "business")
 SECTION_PAGE_SIZE = 20
@@ -241,14 +242,7 @@ def article_html(
     Given ``more`` (other articles), the page carries the weight of a real one too.
     """
     url = f"{base}{art.path}"
-    ld = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": art.title,
-        "author": [{"@type": "Person", "name": art.author}],
-        "datePublished": art.published.isoformat(),
-        "mainEntityOfPage": url,
-    }
+    ld = news_article_ld(art.title, art.author, art.published, url)
     head = (
         f'<link rel="canonical" href="{url}"><meta property="og:type" content="article">'
         f'<script type="application/ld+json">{json.dumps(ld)}</script>'

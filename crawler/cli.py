@@ -27,6 +27,13 @@ CONFIG_OPTION = click.option(
     show_default=True,
     help="sources.yaml to read.",
 )
+OPTIONAL_CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="sources.yaml, for the next due runs (optional).",
+)
 DB_OPTION = click.option(
     "--db",
     "db_url",
@@ -181,13 +188,7 @@ def worker(db_url: str | None, concurrency: int, stalled_after: str, verbose: in
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="sources.yaml, for the next due runs (optional).",
-)
+@OPTIONAL_CONFIG_OPTION
 @DB_OPTION
 def status(config_path: Path | None, db_url: str | None) -> None:
     """Per source: last run, outcome, counts, next due run and last error (read from the database)."""
@@ -204,13 +205,7 @@ def status(config_path: Path | None, db_url: str | None) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="sources.yaml, for the next due runs (optional).",
-)
+@OPTIONAL_CONFIG_OPTION
 @DB_OPTION
 def serve(host: str, port: int, config_path: Path | None, db_url: str | None) -> None:
     """Browse articles, versions, diffs, stories and crawl runs (read-only web app and /api/)."""

@@ -44,6 +44,21 @@ class LoggedRequest:
     headers: dict[str, str]
 
 
+def news_article_ld(
+    headline: str, author: str, published: datetime, url: str, modified: datetime | None = None
+) -> dict[str, object]:
+    """The schema.org NewsArticle JSON-LD a publisher's page carries."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": headline,
+        "author": [{"@type": "Person", "name": author}],
+        "datePublished": published.isoformat(),
+        "dateModified": (modified or published).isoformat(),
+        "mainEntityOfPage": url,
+    }
+
+
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -335,15 +350,7 @@ class DemoSite:
 
     def article_html(self, art: DemoArticle) -> str:
         url = self.url(art)
-        ld = {
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": art.title,
-            "author": [{"@type": "Person", "name": art.author}],
-            "datePublished": art.published.isoformat(),
-            "dateModified": (art.modified or art.published).isoformat(),
-            "mainEntityOfPage": url,
-        }
+        ld = news_article_ld(art.title, art.author, art.published, url, art.modified)
         head = (
             f'<link rel="canonical" href="{url}">'
             '<meta property="og:type" content="article">'

@@ -41,6 +41,12 @@ def publishers() -> Iterator[list[DemoSite]]:
         ]
 
 
+def start_workers(
+    factory: Callable[..., RunningDaemon], db_url: str, n: int
+) -> list[RunningDaemon]:
+    return [factory(None, db_url, "--stalled-after", STALLED, command="worker") for _ in range(n)]
+
+
 def content(db_url: str) -> dict[str, Any]:
     """What is stored, without ids and times: per article its status, story and versions' text."""
     return {
@@ -83,10 +89,7 @@ def test_three_workers_and_a_scheduler_store_what_one_process_stores(
     with fresh_schema(postgres_admin_url) as cluster_url:
         upgrade(cluster_url)
         scheduler = daemon_factory(cfg, cluster_url)
-        workers = [
-            daemon_factory(None, cluster_url, "--stalled-after", STALLED, command="worker")
-            for _ in range(3)
-        ]
+        workers = start_workers(daemon_factory, cluster_url, 3)
         scheduler.wait_for(
             lambda: all(scheduler.finished(f"pub{i:02d}") == 1 for i in range(PUBLISHERS)),
             "one finished run of every publisher",
@@ -113,10 +116,7 @@ def test_a_worker_killed_mid_run_has_its_job_run_again_elsewhere_and_nothing_dou
     )
     upgrade(pg_schema_url)
     scheduler = daemon_factory(cfg, pg_schema_url)
-    workers = [
-        daemon_factory(None, pg_schema_url, "--stalled-after", STALLED, command="worker")
-        for _ in range(2)
-    ]
+    workers = start_workers(daemon_factory, pg_schema_url, 2)
     scheduler.wait_for(
         lambda: (
             any("slow" in _taken(w) for w in workers)
@@ -156,7 +156,7 @@ def test_a_killed_leader_is_replaced_and_each_due_run_happens_once(
     )
     upgrade(pg_schema_url)
     daemons = [daemon_factory(cfg, pg_schema_url) for _ in range(2)]
-    daemon_factory(None, pg_schema_url, "--stalled-after", STALLED, command="worker")
+    start_workers(daemon_factory, pg_schema_url, 1)
     first = daemons[0]
     first.wait_for(lambda: any(_leads(d) for d in daemons), "an elected leader")
     leader = next(d for d in daemons if _leads(d))
