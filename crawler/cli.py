@@ -95,7 +95,7 @@ def crawl(
     db.upgrade(url)
     level = _log_level(verbose)
     summaries = run_with_reactor(lambda: crawl_sources(sources, url, level), level)
-    print_summaries(summaries)
+    print_summaries(summaries, _flags(url, [s.source for s in summaries]))
     for s in summaries:
         if s.status == "skipped":
             click.echo(f"{s.source}: {s.errors[0]}", err=True)
@@ -135,6 +135,16 @@ def daemon(
     if metrics and metrics_port:
         metrics.serve(metrics_port, metrics_host)
     sys.exit(asyncio.run(Daemon(config_path, url, metrics).run()))
+
+
+def _flags(url: str, names: list[str]) -> dict[str, list[str]]:
+    from crawler.health import source_flags
+
+    engine = db.make_engine(url, write=False)
+    with db.session_scope(engine) as session:
+        found = {name: source_flags(session, name) for name in names}
+    engine.dispose()
+    return found
 
 
 def _log_to_stderr(verbose: int) -> None:
@@ -312,6 +322,32 @@ def reextract(source: str | None, db_url: str | None) -> None:
     )
     for article_url, version in report.identical:
         click.echo(f"identical to the version before: {article_url} v{version}")
+
+
+@cli.group("sources")
+def sources_group() -> None:
+    """The sources in a config file."""
+
+
+@sources_group.command("check")
+@CONFIG_OPTION
+@click.option("--source", "source_names", multiple=True, help="Only this source (repeatable).")
+def sources_check(config_path: Path, source_names: tuple[str, ...]) -> None:
+    """Fetch each source's robots.txt and routes once; say what each yields, and why not.
+
+    Exit 0 when every source yields candidate articles, 1 otherwise.
+    """
+    from crawler.sources_check import check_source, print_checks
+
+    cfg = load_config(config_path)
+    try:
+        sources = [cfg.source(name) for name in source_names] or cfg.sources
+    except ConfigError as exc:
+        click.echo(f"error: {config_path}: {exc}", err=True)
+        sys.exit(2)
+    checks = [check_source(source) for source in sources]
+    print_checks(checks)
+    sys.exit(0 if all(c.yields for c in checks) else 1)
 
 
 @cli.group("db")

@@ -20,7 +20,12 @@ COLUMNS = (
 )
 
 
-def print_summaries(summaries: list[RunSummary], console: Console | None = None) -> None:
+def print_summaries(
+    summaries: list[RunSummary],
+    flags: dict[str, list[str]] | None = None,
+    console: Console | None = None,
+) -> None:
+    """The table, errors by kind, and each source's health flags (see :mod:`crawler.health`)."""
     console = console or Console()
     table = Table(title="crawl summary", show_lines=False)
     table.add_column("source")
@@ -37,3 +42,6 @@ def print_summaries(summaries: list[RunSummary], console: Console | None = None)
         if kinds:
             detail = ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items()))
             console.print(f"{s.source} errors by kind: {detail}")
+    for source, found in (flags or {}).items():
+        for flag in found:
+            console.print(f"[bold yellow]look at {source}[/]: {flag}")

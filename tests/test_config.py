@@ -201,3 +201,16 @@ def test_cli_unknown_source_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["crawl", "--config", str(path), "--source", "nope"])
     assert result.exit_code == 2
     assert "no source named 'nope'" in result.output
+
+
+def test_the_tech_news_example_is_valid_and_every_source_has_a_route() -> None:
+    cfg = load(Path(__file__).resolve().parents[1] / "examples" / "tech-news.yaml")
+    assert len(cfg.sources) >= 30
+    for source in cfg.sources:
+        assert source.routes, source.name
+        assert all(url.startswith("https://") for url in source.routes), source.name
+    busy = cfg.source("the-verge").schedule.every
+    quiet = cfg.source("github-blog").schedule.every
+    assert busy is not None
+    assert quiet is not None
+    assert busy < quiet

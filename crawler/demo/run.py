@@ -65,9 +65,9 @@ def run_demo(db_url: str, console: Console | None = None) -> DemoResult:
 
         result = run_with_reactor(both)
     console.rule("first crawl")
-    print_summaries(result.first, console)
+    print_summaries(result.first, console=console)
     console.rule("second crawl, after the publisher edited one article")
-    print_summaries(result.second, console)
+    print_summaries(result.second, console=console)
     show_store(db_url, console)
     return result
 

@@ -28,6 +28,12 @@ from urllib.parse import parse_qs, urlsplit
 from crawler.demo.content import ARTICLES, COMMENTS, PROMOS, STANDING_NOTE, DemoArticle
 
 SITE_NAME = "Demo Tech Daily"
+CHALLENGE_PAGE = (
+    "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    "<noscript>Enable JavaScript and cookies to continue</noscript>"
+    '<script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1"></script>'
+    "</body></html>"
+)
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,8 @@ class DemoSite:
             return Reply(200, b"PK\x03\x04\x00\x00" + bytes(range(256)) * 8, "text/html")
         if path.startswith("/calendar/"):
             return self.calendar(path.removeprefix("/calendar/"))
+        if path == "/challenge.xml":  # a bot wall: a JavaScript challenge served with 200
+            return Reply(200, CHALLENGE_PAGE.encode())
         if path.startswith("/tag/"):
             return self.listing_page(f"Tag: {_e(path.removeprefix('/tag/'))}", self.public())
         if path.startswith("/go/"):

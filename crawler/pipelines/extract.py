@@ -116,6 +116,8 @@ class ExtractPipeline:
         if done.signature is None:
             self._count("no_text")
             raise DropItem(f"no article text: {item.fetch_url}")
+        self._count("extracted_pages")
+        self._count("extracted_chars", len(article.text))
         item.article, item.page, item.line_hashes = article, done.page, done.line_hashes
         item.content_hash, item.signature = done.content_hash, done.signature
         item.url = item.known_url or canonical_url(
@@ -123,7 +125,7 @@ class ExtractPipeline:
         )
         return item
 
-    def _count(self, key: str) -> None:
+    def _count(self, key: str, n: int = 1) -> None:
         stats = self.crawler.stats
         assert stats is not None
-        stats.inc_value(f"crawler/{key}")
+        stats.inc_value(f"crawler/{key}", n)

@@ -14,6 +14,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from crawler.config import Config
+from crawler.health import source_flags
 from crawler.schedule.plan import first_run
 from crawler.store import runs
 
@@ -24,6 +25,7 @@ class SourceStatus:
     last: runs.RunRecord | None
     next_due: datetime | None
     last_error: tuple[datetime, str] | None
+    flags: list[str]  # see crawler.health: what someone should look at
 
 
 def source_statuses(session: Session, config: Config | None, now: datetime) -> list[SourceStatus]:
@@ -38,7 +40,8 @@ def source_statuses(session: Session, config: Config | None, now: datetime) -> l
         if config is not None and name in configured:
             started = last.started_at if last else None
             due = first_run(configured[name].schedule, started, now, config.daemon.misfire_grace)
-        statuses.append(SourceStatus(name, last, due, runs.last_error(session, name)))
+        error = runs.last_error(session, name)
+        statuses.append(SourceStatus(name, last, due, error, source_flags(session, name)))
     return statuses
 
 
@@ -57,6 +60,7 @@ def print_statuses(statuses: list[SourceStatus], console: Console | None = None)
         "versions",
         "errors",
         "next due (UTC)",
+        "health",
         "last error",
     ):
         table.add_column(column, overflow="fold")
@@ -76,6 +80,7 @@ def print_statuses(statuses: list[SourceStatus], console: Console | None = None)
             str(counts.get("changed", 0)),
             str(counts.get("errors", 0)),
             _when(st.next_due),
+            "; ".join(st.flags) or "ok",
             error,
         )
     console = console or Console()

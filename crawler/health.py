@@ -1,0 +1,58 @@
+"""Is a source still giving us anything? Flags drawn from its recent runs, for people to look at.
+
+A source that silently returns nothing is the commonest complaint about news
+crawlers. Two signs are read from ``crawl_runs`` (pure functions, so the crawl
+summary and ``crawler status`` say the same thing):
+
+- its last :data:`QUIET_RUNS` finished runs found no new candidate URL on any
+  route (a moved feed, a sitemap that stopped updating, a blocked crawler);
+- its last run extracted far less text per page than its runs before
+  (:data:`SHRINK` of the earlier median): a layout change the extractor no
+  longer reads well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from statistics import median
+
+from sqlalchemy.orm import Session
+
+from crawler.store.runs import RunRecord, recent_runs
+
+QUIET_RUNS = 3
+SHRINK = 0.5  # flagged below half the earlier median of characters per page
+MIN_PAGES = 3  # runs with fewer extracted pages say too little about text length
+MIN_HISTORY = 3
+
+
+def candidates(run: RunRecord) -> int:
+    """New candidate article URLs a run found, over all routes."""
+    return sum(v for k, v in run.counts.items() if k.startswith("candidates/"))
+
+
+def chars_per_page(run: RunRecord) -> float | None:
+    pages = run.counts.get("extracted_pages", 0)
+    return run.counts.get("extracted_chars", 0) / pages if pages >= MIN_PAGES else None
+
+
+def health_flags(runs: Sequence[RunRecord]) -> list[str]:
+    """What looks wrong with a source, from its finished runs, oldest first."""
+    finished = [r for r in runs if r.finished_at is not None]
+    flags = []
+    last = finished[-QUIET_RUNS:]
+    if len(last) == QUIET_RUNS and not any(candidates(r) for r in last):
+        flags.append(f"no new candidates in the last {QUIET_RUNS} runs")
+    sizes = [s for s in map(chars_per_page, finished) if s is not None]
+    if finished and chars_per_page(finished[-1]) is not None and len(sizes) > MIN_HISTORY:
+        before = median(sizes[:-1])
+        if sizes[-1] < SHRINK * before:
+            flags.append(
+                f"pages extract {sizes[-1]:.0f} characters, down from {before:.0f}: layout change?"
+            )
+    return flags
+
+
+def source_flags(session: Session, source: str) -> list[str]:
+    """:func:`health_flags` over the source's last ten runs."""
+    return health_flags(list(reversed(recent_runs(session, source, limit=10))))

@@ -1,0 +1,296 @@
+"""``crawler sources check``: does each source still give us anything, and if not, why not?
+
+For each source: robots.txt of its hosts, then each feed, sitemap and start
+page fetched once, with the source's User-Agent and timeout. Each route gets
+a verdict: reachable, or the reason it is not (DNS, timeout, refused, HTTP
+status, blocked by robots.txt, not a feed or sitemap, a bot wall or
+JavaScript challenge served with 200); how many candidate article URLs it
+yields; its newest item's date. Then one candidate article is fetched and
+read, to say whether it carries the metadata the extractor needs.
+
+The verdict functions are pure (they read a response or an exception); the
+fetching uses httpx, one request at a time per source, nothing followed
+further than one sitemap level.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import feedparser
+import httpx
+from parsel import Selector
+from protego import Protego
+from rich.console import Console
+from rich.table import Table
+
+from crawler.canonical import canonical_url, same_site
+from crawler.config import Source
+from crawler.extract import read_page
+from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
+from crawler.spiders.links import is_article_url, is_pagination_url
+
+CONNECT_TIMEOUT_S = 5.0
+# What anti-bot walls and JavaScript challenges put in pages they serve with 200.
+_CHALLENGE = re.compile(
+    r"just a moment\.\.\.|cf-chl|challenge-platform|checking your browser|"
+    r"enable javascript and cookies to continue|attention required! \| cloudflare|"
+    r"px-captcha|_incapsula_resource|ddos-guard|please verify you are a human",
+    re.IGNORECASE,
+)
+_SLUG = re.compile(r"/[^/]*\w+-\w+-\w+[^/]*/?$|/\d{4}/\d{1,2}/")
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCheck:
+    kind: str  # robots, feed, sitemap, section
+    url: str
+    ok: bool
+    reason: str
+    candidates: int = 0
+    newest: datetime | None = None
+    sample: str | None = None  # one candidate article URL
+
+
+@dataclass(slots=True)
+class SourceCheck:
+    source: str
+    routes: list[RouteCheck] = field(default_factory=list)
+    metadata: str = "-"
+
+    @property
+    def yields(self) -> bool:
+        return any(r.candidates for r in self.routes)
+
+
+def error_reason(exc: Exception, timeout_s: float) -> str:
+    """One short reason for a failed request."""
+    text = str(exc).lower()
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timeout after {timeout_s:g}s"
+    if isinstance(exc, httpx.ConnectError):
+        if any(s in text for s in ("name or service", "nodename", "getaddrinfo", "no address")):
+            return "DNS: the host does not resolve"
+        if "refused" in text:
+            return "connection refused"
+        if "unreachable" in text:
+            return "no network"
+        return f"cannot connect: {exc}"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def is_challenge(body: bytes) -> bool:
+    """A bot wall or JavaScript challenge page rather than the content asked for."""
+    return bool(_CHALLENGE.search(body[:30000].decode("utf-8", "replace")))
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:1000].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
+def feed_verdict(url: str, body: bytes) -> RouteCheck:
+    links = feed_links(body, url)
+    if not links:
+        what = "an HTML page" if _looks_like_html(body) else "not RSS or Atom"
+        return RouteCheck("feed", url, False, f"not a feed: {what}")
+    dates = []
+    for entry in feedparser.parse(body).entries:
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        if stamp:
+            dates.append(datetime(*stamp[:6], tzinfo=UTC))
+    return RouteCheck("feed", url, True, "ok", len(links), max(dates, default=None), links[0])
+
+
+def sitemap_verdict(url: str, body: bytes, max_size: int) -> tuple[RouteCheck, str | None]:
+    """The verdict, and for a sitemap index the first child sitemap to count instead."""
+    try:
+        doc = read_sitemap(body, max_size)
+    except BadSitemapError as exc:
+        what = "an HTML page" if _looks_like_html(body) else str(exc)
+        return RouteCheck("sitemap", url, False, f"not a sitemap: {what}"), None
+    if doc.kind == "sitemapindex":
+        first = doc.locs[0] if doc.locs else None
+        return RouteCheck("sitemap", url, True, f"index of {len(doc.locs)} sitemaps"), first
+    sample = doc.locs[0] if doc.locs else None
+    return RouteCheck("sitemap", url, True, "ok", len(doc.locs), None, sample), None
+
+
+def section_verdict(url: str, body: bytes, source: Source) -> RouteCheck:
+    page = Selector(text=body.decode("utf-8", "replace"))
+    pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
+    found = []
+    for href in page.xpath("//a/@href").getall():
+        link = canonical_url(href.strip(), url)
+        if not link.startswith("http") or not same_site(link, source.hosts):
+            continue
+        if is_pagination_url(link) or link == canonical_url(url):
+            continue
+        if is_article_url(link, pattern) if pattern else _SLUG.search(urlsplit(link).path):
+            found.append(link)
+    found = list(dict.fromkeys(found))
+    if not found:
+        return RouteCheck("section", url, False, "no article links found")
+    return RouteCheck("section", url, True, "ok", len(found), None, found[0])
+
+
+def metadata_verdict(html: bytes, url: str) -> str:
+    """Which of title, date and author an article page gives the extractor."""
+    meta = read_page(html, url).meta
+    present = {
+        "title": bool(meta.title),
+        "date": bool(meta.published),
+        "author": bool(meta.authors),
+    }
+    missing = [k for k, ok in present.items() if not ok]
+    return "title, date, author" if not missing else "missing " + ", ".join(missing)
+
+
+class Checker:
+    """Fetches for one source, politely: its User-Agent, its timeout, one request at a time."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.timeout_s = source.timeout.total_seconds()
+        self.client = httpx.Client(
+            headers={"User-Agent": source.user_agent},
+            timeout=httpx.Timeout(self.timeout_s, connect=min(self.timeout_s, CONNECT_TIMEOUT_S)),
+            follow_redirects=True,
+            max_redirects=5,
+        )
+        self.robots: dict[str, Protego | str] = {}
+
+    def close(self) -> None:
+        self.client.close()
+
+    def get(self, url: str) -> httpx.Response | str:
+        """The response (body capped at the source's size limit), or why there is none."""
+        try:
+            with self.client.stream("GET", url) as response:
+                body = b""
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > int(self.source.max_response_size):
+                        return "over max_response_size"
+                response._content = body
+                return response
+        except httpx.HTTPError as exc:
+            return error_reason(exc, self.timeout_s)
+
+    def robots_for(self, url: str) -> Protego | str:
+        parts = urlsplit(url)
+        origin = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        if origin not in self.robots:
+            got = self.get(f"{origin}/robots.txt")
+            if isinstance(got, str):
+                self.robots[origin] = got
+            elif got.status_code >= 500:
+                self.robots[origin] = f"robots.txt: HTTP {got.status_code}"
+            else:  # 4xx: no robots.txt, everything allowed
+                text = got.text if got.status_code < 400 else ""
+                self.robots[origin] = Protego.parse(text)
+        return self.robots[origin]
+
+    def route(self, kind: str, url: str) -> RouteCheck:
+        if self.source.obey_robots:
+            robots = self.robots_for(url)
+            if isinstance(robots, str):
+                return RouteCheck(kind, url, False, robots)
+            if not robots.can_fetch(url, self.source.user_agent):
+                return RouteCheck(kind, url, False, "blocked by robots.txt")
+        got = self.get(url)
+        if isinstance(got, str):
+            return RouteCheck(kind, url, False, got)
+        if got.status_code >= 400:
+            wall = " (bot wall)" if is_challenge(got.content) else ""
+            return RouteCheck(kind, url, False, f"HTTP {got.status_code}{wall}")
+        if is_challenge(got.content):
+            return RouteCheck(kind, url, False, "bot wall or JavaScript challenge (HTTP 200)")
+        body = got.content
+        if kind == "feed":
+            return feed_verdict(url, body)
+        if kind == "section":
+            return section_verdict(url, body, self.source)
+        check, child = sitemap_verdict(url, body, int(self.source.max_response_size))
+        if child is None:
+            return check
+        first = self.route("sitemap", child)
+        return RouteCheck(
+            "sitemap",
+            url,
+            first.ok,
+            f"{check.reason}; the first: {first.reason}",
+            first.candidates,
+            None,
+            first.sample,
+        )
+
+    def check(self) -> SourceCheck:
+        result = SourceCheck(self.source.name)
+        routes = [
+            *(("feed", u) for u in self.source.feeds),
+            *(("sitemap", u) for u in self.source.sitemaps),
+            *(("section", u) for u in self.source.start_urls),
+        ]
+        for kind, url in routes:
+            result.routes.append(self.route(kind, url))
+        sample = next((r.sample for r in result.routes if r.sample), None)
+        if sample:
+            got = self.get(sample)
+            if isinstance(got, str):
+                result.metadata = f"article unreachable: {got}"
+            elif got.status_code >= 400:
+                result.metadata = f"article: HTTP {got.status_code}"
+            else:
+                result.metadata = metadata_verdict(got.content, sample)
+        return result
+
+
+def check_source(source: Source) -> SourceCheck:
+    checker = Checker(source)
+    try:
+        return checker.check()
+    finally:
+        checker.close()
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def print_checks(checks: list[SourceCheck], console: Console | None = None) -> None:
+    """One row per route, then each source's article metadata and verdict."""
+    console = console or Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 200)
+    table = Table(title="sources check")
+    for column in (
+        "source",
+        "route",
+        "url",
+        "reachable",
+        "candidates",
+        "newest",
+        "article metadata",
+    ):
+        table.add_column(column, overflow="fold")
+    for check in checks:
+        for i, r in enumerate(check.routes):
+            table.add_row(
+                check.source if i == 0 else "",
+                r.kind,
+                r.url,
+                "yes" if r.ok else f"no: {r.reason}",
+                str(r.candidates),
+                _date(r.newest),
+                check.metadata if i == 0 else "",
+            )
+    console.print(table)
+    for check in checks:
+        if not check.yields:
+            console.print(f"[bold red]{check.source}[/]: no route yields candidate articles")

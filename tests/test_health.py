@@ -1,0 +1,45 @@
+"""Health flags from a source's runs: quiet sources and shrinking text, on small run lists."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from crawler.health import QUIET_RUNS, health_flags
+from crawler.store.runs import RunRecord
+
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def run(
+    i: int, candidates: int = 5, pages: int = 10, chars: int = 3000, finished: bool = True
+) -> RunRecord:
+    counts = {
+        "candidates/feed": candidates,
+        "extracted_pages": pages,
+        "extracted_chars": pages * chars,
+    }
+    start = T0 + timedelta(hours=i)
+    return RunRecord(
+        i, "pub", start, start + timedelta(minutes=1) if finished else None, "ok", counts
+    )
+
+
+def test_a_healthy_source_has_no_flags() -> None:
+    assert health_flags([run(i) for i in range(6)]) == []
+
+
+def test_the_last_runs_finding_nothing_new_are_flagged_and_one_find_clears_it() -> None:
+    quiet = [run(0)] + [run(i, candidates=0) for i in range(1, QUIET_RUNS + 1)]
+    assert health_flags(quiet) == [f"no new candidates in the last {QUIET_RUNS} runs"]
+    assert health_flags([*quiet, run(9, candidates=1)]) == []
+    assert health_flags(quiet[:QUIET_RUNS]) == [], "too few quiet runs yet"
+    assert health_flags([*quiet, run(9, candidates=0, finished=False)])  # a running one counts not
+
+
+def test_a_sudden_drop_in_text_per_page_is_a_layout_change() -> None:
+    history = [run(i, chars=3000 + 10 * i) for i in range(5)]
+    (flag,) = health_flags([*history, run(9, chars=900)])
+    assert flag.startswith("pages extract 900 characters, down from 30")
+    assert health_flags([*history, run(9, chars=2000)]) == []  # a smaller drop is not flagged
+    assert health_flags([*history, run(9, pages=1, chars=10)]) == []  # one page says little
+    assert health_flags([run(0), run(1, chars=100)]) == []  # no history to compare with

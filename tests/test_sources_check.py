@@ -1,0 +1,101 @@
+"""``crawler sources check`` against loopback publishers: healthy, HTML feed, robots, timeout, bot wall."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler.config import Source
+from crawler.demo.site import DemoSite
+from crawler.sources_check import check_source, error_reason, is_challenge
+from tests.crawl.helpers import run_cli, write_config
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections and never answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)
+        yield int(s.getsockname()[1])
+
+
+def source(**routes: object) -> Source:
+    return Source(name="pub", timeout="1s", **routes)  # type: ignore[arg-type]
+
+
+def test_a_healthy_source_yields_candidates_from_every_route_and_article_metadata(
+    site: DemoSite,
+) -> None:
+    check = check_source(
+        source(
+            feeds=[f"{site.base}/feed.xml"],
+            sitemaps=[f"{site.base}/sitemap.xml"],
+            start_urls=[f"{site.base}/section/tech"],
+        )
+    )
+    assert [(r.kind, r.ok) for r in check.routes] == [
+        ("feed", True),
+        ("sitemap", True),
+        ("section", True),
+    ]
+    assert check.routes[0].candidates == len(site.public())
+    assert check.routes[0].newest == max(a.published for a in site.public())
+    assert check.routes[1].candidates == len(site.public()) + 1  # the urlset lists /about too
+    assert check.routes[2].candidates >= 1
+    assert check.metadata == "title, date, author"
+    assert check.yields
+
+
+def test_each_failure_says_why(site: DemoSite, silent_port: int) -> None:
+    check = check_source(
+        source(
+            feeds=[
+                f"{site.base}/",  # an HTML page where a feed should be
+                f"{site.base}/private/feed.xml",  # disallowed by robots.txt
+                f"{site.base}/challenge.xml",  # a bot wall with status 200
+                f"http://127.0.0.1:{silent_port}/feed.xml",  # never answers
+                f"{site.base}/missing.xml",
+            ],
+            allowed_domains=["127.0.0.1"],
+        )
+    )
+    reasons = [r.reason for r in check.routes]
+    assert reasons[0] == "not a feed: an HTML page"
+    assert reasons[1] == "blocked by robots.txt"
+    assert reasons[2] == "bot wall or JavaScript challenge (HTTP 200)"
+    assert reasons[3].startswith("timeout after 1s") or "timeout" in reasons[3]
+    assert reasons[4] == "HTTP 404"
+    assert not check.yields
+
+
+def test_the_cli_exits_1_when_a_source_yields_nothing_and_says_so_without_a_network(
+    site: DemoSite, tmp_path: Path
+) -> None:
+    good = {"name": "good", "feeds": [f"{site.base}/feed.xml"]}
+    offline = {"name": "offline", "feeds": ["https://nowhere.invalid/feed.xml"]}
+    cfg = write_config(tmp_path / "s.yaml", [good, offline], timeout="2s")
+    done = run_cli("sources", "check", "--config", str(cfg), timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "DNS: the host does not resolve" in done.stdout
+    assert "offline: no route yields candidate articles" in done.stdout
+    alone = run_cli("sources", "check", "--config", str(cfg), "--source", "good", timeout=60)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+
+
+def test_challenge_and_error_wording_on_their_own() -> None:
+    assert is_challenge(b"<title>Just a moment...</title>")
+    assert not is_challenge(b"<html><body><p>A story about a moment.</p></body></html>")
+    import httpx
+
+    assert error_reason(httpx.ConnectError("[Errno -2] Name or service not known"), 1) == (
+        "DNS: the host does not resolve"
+    )
+    assert error_reason(httpx.ReadTimeout("timed out"), 1.5) == "timeout after 1.5s"
+    assert (
+        error_reason(httpx.ConnectError("[Errno 111] Connection refused"), 1)
+        == "connection refused"
+    )
