@@ -55,6 +55,12 @@ class RouteCheck:
     sample: str | None = None  # one candidate article URL
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    status: int
+    body: bytes
+
+
 @dataclass(slots=True)
 class SourceCheck:
     source: str
@@ -189,10 +195,10 @@ class Checker:
             got = self.get(f"{origin}/robots.txt")
             if isinstance(got, str):
                 self.robots[origin] = got
-            elif got.status_code >= 500:
-                self.robots[origin] = f"robots.txt: HTTP {got.status_code}"
+            elif got.status >= 500:
+                self.robots[origin] = f"robots.txt: HTTP {got.status}"
             else:  # 4xx: no robots.txt, everything allowed
-                text = got.text if got.status_code < 400 else ""
+                text = got.body.decode("utf-8", "replace") if got.status < 400 else ""
                 self.robots[origin] = Protego.parse(text)
         return self.robots[origin]
 
@@ -206,12 +212,12 @@ class Checker:
         got = self.get(url)
         if isinstance(got, str):
             return RouteCheck(kind, url, False, got)
-        if got.status_code >= 400:
-            wall = " (bot wall)" if is_challenge(got.content) else ""
-            return RouteCheck(kind, url, False, f"HTTP {got.status_code}{wall}")
-        if is_challenge(got.content):
+        if got.status >= 400:
+            wall = " (bot wall)" if is_challenge(got.body) else ""
+            return RouteCheck(kind, url, False, f"HTTP {got.status}{wall}")
+        if is_challenge(got.body):
             return RouteCheck(kind, url, False, "bot wall or JavaScript challenge (HTTP 200)")
-        body = got.content
+        body = got.body
         if kind == "feed":
             return feed_verdict(url, body)
         if kind == "section":
@@ -244,10 +250,10 @@ class Checker:
             got = self.get(sample)
             if isinstance(got, str):
                 result.metadata = f"article unreachable: {got}"
-            elif got.status_code >= 400:
-                result.metadata = f"article: HTTP {got.status_code}"
+            elif got.status >= 400:
+                result.metadata = f"article: HTTP {got.status}"
             else:
-                result.metadata = metadata_verdict(got.content, sample)
+                result.metadata = metadata_verdict(got.body, sample)
         return result
 
 
