@@ -174,17 +174,17 @@ class Checker:
     def close(self) -> None:
         self.client.close()
 
-    def get(self, url: str) -> httpx.Response | str:
-        """The response (body capped at the source's size limit), or why there is none."""
+    def get(self, url: str) -> Fetched | str:
+        """The status and body (read up to the source's size cap), or why there is none."""
+        cap = int(self.source.max_response_size)
         try:
             with self.client.stream("GET", url) as response:
-                body = b""
+                body = bytearray()
                 for chunk in response.iter_bytes():
                     body += chunk
-                    if len(body) > int(self.source.max_response_size):
+                    if len(body) > cap:
                         return "over max_response_size"
-                response._content = body
-                return response
+                return Fetched(response.status_code, bytes(body))
         except httpx.HTTPError as exc:
             return error_reason(exc, self.timeout_s)
 
