@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from crawler.store.locks import ADVISORY_KEY
 from crawler.store.models import Article, Cluster, ClusterBand
 
 KEY_CHUNK = 900  # values per IN (...) list: well under every driver's parameter limit
+MAX_BAND_MEMBERS = 50  # clusters read per band key, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +47,30 @@ def article_clusters(session: Session, article_ids: Sequence[int]) -> dict[int, 
     return {aid: ClusterSignature(key, sig) for aid, key, sig in rows}
 
 
-def band_members(session: Session, band_keys: Sequence[int]) -> dict[int, list[int]]:
-    """The ids of the clusters indexed under each of ``band_keys``."""
+def band_members(
+    session: Session, band_keys: Sequence[int], per_key: int = MAX_BAND_MEMBERS
+) -> dict[int, list[int]]:
+    """The ids of the newest ``per_key`` clusters indexed under each of ``band_keys``.
+
+    A band key shared by very many clusters (a stock phrase every story of a
+    kind carries) says little about any one of them; without a cap, the work
+    of placing each article would grow with the store.
+    """
     members: dict[int, list[int]] = {}
     for start in range(0, len(band_keys), KEY_CHUNK):
-        rows = session.execute(
-            select(ClusterBand.band_key, ClusterBand.cluster_id).where(
-                ClusterBand.band_key.in_(band_keys[start : start + KEY_CHUNK])
+        ranked = (
+            select(
+                ClusterBand.band_key,
+                ClusterBand.cluster_id,
+                func.row_number()
+                .over(partition_by=ClusterBand.band_key, order_by=ClusterBand.cluster_id.desc())
+                .label("rank"),
             )
+            .where(ClusterBand.band_key.in_(band_keys[start : start + KEY_CHUNK]))
+            .subquery()
+        )
+        rows = session.execute(
+            select(ranked.c.band_key, ranked.c.cluster_id).where(ranked.c.rank <= per_key)
         )
         for key, cluster_id in rows:
             members.setdefault(key, []).append(cluster_id)
