@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from crawler import __version__
-from crawler.config import Config, ConfigError, load
+from crawler.config import Config, ConfigError, Source, load
 from crawler.store import db
 
 CONFIG_OPTION = click.option(
@@ -48,6 +48,16 @@ def load_config(path: Path) -> Config:
         return load(path)
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+def load_sources(path: Path, names: tuple[str, ...]) -> list[Source]:
+    """The named sources of ``path`` (all of them if none are named), or exit 2 saying why."""
+    cfg = load_config(path)
+    try:
+        return [cfg.source(name) for name in names] or cfg.sources
+    except ConfigError as exc:
+        click.echo(f"error: {path}: {exc}", err=True)
         sys.exit(2)
 
 
@@ -85,12 +95,7 @@ def crawl(
     from crawler.crawl.runner import crawl_sources, run_with_reactor
     from crawler.summary import print_summaries
 
-    cfg = load_config(config_path)
-    try:
-        sources = [cfg.source(name) for name in source_names] or cfg.sources
-    except ConfigError as exc:
-        click.echo(f"error: {config_path}: {exc}", err=True)
-        sys.exit(2)
+    sources = load_sources(config_path, source_names)
     url = db.resolve_url(db_url)
     db.upgrade(url)
     level = _log_level(verbose)
@@ -339,12 +344,7 @@ def sources_check(config_path: Path, source_names: tuple[str, ...]) -> None:
     """
     from crawler.sources_check import check_source, print_checks
 
-    cfg = load_config(config_path)
-    try:
-        sources = [cfg.source(name) for name in source_names] or cfg.sources
-    except ConfigError as exc:
-        click.echo(f"error: {config_path}: {exc}", err=True)
-        sys.exit(2)
+    sources = load_sources(config_path, source_names)
     checks = [check_source(source) for source in sources]
     print_checks(checks)
     sys.exit(0 if all(c.yields for c in checks) else 1)
