@@ -67,13 +67,8 @@ _OBJECTS = (
     "a privacy framework", "a chip design", "its pricing for developers",
     "a fix for the vulnerability", "a long-awaited compiler", "the spectrum auction",
 )  # fmt: skip
-_CLAUSES = (
-    "after months of talks with suppliers", "citing strong demand from customers in Europe",
-    "although analysts expect margins to narrow", "in a filing published on Tuesday",
-    "while competitors wait for clearer rules", "according to people familiar with the plan",
-    "despite a shortage of trained technicians", "ahead of a hearing scheduled for next month",
-    "as energy prices continue to fall", "with a pilot running in three cities",
-)  # fmt: skip
+_NOUNS = ("chip", "deal", "update", "plant", "network", "framework", "engine", "auction", "fix")
+_WHEN = ("on Tuesday", "last month", "this week", "next quarter", "after talks", "in a filing")
 _TAILS = (
     "The company declined to comment on the cost.",
     "Shares moved little in early trading.",
@@ -83,12 +78,28 @@ _TAILS = (
 )  # fmt: skip
 
 
+_SYLLABLES = (
+    "ka", "lor", "ven", "mi", "sto", "rel", "dun", "pa", "tri", "gos",
+    "bel", "an", "quo", "ser", "li", "mar", "tek", "su", "vo", "ran",
+)  # fmt: skip
+
+
+def _word(rnd: random.Random) -> str:
+    """A made-up word (8,400 of them): names, products and places that differ per story."""
+    return "".join(rnd.choice(_SYLLABLES) for _ in range(rnd.randint(2, 3)))
+
+
 def _sentence(rnd: random.Random) -> str:
-    n = rnd.randint(10, 9999)
+    """Stock newsroom words around made-up names, never five stock words in a row, so
+    different stories share few word 5-grams, as real ones do. (Stock phrases alone made
+    every article share a MinHash band with 40% of the others, where the real pages of
+    the extraction dev set share one with 2%: story clustering was the crawl's top cost.)"""
+    w = _word
     return (
-        f"{rnd.choice(_SUBJECTS)} {rnd.choice(_VERBS)} {rnd.choice(_OBJECTS)} worth {n:,} "
-        f"units {rnd.choice(_CLAUSES)}, and {rnd.choice(_SUBJECTS).lower()} "
-        f"{rnd.choice(_VERBS)} {rnd.choice(_OBJECTS)} {rnd.choice(_CLAUSES)}."
+        f"{rnd.choice(_SUBJECTS)} {w(rnd).title()} {rnd.choice(_VERBS)} the {w(rnd)} "
+        f"{rnd.choice(_NOUNS)} worth {rnd.randint(10, 9999):,} units in {w(rnd).title()} "
+        f"{rnd.choice(_WHEN)}, and {w(rnd).title()} {w(rnd)} {rnd.choice(_VERBS)} its "
+        f"{w(rnd)} {rnd.choice(_NOUNS)} for {w(rnd)} {w(rnd)}."
     )
 
 
@@ -115,10 +126,11 @@ def make_articles(count: int, seed: int = 1, now: datetime | None = None) -> lis
     out = []
     for i in range(count):
         rnd = random.Random(seed * 1_000_003 + i)
-        paragraphs = tuple(
-            " ".join(_sentence(rnd) for _ in range(rnd.randint(2, 3))) + " " + rnd.choice(_TAILS)
+        body = [
+            " ".join(_sentence(rnd) for _ in range(rnd.randint(2, 3)))
             for _ in range(rnd.randint(4, 7))
-        )
+        ]
+        paragraphs = (*body, rnd.choice(_TAILS))
         subject = rnd.choice(_SUBJECTS).removeprefix("The ").removeprefix("A ")
         title = f"{subject} {rnd.choice(_VERBS)} {rnd.choice(_OBJECTS)} (report {i})"
         out.append(
