@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import forkserver
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
@@ -31,6 +29,7 @@ from scrapy.exceptions import DropItem
 from crawler.canonical import canonical_url
 from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.items import FetchedPage
+from crawler.pipelines.processes import start_fork_server, worker_context
 from crawler.pipelines.worker import process_page
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
@@ -40,33 +39,12 @@ ALWAYS_ARTICLE_ROUTES = frozenset({"feed", "revisit"})
 logger = logging.getLogger(__name__)
 
 
-def _worker_context() -> multiprocessing.context.ForkServerContext:
-    """Workers forked from a fork server that has imported the extraction stack once.
-
-    Not plain "fork": a child of the crawl would inherit the running reactor and
-    its sockets. Not "spawn": each worker would import lxml, trafilatura, extruct
-    and datasketch itself (about 1.3 s of CPU, twice per crawl). The fork server
-    is a fresh process; it imports them once (and the main module, which spawned
-    children would each import again) and every worker forks from it warm.
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", "crawler.pipelines.worker"])
-    return context
-
-
-def _start_fork_server() -> threading.Thread:
-    """Start the fork server in a thread: the reactor keeps fetching while it imports."""
-    warming = threading.Thread(target=forkserver.ensure_running, name="fork-server", daemon=True)
-    warming.start()
-    return warming
-
-
 class ExtractPipeline:
     def __init__(self, crawler: Crawler, db_url: str, workers: int) -> None:
         self.crawler = crawler
         self.db_url = db_url
         self.furniture: frozenset[int] = frozenset()
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context())
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context())
         self.warming: threading.Thread | None = None
 
     @classmethod
@@ -76,7 +54,7 @@ class ExtractPipeline:
         return cls(crawler, settings["CRAWLER_DB_URL"], workers)
 
     def open_spider(self) -> None:
-        self.warming = _start_fork_server()
+        self.warming = start_fork_server()
         spider = self.crawler.spider
         assert spider is not None
         engine = make_engine(self.db_url, write=False)

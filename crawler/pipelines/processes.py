@@ -1,0 +1,37 @@
+"""The worker processes of a crawl: extraction workers and the store writer, forked warm.
+
+Each crawl runs its CPU work in child processes, so that the reactor's
+thread is left with fetching: a pool of extraction workers (see
+:mod:`crawler.pipelines.worker`) and one store writer (see
+:mod:`crawler.pipelines.writer`). All of them fork from one fork server that
+imports what they run once per crawl.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from multiprocessing import forkserver
+
+
+def worker_context() -> multiprocessing.context.ForkServerContext:
+    """Workers forked from a fork server that has imported the extraction and store stacks.
+
+    Not plain "fork": a child of the crawl would inherit the running reactor and
+    its sockets. Not "spawn": each worker would import lxml, trafilatura, extruct,
+    datasketch and SQLAlchemy itself (over a second of CPU per worker). The fork
+    server is a fresh process; it imports them once (and the main module, which
+    spawned children would each import again) and every worker forks from it warm.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(
+        ["__main__", "crawler.pipelines.worker", "crawler.pipelines.writer"]
+    )
+    return context
+
+
+def start_fork_server() -> threading.Thread:
+    """Start the fork server in a thread: the reactor keeps fetching while it imports."""
+    warming = threading.Thread(target=forkserver.ensure_running, name="fork-server", daemon=True)
+    warming.start()
+    return warming

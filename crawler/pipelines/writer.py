@@ -1,0 +1,163 @@
+"""The store writer: one process per crawl that writes its batches, in order.
+
+Writing a batch (recording fetches, placing stories in clusters, counting
+furniture lines) is CPU work in SQLAlchemy: on the reactor's process it took
+a quarter of that process's time, on its thread or another, since a thread
+shares the GIL. The store pipeline hands each batch to this process instead
+(a one-process pool started with :func:`open_writer`) and counts what
+:func:`write_batch` returns. Being one process, batches are written one at a
+time, as the store's lock order wants.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from crawler.dedupe.clusters import record_articles
+from crawler.dedupe.fingerprint import content_hash
+from crawler.extract import EXTRACTOR_VERSION
+from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
+from crawler.items import FetchedPage, Gone, NotModified
+from crawler.store import articles as store
+from crawler.store.clusters import lock_clusters
+from crawler.store.db import make_engine, session_scope
+from crawler.store.furniture import count_lines, forget_rare_lines, load_furniture
+
+Item = FetchedPage | NotModified | Gone
+
+
+@dataclass
+class Writer:
+    """A crawl's connection to the store, and the articles it gave a version."""
+
+    engine: Engine
+    source_id: int
+    furniture_at_open: frozenset[int]
+    stored_urls: set[str] = field(default_factory=set)
+
+    def write(self, items: list[Item]) -> Counter[str]:
+        """Write ``items`` in one transaction: fetched pages, then 304s, then gone pages.
+
+        Returns how many of each outcome, once committed.
+        """
+        batch = sorted(items, key=lambda item: item.url or "")
+        fetched = [item for item in batch if isinstance(item, FetchedPage)]
+        outcomes: list[str] = []
+        with session_scope(self.engine) as session:
+            if fetched:
+                lock_clusters(session)  # first, before any row lock: one lock order for all
+                outcomes += self._record_pages(session, fetched)
+            not_modified = [item for item in batch if isinstance(item, NotModified)]
+            store.touch_many(
+                session,
+                [store.Touch(i.url, i.fetched_at, i.etag, i.last_modified) for i in not_modified],
+            )
+            outcomes += ["not_modified"] * len(not_modified)
+            for item in batch:
+                if isinstance(item, Gone):
+                    gone = store.mark_gone(session, item.url, item.fetched_at)
+                    outcomes.append("gone" if gone else "already_gone")
+        return Counter(outcomes)
+
+    def _record_pages(self, session: Any, items: list[FetchedPage]) -> list[str]:
+        records = []
+        for item in items:
+            article = item.article
+            assert article is not None
+            assert item.url
+            assert item.content_hash
+            assert item.signature is not None
+            record = store.FetchRecord(
+                url=item.url,
+                fetch_url=item.fetch_url,
+                title=article.title,
+                text=article.text,
+                content_hash=item.content_hash,
+                fetched_at=item.fetched_at,
+                authors=article.authors,
+                published=article.published,
+                modified=article.modified,
+                etag=item.etag,
+                last_modified=item.last_modified,
+                page=item.page,
+                extractor_version=EXTRACTOR_VERSION,
+            )
+            records.append((record, item.signature))
+        outcomes = record_articles(session, self.source_id, records)
+        self.stored_urls.update(
+            item.url
+            for item, o in zip(items, outcomes, strict=True)
+            if o is not store.Outcome.UNCHANGED
+        )
+        new_pages = [
+            item.line_hashes
+            for item, o in zip(items, outcomes, strict=True)
+            if o is store.Outcome.NEW
+        ]
+        count_lines(session, self.source_id, new_pages, max(i.fetched_at for i in items))
+        return [o.value for o in outcomes]
+
+    def strip_new_furniture(self) -> Counter[str]:
+        """Take lines that became furniture during this crawl out of what it stored.
+
+        Only the cleaning changes, not the publisher's text, so each version is
+        corrected in place. One that becomes identical to its predecessor (the
+        "edit" was a furniture line) is counted, not removed.
+        """
+        with session_scope(self.engine) as session:
+            new = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
+            new -= self.furniture_at_open
+            forget_rare_lines(session, self.source_id, datetime.now(UTC))
+            if not new or not self.stored_urls:
+                return Counter()
+            corrections: dict[int, store.VersionText] = {}
+            identical = 0
+            for current in store.current_versions(session, self.stored_urls):
+                text = strip_furniture(current.text, new)
+                if text == current.text or not text.strip():
+                    continue
+                new_hash = content_hash(current.title, text)
+                corrections[current.version_id] = store.VersionText(
+                    title=current.title,
+                    text=text,
+                    content_hash=new_hash,
+                    extractor_version=EXTRACTOR_VERSION,
+                    authors=current.authors,
+                    published=current.published,
+                    modified=current.modified,
+                )
+                identical += new_hash == current.previous_hash
+            store.correct_versions(session, corrections)
+        counts = Counter({"furniture_learnt": len(new), "furniture_stripped": len(corrections)})
+        if identical:
+            counts["furniture_identical"] = identical
+        return counts
+
+
+_writer: Writer | None = None  # this process's: set by open_writer, the pool's initializer
+
+
+def open_writer(db_url: str, source_id: int, furniture_at_open: frozenset[int]) -> None:
+    """Pool initializer: connect this process to the store for one source's crawl."""
+    global _writer  # one writer per process is the point
+    _writer = Writer(make_engine(db_url), source_id, furniture_at_open)
+
+
+def write_batch(items: list[Item]) -> Counter[str]:
+    """Write one batch (see :meth:`Writer.write`) and return its outcomes."""
+    assert _writer is not None, "open_writer first"
+    return _writer.write(items)
+
+
+def finish() -> Counter[str]:
+    """Strip furniture learnt during the crawl (:meth:`Writer.strip_new_furniture`); disconnect."""
+    assert _writer is not None, "open_writer first"
+    try:
+        return _writer.strip_new_furniture()
+    finally:
+        _writer.engine.dispose()
