@@ -115,28 +115,42 @@ class Writer:
             forget_rare_lines(session, self.source_id, datetime.now(UTC))
             if not new or not self.stored_urls:
                 return Counter()
-            corrections: dict[int, store.VersionText] = {}
-            identical = 0
-            for current in store.current_versions(session, self.stored_urls):
-                text = strip_furniture(current.text, new)
-                if text == current.text or not text.strip():
-                    continue
-                new_hash = content_hash(current.title, text)
-                corrections[current.version_id] = store.VersionText(
-                    title=current.title,
-                    text=text,
-                    content_hash=new_hash,
-                    extractor_version=EXTRACTOR_VERSION,
-                    authors=current.authors,
-                    published=current.published,
-                    modified=current.modified,
-                )
-                identical += new_hash == current.previous_hash
-            store.correct_versions(session, corrections)
-        counts = Counter({"furniture_learnt": len(new), "furniture_stripped": len(corrections)})
+            urls = sorted(self.stored_urls)
+            stripped = identical = 0
+            for start in range(0, len(urls), store.URL_CHUNK):  # a chunk in memory at a time
+                currents = store.current_versions(session, urls[start : start + store.URL_CHUNK])
+                corrections, same = _corrections(currents, new)
+                store.correct_versions(session, corrections)
+                stripped, identical = stripped + len(corrections), identical + same
+        counts = Counter({"furniture_learnt": len(new), "furniture_stripped": stripped})
         if identical:
             counts["furniture_identical"] = identical
         return counts
+
+
+def _corrections(
+    currents: list[store.CurrentVersion], furniture: frozenset[int]
+) -> tuple[dict[int, store.VersionText], int]:
+    """The versions that change without ``furniture``, by id, and how many then equal their
+    predecessor."""
+    corrections: dict[int, store.VersionText] = {}
+    identical = 0
+    for current in currents:
+        text = strip_furniture(current.text, furniture)
+        if text == current.text or not text.strip():
+            continue
+        new_hash = content_hash(current.title, text)
+        corrections[current.version_id] = store.VersionText(
+            title=current.title,
+            text=text,
+            content_hash=new_hash,
+            extractor_version=EXTRACTOR_VERSION,
+            authors=current.authors,
+            published=current.published,
+            modified=current.modified,
+        )
+        identical += new_hash == current.previous_hash
+    return corrections, identical
 
 
 _writer: Writer | None = None  # this process's: set by open_writer, the pool's initializer

@@ -1,7 +1,18 @@
 """MinHash signatures, similarity, band keys and the closest-representative rule, on strings."""
 
+from datasketch import MinHashLSH
+
 from crawler.dedupe.clusters import closest
-from crawler.dedupe.minhash import BANDS, THRESHOLD, band_keys, shingles, signature, similarity
+from crawler.dedupe.minhash import (
+    BANDS,
+    NUM_PERM,
+    ROWS,
+    THRESHOLD,
+    band_keys,
+    shingles,
+    signature,
+    similarity,
+)
 from crawler.store.clusters import ClusterSignature
 
 STORY = (
@@ -52,3 +63,8 @@ def test_closest_picks_the_most_similar_representative_above_the_threshold() -> 
     assert closest(sig, [far, near]) == "near"
     assert closest(sig, [far]) is None
     assert closest(sig, []) is None
+
+
+def test_the_bands_are_what_datasketch_picks_for_the_threshold() -> None:
+    lsh = MinHashLSH(threshold=THRESHOLD - 0.05, num_perm=NUM_PERM)
+    assert (lsh.b, lsh.r) == (BANDS, ROWS)
