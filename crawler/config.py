@@ -109,6 +109,10 @@ class Revisit(_Strict):
 
     within_days: StrictInt = Field(default=7, ge=0)
     min_interval: Duration = timedelta(hours=1)
+    # Skip the conditional GET of an article whose sitemap <lastmod> is not after our
+    # last fetch of it: the publisher says it has not changed. Off by default, since a
+    # CMS that does not move <lastmod> on an edit would hide that edit.
+    trust_lastmod: StrictBool = False
 
 
 class CrawlSettings(_Strict):

@@ -260,7 +260,7 @@ class DemoSite:
     def sitemap_urlset(self) -> Reply:
         urls = "".join(
             f"<url><loc>{self.url(a)}</loc>"
-            f"<lastmod>{a.published.date().isoformat()}</lastmod></url>"
+            f"<lastmod>{(a.modified or a.published).isoformat()}</lastmod></url>"
             for a in self.public()
         )
         body = (

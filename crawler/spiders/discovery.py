@@ -9,7 +9,9 @@ size cap, so a gzip bomb stops at the cap. Any bytes give a result or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 from scrapy.utils.gz import gunzip
@@ -40,6 +42,32 @@ def feed_links(body: bytes, url: str) -> list[str] | None:
 class SitemapDoc:
     kind: str  # "sitemapindex" or "urlset"
     locs: list[str]
+    lastmod: dict[str, datetime] = field(default_factory=dict)  # by loc, where given
+
+
+_LASTMOD_PRECISION = re.compile(r"T\d\d:\d\d(?P<seconds>:\d\d(?P<fraction>\.\d+)?)?")
+
+
+def lastmod_time(value: str) -> datetime | None:
+    """A sitemap ``<lastmod>`` (W3C datetime) as the latest instant it can mean, in UTC.
+
+    ``2026-11-24`` means "some time that day", so it stands for the day's end;
+    likewise a time to the minute or second stands for the end of that minute
+    or second. A time without a zone is read as UTC. Unreadable is None.
+    """
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    time = _LASTMOD_PRECISION.search(value)
+    if time is None:
+        parsed += timedelta(days=1)
+    elif not time["seconds"]:
+        parsed += timedelta(minutes=1)
+    elif not time["fraction"]:
+        parsed += timedelta(seconds=1)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 class BadSitemapError(ValueError):
@@ -59,9 +87,12 @@ def read_sitemap(body: bytes, max_size: int) -> SitemapDoc:
         raise BadSitemapError(f"unreadable XML: {exc}") from None
     if sitemap.type not in {"sitemapindex", "urlset"}:
         raise BadSitemapError("not a sitemap")
-    locs = []
+    doc = SitemapDoc(sitemap.type, [])
     for entry in sitemap:
         loc = entry.get("loc")
         if isinstance(loc, str) and loc.strip():
-            locs.append(loc.strip())
-    return SitemapDoc(sitemap.type, locs)
+            doc.locs.append(loc.strip())
+            lastmod = entry.get("lastmod")
+            if isinstance(lastmod, str) and (when := lastmod_time(lastmod)):
+                doc.lastmod[loc.strip()] = when
+    return doc

@@ -16,8 +16,9 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -80,6 +81,9 @@ class NewsSpider(Spider):
         self.allowed_domains = source.hosts
         self.known_urls = set(known_urls)
         self.revisits = revisits or []
+        # With revisit.trust_lastmod, revisits wait for the sitemaps: those a <lastmod>
+        # vouches for are skipped, the rest are requested once discovery is done.
+        self.held: dict[str, KnownArticle] = {}  # by canonical URL and by fetch URL
         self.pattern = (
             re.compile(source.article_url_pattern) if source.article_url_pattern else None
         )
@@ -89,21 +93,20 @@ class NewsSpider(Spider):
 
     # -- start -------------------------------------------------------------------------
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.release_revisits, signal=signals.spider_idle)
+        return spider
+
     async def start(self) -> AsyncIterator[Request]:
+        hold = self.source.revisit.trust_lastmod and bool(self.source.sitemaps)
         for known in self.revisits:
             self.requested.update({known.url, canonical_url(known.fetch_url)})
-            yield Request(
-                known.fetch_url,
-                callback=self.parse_page,
-                errback=self.on_error,
-                headers=conditional_headers(known),
-                priority=10,
-                meta={
-                    "route": "revisit",
-                    "known_url": known.url,
-                    "handle_httpstatus_list": REVISIT_STATUSES,
-                },
-            )
+            if hold:
+                self.held[known.url] = self.held[canonical_url(known.fetch_url)] = known
+            else:
+                yield self._revisit(known)
         for url in self.source.feeds:
             yield Request(url, callback=self.parse_feed, errback=self.on_error, priority=5)
         for url in self.source.sitemaps:
@@ -116,6 +119,40 @@ class NewsSpider(Spider):
                 priority=5,
                 meta={"section_depth": 0},
             )
+
+    def _revisit(self, known: KnownArticle) -> Request:
+        return Request(
+            known.fetch_url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            headers=conditional_headers(known),
+            priority=10,
+            meta={
+                "route": "revisit",
+                "known_url": known.url,
+                "handle_httpstatus_list": REVISIT_STATUSES,
+            },
+        )
+
+    def release_revisits(self) -> None:
+        """When discovery is done (the spider is idle), revisit what no <lastmod> vouched for."""
+        if not self.held:
+            return
+        pending = list({id(known): known for known in self.held.values()}.values())
+        self.held = {}
+        assert self.crawler.engine is not None
+        for known in pending:
+            self.crawler.engine.crawl(self._revisit(known))
+        raise DontCloseSpider
+
+    def _vouched(self, url: str, lastmod: datetime) -> None:
+        """A sitemap says ``url`` last changed at ``lastmod``: skip its revisit if we have that."""
+        known = self.held.get(url)
+        if known is None or known.last_fetched is None or lastmod > known.last_fetched:
+            return
+        self.held.pop(known.url, None)
+        self.held.pop(canonical_url(known.fetch_url), None)
+        self._count("unchanged_by_lastmod")
 
     # -- discovery ---------------------------------------------------------------------
 
@@ -164,7 +201,10 @@ class NewsSpider(Spider):
         for loc in doc.locs:
             if doc.kind == "sitemapindex":
                 yield Request(loc, callback=self.parse_sitemap, errback=self.on_error, priority=5)
-            elif req := self._candidate(loc, "sitemap"):
+                continue
+            if self.held and (lastmod := doc.lastmod.get(loc)):
+                self._vouched(canonical_url(loc), lastmod)
+            if req := self._candidate(loc, "sitemap"):
                 yield req
 
     def parse_section(self, response: Response) -> Iterator[Request]:

@@ -61,6 +61,7 @@ class KnownArticle:
     fetch_url: str
     etag: str | None
     last_modified: str | None
+    last_fetched: datetime | None = None  # our last 200 or 304 from it
 
 
 def _insert_ignoring_conflict(
@@ -287,7 +288,13 @@ def due_for_revisit(
 ) -> list[KnownArticle]:
     """Live articles first seen within ``within`` and not fetched for ``min_interval``."""
     rows = session.execute(
-        select(Article.url, Article.fetch_url, Article.etag, Article.last_modified)
+        select(
+            Article.url,
+            Article.fetch_url,
+            Article.etag,
+            Article.last_modified,
+            Article.last_fetched,
+        )
         .where(
             Article.source_id == source_id,
             Article.status == LIVE,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import gzip
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
+from crawler.spiders.discovery import BadSitemapError, feed_links, lastmod_time, read_sitemap
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>a</title><link>https://pub.example/a.html</link></item>
@@ -51,6 +52,39 @@ def test_feeds_and_sitemaps_read() -> None:
         ["https://pub.example/a.html", "https://pub.example/b.html"],
     )
     assert read_sitemap(gzip.compress(URLSET), 10_000).locs == doc.locs
+
+
+@pytest.mark.parametrize(
+    ("value", "latest"),
+    [
+        ("2026-11-24", datetime(2026, 11, 25, tzinfo=UTC)),  # some time that day
+        ("2026-11-24T10:15+01:00", datetime(2026, 11, 24, 9, 16, tzinfo=UTC)),
+        ("2026-11-24T10:15:30Z", datetime(2026, 11, 24, 10, 15, 31, tzinfo=UTC)),
+        (
+            "2026-11-24T10:15:30.250000+00:00",
+            datetime(2026, 11, 24, 10, 15, 30, 250000, tzinfo=UTC),
+        ),
+        ("2026-11-24T10:15:30", datetime(2026, 11, 24, 10, 15, 31, tzinfo=UTC)),  # read as UTC
+        ("yesterday", None),
+        ("", None),
+    ],
+)
+def test_lastmod_is_the_latest_instant_it_can_mean(value: str, latest: datetime | None) -> None:
+    assert lastmod_time(value) == latest
+
+
+def test_sitemap_lastmod_is_kept_by_loc_where_given_and_readable() -> None:
+    body = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://pub.example/a.html</loc><lastmod>2026-11-24T10:00:00Z</lastmod></url>"
+        b"<url><loc>https://pub.example/b.html</loc><lastmod>soon</lastmod></url>"
+        b"<url><loc>https://pub.example/c.html</loc></url></urlset>"
+    )
+    doc = read_sitemap(body, 10_000)
+    assert len(doc.locs) == 3
+    assert doc.lastmod == {
+        "https://pub.example/a.html": datetime(2026, 11, 24, 10, 0, 1, tzinfo=UTC)
+    }
 
 
 @pytest.mark.parametrize("attack", ["xxe", "billion-laughs"])
