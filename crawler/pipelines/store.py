@@ -47,7 +47,8 @@ class StorePipeline:
         self.db_url = db_url
         self.batch_size = batch_size
         self.buffer: list[writer.Item] = []
-        self.writer: ProcessPoolExecutor | None = None
+        self.writer: ProcessPoolExecutor | None = None  # started with the first batch
+        self.opening: tuple[str, int, frozenset[int]] = (db_url, 0, frozenset())
         self.writing: asyncio.Future[None] | None = None  # the batch being written
 
     @classmethod
@@ -66,20 +67,20 @@ class StorePipeline:
                 furniture = load_furniture(session, source_id, FURNITURE_MIN_PAGES)
         finally:
             engine.dispose()
-        self.writer = ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=worker_context(),
-            initializer=writer.open_writer,
-            initargs=(self.db_url, source_id, furniture),
-        )
+        self.opening = (self.db_url, source_id, furniture)
 
     async def close_spider(self) -> None:
         await self._write_buffer()
         if self.writing is not None:
             await self.writing
+        if self.writer is None:
+            # Nothing was written (a revisit of an unchanged site, say): no process to start
+            # for what is left, forgetting rare lines.
+            writer.open_writer(*self.opening)
+            await asyncio.to_thread(writer.finish)
+            return
         await self._run(writer.finish, "could not strip the furniture learnt in this crawl")
-        if self.writer is not None:
-            self.writer.shutdown(wait=True)
+        self.writer.shutdown(wait=True)
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchedPage | NotModified | Gone):
@@ -100,7 +101,13 @@ class StorePipeline:
 
     async def _run(self, job: Callable[..., Counter[str]], failure: str, *args: Any) -> None:
         """Run ``job`` in the writer process and count the outcomes it returns."""
-        assert self.writer is not None
+        if self.writer is None:
+            self.writer = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=worker_context(),
+                initializer=writer.open_writer,
+                initargs=self.opening,
+            )
         try:
             counts = await asyncio.get_running_loop().run_in_executor(self.writer, job, *args)
         except Exception:
