@@ -7,7 +7,11 @@ backend runs ``crawler crawl`` twice on a fresh database: the first crawl
 (discovery to stored version) and the revisit of the unchanged site. For each
 it prints wall seconds, articles/s, CPU seconds per article (the crawl and its
 extraction workers), how busy the two cores were, peak RSS of the largest
-process, and SQL statements per article (an executemany counts once). Then it
+process, peak memory of all the crawl's processes together (the sum of their
+PSS, which shares out pages the forked workers have in common), and SQL
+statements per article (an executemany counts once). A third crawl revisits
+with ``revisit.trust_lastmod``, which skips what the sitemap's <lastmod>
+vouches for. Then it
 runs the baseline, ``bench/baseline.py``: one article after another with
 requests, trafilatura and sqlite3, over the same URLs, and prints the ratio.
 
@@ -21,6 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -36,18 +41,8 @@ from bench.site import make_articles, serve_in_child  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CORES = os.cpu_count() or 1
-# Runs the crawl CLI with a statement counter on every engine; prints the count at exit.
-COUNTING_CRAWL = """
-import atexit, sys
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-count = [0]
-event.listen(Engine, "before_cursor_execute", lambda *a: count.__setitem__(0, count[0] + 1))
-atexit.register(lambda: print(f"statements {count[0]}", file=sys.stderr))
-from crawler.cli import main
-sys.argv = ["crawler", *sys.argv[1:]]
-main()
-"""
+# bench/counting/sitecustomize.py counts each crawl process's statements into this file.
+COUNTING = ROOT / "bench" / "counting"
 
 
 @dataclass(frozen=True)
@@ -56,6 +51,68 @@ class Measured:
     cpu_s: float
     peak_rss_mb: float
     statements: int
+    peak_pss_mb: float = 0.0
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        out.append(p := todo.pop())
+        todo.extend(children.get(p, []))
+    return out
+
+
+def _pss_mb(pids: list[int]) -> float:
+    total = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+class TreeMemory(threading.Thread):
+    """Samples a process tree five times a second: the peak of its summed PSS, and its CPU.
+
+    The CPU is each process's last sample, summed: the workers and the store writer
+    are the fork server's children, which the crawl's own rusage never includes.
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_mb, self.done = pid, 0.0, threading.Event()
+        self.ticks: dict[int, int] = {}
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            pids = _tree(self.pid)
+            self.peak_mb = max(self.peak_mb, _pss_mb(pids))
+            for p in pids:
+                self.ticks[p] = max(self.ticks.get(p, 0), _cpu_ticks(p))
 
 
 def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[Measured, str]:
@@ -65,29 +122,39 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[Measure
         argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
     )
     assert proc.stderr is not None
+    memory = TreeMemory(proc.pid)
+    memory.start()
     err = proc.stderr.read()
+    memory.done.set()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{argv[:4]} failed ({proc.returncode}):\n{err[-3000:]}")
-    statements = next(
-        (int(line.split()[1]) for line in err.splitlines() if line.startswith("statements ")), 0
-    )
-    cpu = usage.ru_utime + usage.ru_stime
-    return Measured(wall, cpu, usage.ru_maxrss / 1024, statements), err
+    statements = 0
+    if env and (counted := Path(env.get("BENCH_STATEMENTS_FILE", ""))).is_file():
+        statements = sum(int(line.split()[1]) for line in counted.read_text().splitlines())
+        counted.unlink()
+    cpu = max(usage.ru_utime + usage.ru_stime, memory.cpu_s)
+    return Measured(wall, cpu, usage.ru_maxrss / 1024, statements, memory.peak_mb), err
 
 
 def crawl(config: Path, db_url: str) -> Measured:
-    argv = [sys.executable, "-c", COUNTING_CRAWL, "crawl", "--config", str(config), "--db", db_url]
-    return measure(argv)[0]
+    argv = [sys.executable, "-m", "crawler", "crawl", "--config", str(config), "--db", db_url]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(COUNTING), str(ROOT)]),
+        "BENCH_STATEMENTS_FILE": str(config.with_suffix(".statements")),
+    }
+    return measure(argv, env)[0]
 
 
 def report(label: str, m: Measured, articles: int) -> None:
     print(
         f"  {label:<22} {m.wall_s:7.1f} s  {articles / m.wall_s:7.1f} art/s  "
         f"{1000 * m.cpu_s / articles:6.1f} ms CPU/art  cores busy {m.cpu_s / m.wall_s / CORES:4.0%}  "
-        f"peak RSS {m.peak_rss_mb:5.0f} MB  {m.statements / articles:5.2f} stmts/art"
+        f"peak RSS {m.peak_rss_mb:5.0f} MB (all {m.peak_pss_mb:4.0f})  "
+        f"{m.statements / articles:5.2f} stmts/art"
     )
 
 
@@ -116,20 +183,17 @@ def main() -> None:
     n = args.articles
     print(f"bench site: {n} articles; {CORES} cores")
     with serve_in_child(n) as site, tempfile.TemporaryDirectory() as tmp:
-        config = Path(tmp) / "sources.yaml"
-        config.write_text(
-            yaml.safe_dump(
-                {
-                    "defaults": {
-                        "download_delay": "0s",
-                        "concurrency_per_host": args.concurrency,
-                        "max_pages": 10 * n,
-                        "revisit": {"within_days": 3650, "min_interval": "0s"},
-                    },
-                    "sources": [{"name": "bench", "sitemaps": [f"{site.base}/sitemap.xml"]}],
-                }
-            )
-        )
+        config, lastmod_config = Path(tmp) / "sources.yaml", Path(tmp) / "lastmod.yaml"
+        for path, trust in ((config, False), (lastmod_config, True)):
+            revisit = {"within_days": 3650, "min_interval": "0s", "trust_lastmod": trust}
+            defaults = {
+                "download_delay": "0s",
+                "concurrency_per_host": args.concurrency,
+                "max_pages": 10 * n,
+                "revisit": revisit,
+            }
+            sources = [{"name": "bench", "sitemaps": [f"{site.base}/sitemap.xml"]}]
+            path.write_text(yaml.safe_dump({"defaults": defaults, "sources": sources}))
         first_rate = 0.0
         for backend in args.backends.split(","):
             schema = None
@@ -143,8 +207,11 @@ def main() -> None:
                 report("first crawl", first, n)
                 revisit = crawl(config, db_url)
                 report("revisit (unchanged)", revisit, n)
+                lastmod = crawl(lastmod_config, db_url)
+                report("revisit, trust_lastmod", lastmod, n)
                 print(
-                    f"  revisit is {first.wall_s / revisit.wall_s:.1f}x faster than the first crawl"
+                    f"  revisit is {first.wall_s / revisit.wall_s:.1f}x faster than the first "
+                    f"crawl; with trust_lastmod {first.wall_s / lastmod.wall_s:.1f}x"
                 )
                 first_rate = first_rate or n / first.wall_s
             finally:
