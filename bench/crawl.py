@@ -55,19 +55,15 @@ class Measured:
 
 
 def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
+    """``pid`` and its descendants (Linux /proc: each thread's ``children`` file)."""
     out, todo = [], [pid]
     while todo:
         out.append(p := todo.pop())
-        todo.extend(children.get(p, []))
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo.extend(int(c) for c in task.read_text().split())
+            except OSError:
+                continue
     return out
 
 
@@ -92,7 +88,7 @@ def _cpu_ticks(pid: int) -> int:
 
 
 class TreeMemory(threading.Thread):
-    """Samples a process tree five times a second: the peak of its summed PSS, and its CPU.
+    """Samples a process tree twice a second: the peak of its summed PSS, and its CPU.
 
     The CPU is each process's last sample, summed: the workers and the store writer
     are the fork server's children, which the crawl's own rusage never includes.
@@ -108,7 +104,7 @@ class TreeMemory(threading.Thread):
         return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
 
     def run(self) -> None:
-        while not self.done.wait(0.2):
+        while not self.done.wait(0.5):
             pids = _tree(self.pid)
             self.peak_mb = max(self.peak_mb, _pss_mb(pids))
             for p in pids:
