@@ -25,7 +25,7 @@ def print_summaries(
     flags: dict[str, list[str]] | None = None,
     console: Console | None = None,
 ) -> None:
-    """The table, errors by kind, and each source's health flags (see :mod:`crawler.health`)."""
+    """The table, errors by kind, revisits <lastmod> spared, and each source's health flags (see :mod:`crawler.health`)."""
     console = console or Console()
     table = Table(title="crawl summary", show_lines=False)
     table.add_column("source")
@@ -42,6 +42,8 @@ def print_summaries(
         if kinds:
             detail = ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items()))
             console.print(f"{s.source} errors by kind: {detail}")
+        if skipped := s.counts.get("unchanged_by_lastmod"):
+            console.print(f"{s.source}: {skipped} revisits skipped, unchanged by sitemap <lastmod>")
     for source, found in (flags or {}).items():
         for flag in found:
             console.print(f"[bold yellow]look at {source}[/]: {flag}")

@@ -30,7 +30,8 @@ def test_only_articles_edited_or_gone_from_the_sitemap_are_fetched_again(
     site.edit(EDITED, add_paragraph="The plant will also train local apprentices.")  # lastmod moves
     site.delete(DELETED)  # 410, and out of the sitemap
     site.log.clear()
-    crawl(cfg, db_url)
+    done = crawl(cfg, db_url)
+    assert f"pub: {n - 2} revisits skipped, unchanged by sitemap <lastmod>" in done.stdout
     counts = last_counts(db_url, "pub")
     assert counts["unchanged_by_lastmod"] == n - 2, counts
     assert counts["changed"] == 1
