@@ -11,6 +11,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
@@ -28,6 +29,14 @@ def test_upgrade_matches_models(db_url: str) -> None:
         )
         assert compare_metadata(ctx, Base.metadata) == []
     engine.dispose()
+
+
+def test_the_head_revision_written_out_is_alembics_and_an_upgraded_database_is_at_it(
+    db_url: str,
+) -> None:
+    head = ScriptDirectory.from_config(db.alembic_config(db_url)).get_current_head()
+    assert head == db.HEAD_REVISION
+    assert db.current_revision(db_url) == head
 
 
 def test_upgrade_is_idempotent(db_url: str) -> None:
