@@ -28,18 +28,18 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.pg import PG_URL, pg_schema  # noqa: E402
 from bench.site import make_articles, serve_in_child  # noqa: E402
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CORES = os.cpu_count() or 1
 # bench/counting/sitecustomize.py counts each crawl process's statements into this file.
 COUNTING = ROOT / "bench" / "counting"
@@ -154,18 +154,6 @@ def report(label: str, m: Measured, articles: int) -> None:
     )
 
 
-def pg_schema(admin_url: str) -> tuple[str, str]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    with create_engine(admin_url, isolation_level="AUTOCOMMIT").connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    return schema, f"{admin_url}?options=-csearch_path%3D{schema}"
-
-
-def drop_schema(admin_url: str, schema: str) -> None:
-    with create_engine(admin_url, isolation_level="AUTOCOMMIT").connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -192,12 +180,12 @@ def main() -> None:
             path.write_text(yaml.safe_dump({"defaults": defaults, "sources": sources}))
         first_rate = 0.0
         for backend in args.backends.split(","):
-            schema = None
-            if backend == "sqlite":
-                db_url = f"sqlite:///{tmp}/bench-{uuid.uuid4().hex[:6]}.db"
-            else:
-                schema, db_url = pg_schema(args.pg)
-            try:
+            database = (
+                nullcontext(f"sqlite:///{tmp}/bench-{uuid.uuid4().hex[:6]}.db")
+                if backend == "sqlite"
+                else pg_schema(args.pg)
+            )
+            with database as db_url:
                 print(f"{backend}:")
                 first = crawl(config, db_url)
                 report("first crawl", first, n)
@@ -210,9 +198,6 @@ def main() -> None:
                     f"crawl; with trust_lastmod {first.wall_s / lastmod.wall_s:.1f}x"
                 )
                 first_rate = first_rate or n / first.wall_s
-            finally:
-                if schema:
-                    drop_schema(args.pg, schema)
         if args.no_baseline:
             return
         urls = Path(tmp) / "urls.txt"

@@ -21,16 +21,16 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 from starlette.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.pg import PG_URL, pg_schema
 from crawler.store import db
 from crawler.store.models import Article, ArticleVersion, SourceRow
 from crawler.web.app import make_app
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 WORDS = [f"word{i}" for i in range(20000)] + ["chip", "fab", "robot", "battery", "privacy"]
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ASKS = {
@@ -131,16 +131,8 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 run(backend, f"sqlite:///{tmp}/serve.db", args.articles)
             continue
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            run(backend, f"{args.pg}?options=-csearch_path%3D{schema}", args.articles)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with pg_schema(args.pg) as url:
+            run(backend, url, args.articles)
 
 
 if __name__ == "__main__":

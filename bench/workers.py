@@ -19,30 +19,30 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import yaml
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.pg import PG_URL, pg_schema  # noqa: E402
 from bench.site import SITEMAP_CHUNK, serve_in_child  # noqa: E402
 from crawler.store.db import make_engine, session_scope, upgrade  # noqa: E402
 from crawler.store.models import Article, CrawlRun  # noqa: E402
-
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def measure(
     site_base: str, n_sources: int, workers: int, admin_url: str, tmp: Path
 ) -> tuple[float, int]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{admin_url}?options=-csearch_path%3D{schema}"
+    with pg_schema(admin_url) as url:
+        return _measure_in(url, site_base, n_sources, workers, tmp)
+
+
+def _measure_in(
+    url: str, site_base: str, n_sources: int, workers: int, tmp: Path
+) -> tuple[float, int]:
     config = tmp / f"sources-{workers}.yaml"
     config.write_text(
         yaml.safe_dump(
@@ -85,9 +85,6 @@ def measure(
         for p in procs:
             p.wait(60)
         engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
     return elapsed, stored
 
 
