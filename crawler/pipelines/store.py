@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -73,13 +73,14 @@ class StorePipeline:
         await self._write_buffer()
         if self.writing is not None:
             await self.writing
+        failure = "could not strip the furniture learnt in this crawl"
         if self.writer is None:
-            # Nothing was written (a revisit of an unchanged site, say): no process to start
-            # for what is left, forgetting rare lines.
+            # Nothing was written (a revisit of an unchanged site, say): what is left,
+            # forgetting rare lines, runs here rather than in a process started for it.
             writer.open_writer(*self.opening)
-            await asyncio.to_thread(writer.finish)
+            await self._count(asyncio.to_thread(writer.finish), failure)
             return
-        await self._run(writer.finish, "could not strip the furniture learnt in this crawl")
+        await self._count(self._in_writer(writer.finish), failure)
         self.writer.shutdown(wait=True)
 
     async def process_item(self, item: Any) -> Any:
@@ -97,10 +98,14 @@ class StorePipeline:
             return
         batch, self.buffer = self.buffer, []
         message = f"could not store a batch of {len(batch)} pages"
-        self.writing = asyncio.ensure_future(self._run(writer.write_batch, message, batch))
+        self.writing = asyncio.ensure_future(
+            self._count(self._in_writer(writer.write_batch, batch), message)
+        )
 
-    async def _run(self, job: Callable[..., Counter[str]], failure: str, *args: Any) -> None:
-        """Run ``job`` in the writer process and count the outcomes it returns."""
+    def _in_writer(
+        self, job: Callable[..., Counter[str]], *args: Any
+    ) -> asyncio.Future[Counter[str]]:
+        """Run ``job`` in the writer process, started on first use."""
         if self.writer is None:
             self.writer = ProcessPoolExecutor(
                 max_workers=1,
@@ -108,8 +113,12 @@ class StorePipeline:
                 initializer=writer.open_writer,
                 initargs=self.opening,
             )
+        return asyncio.get_running_loop().run_in_executor(self.writer, job, *args)
+
+    async def _count(self, job: Awaitable[Counter[str]], failure: str) -> None:
+        """Count the outcomes ``job`` returns; a failure is logged and counted as one error."""
         try:
-            counts = await asyncio.get_running_loop().run_in_executor(self.writer, job, *args)
+            counts = await job
         except Exception:
             logger.exception(failure)
             counts = Counter({"errors/store": 1})
