@@ -33,12 +33,20 @@ Item = FetchedPage | NotModified | Gone
 
 @dataclass
 class Writer:
-    """A crawl's connection to the store, and the articles it gave a version."""
+    """A crawl's connection to the store, and the articles it gave a version.
+
+    Lines that become furniture during the crawl (see :mod:`crawler.store.furniture`)
+    are learnt as their counts are written: from then on this writer strips them
+    from each page before storing it, so that only the versions stored before a
+    line was learnt need correcting when the crawl ends.
+    """
 
     engine: Engine
     source_id: int
     furniture_at_open: frozenset[int]
-    stored_urls: set[str] = field(default_factory=set)
+    learnt: frozenset[int] = frozenset()
+    # Each article given a version, with how many lines had been learnt when it was.
+    stored_urls: dict[str, int] = field(default_factory=dict)
 
     def write(self, items: list[Item]) -> Counter[str]:
         """Write ``items`` in one transaction: fetched pages, then 304s, then gone pages.
@@ -66,18 +74,23 @@ class Writer:
 
     def _record_pages(self, session: Any, items: list[FetchedPage]) -> list[str]:
         records = []
+        stripped = 0
         for item in items:
             article = item.article
             assert article is not None
             assert item.url
             assert item.content_hash
             assert item.signature is not None
+            text, digest = article.text, item.content_hash
+            if (clean := _without(article.title, text, self.learnt)) is not None:
+                text, digest = clean
+                stripped += 1
             record = store.FetchRecord(
                 url=item.url,
                 fetch_url=item.fetch_url,
                 title=article.title,
-                text=article.text,
-                content_hash=item.content_hash,
+                text=text,
+                content_hash=digest,
                 fetched_at=item.fetched_at,
                 authors=article.authors,
                 published=article.published,
@@ -89,18 +102,22 @@ class Writer:
             )
             records.append((record, item.signature))
         outcomes = record_articles(session, self.source_id, records)
+        generation = len(self.learnt)
         self.stored_urls.update(
-            item.url
+            (item.url, generation)
             for item, o in zip(items, outcomes, strict=True)
-            if o is not store.Outcome.UNCHANGED
+            if item.url and o is not store.Outcome.UNCHANGED
         )
         new_pages = [
             item.line_hashes
             for item, o in zip(items, outcomes, strict=True)
             if o is store.Outcome.NEW
         ]
-        count_lines(session, self.source_id, new_pages, max(i.fetched_at for i in items))
-        return [o.value for o in outcomes]
+        counts = count_lines(session, self.source_id, new_pages, max(i.fetched_at for i in items))
+        self.learnt |= {
+            line for line, pages in counts.items() if pages >= FURNITURE_MIN_PAGES
+        } - self.furniture_at_open
+        return [o.value for o in outcomes] + ["furniture_stripped"] * stripped
 
     def strip_new_furniture(self) -> Counter[str]:
         """Take lines that became furniture during this crawl out of what it stored.
@@ -115,7 +132,10 @@ class Writer:
             forget_rare_lines(session, self.source_id, datetime.now(UTC))
             if not new or not self.stored_urls:
                 return Counter()
-            urls = sorted(self.stored_urls)
+            # Versions stored with every line learnt are clean already; a line learnt
+            # elsewhere (another crawl of the source) sends all of them to be checked.
+            final = len(self.learnt) if new <= self.learnt else len(self.learnt) + 1
+            urls = sorted(url for url, seen in self.stored_urls.items() if seen < final)
             stripped = identical = 0
             for start in range(0, len(urls), store.URL_CHUNK):  # a chunk in memory at a time
                 currents = store.current_versions(session, urls[start : start + store.URL_CHUNK])
@@ -128,6 +148,17 @@ class Writer:
         return counts
 
 
+def _without(title: str, text: str, furniture: frozenset[int]) -> tuple[str, str] | None:
+    """``text`` without ``furniture`` lines, and its content hash; None if that changes
+    nothing or leaves nothing."""
+    if not furniture:
+        return None
+    clean = strip_furniture(text, furniture)
+    if clean == text or not clean.strip():
+        return None
+    return clean, content_hash(title, clean)
+
+
 def _corrections(
     currents: list[store.CurrentVersion], furniture: frozenset[int]
 ) -> tuple[dict[int, store.VersionText], int]:
@@ -136,10 +167,9 @@ def _corrections(
     corrections: dict[int, store.VersionText] = {}
     identical = 0
     for current in currents:
-        text = strip_furniture(current.text, furniture)
-        if text == current.text or not text.strip():
+        if (clean := _without(current.title, current.text, furniture)) is None:
             continue
-        new_hash = content_hash(current.title, text)
+        text, new_hash = clean
         corrections[current.version_id] = store.VersionText(
             title=current.title,
             text=text,

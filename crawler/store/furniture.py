@@ -25,10 +25,12 @@ FORGET_AFTER = timedelta(days=90)
 
 def count_lines(
     session: Session, source_id: int, pages: Iterable[Iterable[int]], now: datetime
-) -> None:
+) -> dict[int, int]:
     """Add each page (a collection of line hashes) to its lines' counts, in one statement.
 
-    Rows go in hash order, so concurrent writers lock them in one order.
+    Returns the new count of each line counted, so that a crawl learns which
+    lines became furniture as they do. Rows go in hash order, so concurrent
+    writers lock them in one order.
     """
     counts = Counter(h for hashes in pages for h in set(hashes))
     rows = [
@@ -36,7 +38,7 @@ def count_lines(
         for h, n in sorted(counts.items())
     ]
     if not rows:
-        return
+        return {}
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(SourceLine)
     stmt = stmt.on_conflict_do_update(
@@ -46,7 +48,8 @@ def count_lines(
             "last_seen": stmt.excluded.last_seen,
         },
     )
-    session.execute(stmt, rows)
+    counted = session.execute(stmt.returning(SourceLine.line_hash, SourceLine.pages), rows)
+    return dict(counted.all())  # rows are (line, pages) pairs
 
 
 def load_furniture(session: Session, source_id: int, min_pages: int) -> frozenset[int]:

@@ -18,9 +18,12 @@ def test_counts_add_one_page_per_call_and_threshold_picks_furniture(engine: Engi
         a, b = ensure_source(s, "a", T0), ensure_source(s, "b", T0)
     for hour in range(4):
         with session_scope(engine) as s:
-            count_lines(s, a, [[11, 22, -(2**63)] if hour < 3 else [11]], later(hour))
+            counts = count_lines(s, a, [[11, 22, -(2**63)] if hour < 3 else [11]], later(hour))
+    assert counts == {11: 4}  # the new count of each line just counted
     with session_scope(engine) as s:
-        count_lines(s, b, [[11, 11, 12], [11]], T0)  # once per page, however often on it
+        # once per page, however often on it
+        assert count_lines(s, b, [[11, 11, 12], [11]], T0) == {11: 2, 12: 1}
+        assert count_lines(s, b, [], T0) == {}
         assert load_furniture(s, a, 4) == {11}
         assert load_furniture(s, a, 3) == {11, 22, -(2**63)}
         assert load_furniture(s, b, 2) == {11}

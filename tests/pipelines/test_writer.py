@@ -1,0 +1,77 @@
+"""The store writer learns furniture as it counts lines, on both databases.
+
+A line that reaches the furniture threshold during a crawl is stripped from
+every page written after that, and only the versions written before it are
+corrected when the crawl ends.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from crawler.extract.furniture import FURNITURE_MIN_PAGES
+from crawler.items import FetchedPage
+from crawler.pipelines.worker import process_page
+from crawler.pipelines.writer import Writer
+from crawler.store import articles as store
+from crawler.store.db import make_engine, session_scope
+from crawler.store.models import Article, ArticleVersion
+from tests.store.helpers import T0
+
+NOTE = "Every story on this site is checked by two editors before it is published here."
+
+
+def _page(n: int) -> FetchedPage:
+    url = f"https://pub.example/news/story-{n}"
+    paragraphs = [
+        f"Story {n} opens with a sentence about the council's budget for year {2000 + n}.",
+        f"Its second paragraph quotes official number {n} on the spending plan in full.",
+        NOTE,
+    ]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}</h1>{body}</article></body></html>"
+    done = process_page(html, url, frozenset())
+    assert NOTE in done.article.text
+    return FetchedPage(
+        source="pub",
+        fetch_url=url,
+        html="",
+        fetched_at=T0,
+        route="feed",
+        url=url,
+        article=done.article,
+        line_hashes=done.line_hashes,
+        content_hash=done.content_hash,
+        signature=done.signature,
+        page=done.page,
+    )
+
+
+def test_furniture_learnt_mid_crawl_is_stripped_on_write_and_corrected_only_before(
+    db_url: str,
+) -> None:
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        source_id = store.ensure_source(session, "pub", T0)
+    writer = Writer(engine, source_id, frozenset())
+
+    first = writer.write([_page(n) for n in range(FURNITURE_MIN_PAGES)])
+    assert first["new"] == FURNITURE_MIN_PAGES
+    assert "furniture_stripped" not in first
+    assert len(writer.learnt) == 1  # the note reached the threshold with this batch
+
+    second = writer.write([_page(n) for n in range(FURNITURE_MIN_PAGES, FURNITURE_MIN_PAGES + 2)])
+    assert second["new"] == 2
+    assert second["furniture_stripped"] == 2  # stored clean: nothing left to correct later
+
+    finished = writer.strip_new_furniture()
+    assert finished["furniture_learnt"] == 1
+    assert finished["furniture_stripped"] == FURNITURE_MIN_PAGES  # only the first batch
+
+    with session_scope(engine) as session:
+        texts = session.scalars(
+            select(ArticleVersion.text).join(Article).order_by(Article.url)
+        ).all()
+    assert len(texts) == FURNITURE_MIN_PAGES + 2
+    assert all(NOTE not in t and t.startswith("Story") for t in texts)
+    engine.dispose()
