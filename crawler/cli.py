@@ -92,10 +92,14 @@ def crawl(
     config_path: Path, source_names: tuple[str, ...], db_url: str | None, verbose: int
 ) -> None:
     """Crawl every source (or just --source NAME) once, then exit."""
+    from crawler.pipelines.processes import start_fork_server
+
+    sources = load_sources(config_path, source_names)
+    start_fork_server()  # its imports overlap with this process's own, just below
+
     from crawler.crawl.runner import crawl_sources, run_with_reactor
     from crawler.summary import print_summaries
 
-    sources = load_sources(config_path, source_names)
     url = db.resolve_url(db_url)
     db.upgrade(url)
     level = _log_level(verbose)

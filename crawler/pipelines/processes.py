@@ -31,7 +31,13 @@ def worker_context() -> multiprocessing.context.ForkServerContext:
 
 
 def start_fork_server() -> threading.Thread:
-    """Start the fork server in a thread: the reactor keeps fetching while it imports."""
+    """Start the fork server in a thread: the caller goes on while it imports.
+
+    ``crawler crawl`` starts it first thing, so that its imports run on the
+    other core while the crawl imports Scrapy and reads the sitemaps; the
+    extraction pipeline asks again (a no-op then) for crawls started otherwise.
+    """
+    worker_context()  # the preload list is the fork server's, set before it starts
     warming = threading.Thread(target=forkserver.ensure_running, name="fork-server", daemon=True)
     warming.start()
     return warming

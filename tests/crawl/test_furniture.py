@@ -24,7 +24,8 @@ def test_first_crawl_learns_furniture_and_stores_every_paragraph_and_no_note(
 ) -> None:
     assert len(site.public()) >= FURNITURE_MIN_PAGES
     cfg = write_config(tmp_path / "s.yaml", [{"name": "pub", "feeds": [f"{site.base}/feed.xml"]}])
-    crawl(cfg, db_url)
+    done = crawl(cfg, db_url)
+    assert "WARNING" not in done.stderr, done.stderr  # a clean site crawls quietly
 
     stored = export(db_url)
     by_path = {f"{site.base}{site.article_path(a)}": a for a in site.public()}
