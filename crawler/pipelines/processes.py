@@ -25,7 +25,13 @@ def worker_context() -> multiprocessing.context.ForkServerContext:
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(
-        ["__main__", "datasketch", "crawler.pipelines.worker", "crawler.pipelines.writer"]
+        [
+            "__main__",
+            "datasketch",
+            "crawler.extract.page",
+            "crawler.pipelines.worker",
+            "crawler.pipelines.writer",
+        ]
     )
     return context
 

@@ -3,7 +3,11 @@
 All of it is CPU work on one page with no shared state but the source's
 furniture, so all of it runs in the pool, never on the reactor's thread: the
 main process is left with fetching and storing. Kept free of Scrapy so
-workers start light.
+workers start light; and the extraction stack (trafilatura, extruct) is
+imported by :func:`process_page`, not here, because the crawl's own process
+imports this module only to name that function. The fork server preloads it
+(see :mod:`crawler.pipelines.processes`), so in a worker that import is a
+dictionary lookup.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 
 from crawler.dedupe.fingerprint import content_hash
 from crawler.dedupe.minhash import signature
-from crawler.extract import ExtractedArticle, clean_article, read_page
+from crawler.extract import ExtractedArticle
 from crawler.extract.furniture import page_line_hashes
 from crawler.store.page_codec import compress_page
 
@@ -31,6 +35,8 @@ class ProcessedPage:
 
 def process_page(html: str, url: str, furniture: frozenset[int]) -> ProcessedPage:
     """Extract (:func:`read_page`), clean (:func:`clean_article`), then fingerprint."""
+    from crawler.extract.page import clean_article, read_page  # see the module docstring
+
     reading = read_page(html, url)
     article = clean_article(reading, furniture)
     text = article.text

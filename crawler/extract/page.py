@@ -1,0 +1,108 @@
+"""One page read and cleaned: the functions :mod:`crawler.extract` names.
+
+:func:`read_page` parses the page once, reads its metadata, skips
+markup-named noise and finds the body's paragraphs; :func:`clean_article`
+drops the headline repeats, boilerplate and the source's furniture from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import lxml.html
+from lxml.etree import ParserError
+from w3lib.encoding import html_to_unicode
+
+from crawler.extract import ExtractedArticle
+from crawler.extract.blocks import segment
+from crawler.extract.body import find_body, trafilatura_paragraphs
+from crawler.extract.clean import clean_paragraphs, offsite_teasers
+from crawler.extract.furniture import line_hash
+from crawler.extract.metadata import Metadata, extract_metadata
+
+
+def decode_html(html: str | bytes) -> str:
+    """Bytes decoded as a browser would: BOM, then ``<meta charset>``, then UTF-8 or a guess."""
+    if isinstance(html, str):
+        return html
+    _encoding, text = html_to_unicode(None, html)
+    return text
+
+
+def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
+    """One lxml tree for the page, or None when there is no HTML in it."""
+    text = decode_html(html)
+    if not text.strip() or "\x00" in text[:2048]:  # empty, or a binary body served as HTML
+        return None
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+    except (ParserError, ValueError):
+        return None
+
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+@dataclass(frozen=True, slots=True)
+class PageReading:
+    """What one read of a page found: its metadata and its body's raw paragraphs."""
+
+    meta: Metadata
+    paragraphs: list[str]
+    fallback: bool = False  # the fast body finder was unsure and trafilatura read the page
+
+
+_EMPTY = Metadata(None, [], None, None, None, has_article_markup=False)
+
+
+def extract_article(
+    html: str | bytes, url: str = "", furniture: frozenset[int] = frozenset()
+) -> ExtractedArticle:
+    """Extract title, authors, dates and clean body text from one page.
+
+    ``furniture`` is the source's learnt boilerplate (line hashes, see
+    :mod:`crawler.extract.furniture`); without it the page is cleaned by
+    markup and wording alone, which is already enough for a first crawl.
+    """
+    return clean_article(read_page(html, url), furniture)
+
+
+def clean_article(
+    reading: PageReading, furniture: frozenset[int] = frozenset()
+) -> ExtractedArticle:
+    """The cleaned article of a page reading, without the source's furniture lines."""
+    meta = reading.meta
+    paragraphs = [
+        p
+        for p in clean_paragraphs(reading.paragraphs, meta.title)
+        if not furniture or line_hash(p) not in furniture
+    ]
+    return ExtractedArticle(
+        title=meta.title or "",
+        text="\n".join(paragraphs),
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        canonical=meta.canonical,
+        has_article_markup=meta.has_article_markup,
+    )
+
+
+def read_page(html: str | bytes, url: str = "") -> PageReading:
+    """Parse once; metadata from the whole page, then the body's paragraphs, uncleaned."""
+    tree = parse_html(html)
+    if tree is None:
+        return PageReading(_EMPTY, [])
+    meta = extract_metadata(tree, url)
+    root = tree.find("body")
+    if root is None:
+        root = tree
+    teasers = offsite_teasers(root, url)
+    seg = segment(root, teasers.__contains__ if teasers else None)
+    body = find_body(seg, root)
+    if body.confident:
+        return PageReading(meta, body.paragraphs)
+    for el in seg.skipped:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return PageReading(meta, trafilatura_paragraphs(tree, url) or body.paragraphs, fallback=True)
