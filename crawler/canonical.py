@@ -7,6 +7,7 @@ upper-case host is one article, stored once and fetched once per crawl.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -80,6 +81,7 @@ def is_tracking_param(name: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def canonical_url(url: str, base: str | None = None) -> str:
     """Normalise ``url`` (resolved against ``base``) into the key an article is stored under.
 
@@ -87,6 +89,9 @@ def canonical_url(url: str, base: str | None = None) -> str:
     tracking parameters, and normalises percent-encoding. Never raises for a
     string: a URL it cannot parse comes back stripped but otherwise as given.
     Idempotent: ``canonical_url(canonical_url(u)) == canonical_url(u)``.
+
+    Cached: a crawl asks for one URL's key several times (its revisit, its
+    sitemap entry, its response), at 20 µs each a fifth of a revisit's time.
     """
     try:
         absolute = urljoin(base, url.strip()) if base else url.strip()

@@ -101,10 +101,10 @@ class NewsSpider(Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         hold = self.source.revisit.trust_lastmod and bool(self.source.sitemaps)
-        for known in self.revisits:
-            self.requested.update({known.url, canonical_url(known.fetch_url)})
+        for known in self.revisits:  # both URLs were stored canonical (see parse_page)
+            self.requested.update({known.url, known.fetch_url})
             if hold:
-                self.held[known.url] = self.held[canonical_url(known.fetch_url)] = known
+                self.held[known.url] = self.held[known.fetch_url] = known
             else:
                 yield self._revisit(known)
         for url in self.source.feeds:
@@ -151,7 +151,7 @@ class NewsSpider(Spider):
         if known is None or known.last_fetched is None or lastmod > known.last_fetched:
             return
         self.held.pop(known.url, None)
-        self.held.pop(canonical_url(known.fetch_url), None)
+        self.held.pop(known.fetch_url, None)
         self._count("unchanged_by_lastmod")
 
     # -- discovery ---------------------------------------------------------------------

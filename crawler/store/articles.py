@@ -58,7 +58,7 @@ class KnownArticle:
     """What a crawl needs to know about an article stored earlier."""
 
     url: str
-    fetch_url: str
+    fetch_url: str  # canonical, like url (the crawl stores it so)
     etag: str | None
     last_modified: str | None
     last_fetched: datetime | None = None  # our last 200 or 304 from it
