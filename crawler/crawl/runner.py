@@ -151,6 +151,11 @@ def run_with_reactor(main: Callable[[], Awaitable[T]], log_level: str = "WARNING
     """Install the asyncio reactor, run ``main()`` in it to completion, and return its result."""
     install_reactor(ASYNCIO_REACTOR)
     configure_logging({"LOG_LEVEL": log_level})
+    # Scrapy leaves its loggers at DEBUG (and each crawler resets the root to NOTSET),
+    # filtering only in the handler: every page then built, and dropped, three DEBUG
+    # records. The level goes on the loggers, so below it a log call costs nothing.
+    for name in ("scrapy", "crawler"):
+        logging.getLogger(name).setLevel(log_level)
     logging.getLogger("scrapy.extensions.logstats").setLevel(logging.INFO)
     from twisted.internet import reactor
 
