@@ -97,6 +97,10 @@ class DemoSite:
         self.lock = threading.Lock()
         self.noise_round = 0  # bumped by rotate_noise(): ads, teasers, counters change
         self.article_delay_s = 0.0  # a slow publisher: each article page waits this long
+        # Cleared, article pages wait (up to a minute) until it is set again: a crawl held
+        # mid-way for as long as a test needs, however slow the machine.
+        self.articles_open = threading.Event()
+        self.articles_open.set()
         self.log: list[LoggedRequest] = []
         self.base = ""
 
@@ -341,6 +345,7 @@ class DemoSite:
     def article(self, art: DemoArticle, headers: dict[str, str]) -> Reply:
         if self.article_delay_s:
             time.sleep(self.article_delay_s)
+        self.articles_open.wait(timeout=60)
         with self.lock:
             art.hits += 1
             if art.hits <= art.fail_first:

@@ -81,7 +81,11 @@ def test_a_second_crawl_of_a_running_source_is_skipped_with_a_message(
     site.article_delay_s = 0.5
     first = start_crawl(cfg, db_url)
     wait_for_articles_fetched(site, 1)
-    second = run_cli("crawl", "--config", str(cfg), "--db", db_url)
+    site.articles_open.clear()  # the first crawl waits on its next article: it is running
+    try:
+        second = run_cli("crawl", "--config", str(cfg), "--db", db_url)
+    finally:
+        site.articles_open.set()
     assert second.returncode == 0, second.stderr
     assert "another crawl of 'pub' is running on this database; skipped" in second.stderr
     assert first.wait(timeout=WAIT_S) == 0
