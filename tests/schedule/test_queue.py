@@ -28,7 +28,7 @@ from tests.schedule.helpers import RunningDaemon, write
 from tests.store.helpers import fresh_schema
 
 pytestmark = pytest.mark.slow
-PUBLISHERS = 10  # each run is a crawl process of its own: 3-4 s of CPU to start
+PUBLISHERS = 6  # each run is a crawl process of its own: 3-4 s of CPU to start
 STALLED = "3s"
 
 
