@@ -7,8 +7,10 @@ the main module when it starts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -296,22 +298,96 @@ def demo(db_url: str | None) -> None:
         sys.exit(1)
 
 
+EXPORT_FORMATS = ("jsonl", "csv", "parquet", "warc")
+BINARY_FORMATS = frozenset({"parquet", "warc"})
+
+
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True
+)
 @click.option("--source", default=None, help="Only this source.")
 @click.option("--since", default=None, callback=_parse_since, help="Only articles changed since.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file (replaced whole at the end); else stdout, which parquet "
+    "and warc need to be a pipe or file, not a terminal.",
+)
 @DB_OPTION
-def export(fmt: str, source: str | None, since: datetime | None, db_url: str | None) -> None:
-    """Write every stored article, with its versions, as JSON lines on stdout."""
-    from crawler.store.export import iter_articles
+def export(
+    fmt: str, source: str | None, since: datetime | None, output: Path | None, db_url: str | None
+) -> None:
+    """Write what is stored: jsonl (one article a line), csv or parquet (one row per
+    version), or warc (each kept page and what was extracted from it)."""
+    from crawler.store.export_tables import ExportError, require_pyarrow
 
-    del fmt  # jsonl is the only format
+    try:
+        if fmt == "parquet":
+            require_pyarrow()
+        if output is None and fmt in BINARY_FORMATS and sys.stdout.isatty():
+            raise ExportError(f"{fmt} is binary: give -o FILE, or pipe stdout")
+    except ExportError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     engine = db.make_engine(db.resolve_url(db_url), write=False)
-    out = sys.stdout
-    with db.session_scope(engine) as session:
+    try:
+        with db.session_scope(engine) as session, _export_target(output, fmt) as out:
+            summary = _write_export(fmt, session, out, source, since, output)
+    finally:
+        engine.dispose()
+    if summary:
+        click.echo(summary, err=True)
+
+
+@contextlib.contextmanager
+def _export_target(output: Path | None, fmt: str) -> Iterator[Any]:
+    """stdout, or a temporary file beside ``output`` that replaces it only when all is written."""
+    binary = fmt in BINARY_FORMATS
+    if output is None:
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("wb") if binary else partial.open("w", encoding="utf-8", newline="") as f:
+            yield f
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _write_export(
+    fmt: str,
+    session: Any,
+    out: Any,
+    source: str | None,
+    since: datetime | None,
+    output: Path | None,
+) -> str | None:
+    """Write ``fmt`` to ``out``; a line saying what was written, for stderr, or None (jsonl)."""
+    from crawler.store import export_tables
+    from crawler.store.export import iter_articles, iter_versions, iter_versions_with_pages
+
+    if fmt == "jsonl":
         for article in iter_articles(session, source=source, since=since):
             out.write(json.dumps(article, ensure_ascii=False) + "\n")
-    engine.dispose()
+        return None
+    if fmt == "csv":
+        rows = export_tables.write_csv(iter_versions(session, source, since), out)
+        return f"wrote {rows} versions"
+    if fmt == "parquet":
+        rows = export_tables.write_parquet(iter_versions(session, source, since), out)
+        return f"wrote {rows} versions"
+    from crawler.store.export_warc import write_warc
+
+    name = output.name if output else ""
+    counts = write_warc(iter_versions_with_pages(session, source, since), out, name)
+    return (
+        f"wrote {counts.responses} response and {counts.metadata} metadata records "
+        f"({counts.without_page} versions had no kept page)"
+    )
 
 
 @cli.command()

@@ -20,6 +20,9 @@ class FetchedPage:
     html: str = field(repr=False)
     fetched_at: datetime
     route: str  # feed, sitemap, section, revisit
+    http_status: int = 200
+    # The response's headers as served, ``(name, value)`` in order; kept with the page (WARC).
+    http_headers: list[tuple[str, str]] = field(default_factory=list, repr=False)
     etag: str | None = None
     last_modified: str | None = None
     known_url: str | None = None  # the stored canonical URL, on revisits

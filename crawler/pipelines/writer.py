@@ -98,6 +98,8 @@ class Writer:
                 etag=item.etag,
                 last_modified=item.last_modified,
                 page=item.page,
+                http_status=item.http_status,
+                http_headers=item.http_headers,
                 extractor_version=EXTRACTOR_VERSION,
             )
             records.append((record, item.signature))

@@ -263,6 +263,8 @@ class NewsSpider(Spider):
             html=response.text,
             fetched_at=now,
             route=response.meta.get("route", "section"),
+            http_status=response.status,
+            http_headers=served_headers(response),
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
             known_url=known,
@@ -283,6 +285,20 @@ class NewsSpider(Spider):
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             return  # counted by Scrapy as robotstxt/forbidden
         self._note(f"{url}: {failure.getErrorMessage()}", error_kind(failure))
+
+
+def served_headers(response: Response) -> list[tuple[str, str]]:
+    """Every response header as ``(name, value)``, a repeated header once per value.
+
+    Bytes are read as Latin-1, which maps each byte to one character (RFC 9110 §5.5
+    leaves other octets opaque), so the WARC export writes back the same bytes.
+    Scrapy drops ``Content-Encoding`` once it has decoded the body.
+    """
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in response.headers.items()
+        for value in values
+    ]
 
 
 def _header(response: Response, name: str) -> str | None:

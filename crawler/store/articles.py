@@ -50,6 +50,8 @@ class FetchRecord:
     etag: str | None = None
     last_modified: str | None = None
     page: bytes | None = None  # the fetched page, compressed (crawler.store.pages)
+    http_status: int | None = None  # ... and the status and headers it was served with
+    http_headers: Sequence[tuple[str, str]] = ()
     extractor_version: str = "1"
 
 
@@ -140,7 +142,7 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
     current = _lock_current(session, sorted(first))
     changes: dict[int, dict[str, Any]] = {}
     versions: list[dict[str, Any]] = []
-    kept_pages: list[bytes | None] = []
+    kept_pages: list[FetchRecord] = []
     recorded: list[Recorded] = []
     for rec in recs:
         row = current[rec.url]
@@ -152,7 +154,7 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
             row.last_changed = rec.fetched_at
             outcome = Outcome.NEW if row.version == 1 else Outcome.CHANGED
             versions.append(_version_row(row, rec))
-            kept_pages.append(rec.page)
+            kept_pages.append(rec)
         changes[row.id] = {
             "_id": row.id,
             "fetch_url": rec.fetch_url,
@@ -177,9 +179,17 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
             versions,
         ).all()
         rows = [
-            {"version_id": vid, "encoding": page_codec.ENCODING, "body": page}
-            for vid, page in zip(ids, kept_pages, strict=True)
-            if page is not None
+            {
+                "version_id": vid,
+                "encoding": page_codec.ENCODING,
+                "body": rec.page,
+                "http_status": rec.http_status,
+                "http_headers": None
+                if rec.http_status is None
+                else [list(pair) for pair in rec.http_headers],
+            }
+            for vid, rec in zip(ids, kept_pages, strict=True)
+            if rec.page is not None
         ]
         if rows:
             session.execute(PageHtml.__table__.insert(), rows)

@@ -1,8 +1,11 @@
-"""``crawler export``: the contract's JSON shape, streamed in constant memory.
+"""``crawler export``: what is stored, streamed in constant memory.
 
 One query joins articles with their versions ordered by article and version
 and is read in chunks (a server-side cursor on PostgreSQL), so the whole
 export is one consistent snapshot and memory does not grow with the store.
+:func:`iter_articles` gives the contract's JSON shape (one object per
+article); :func:`iter_versions` gives one flat row per version, which the
+CSV, Parquet and WARC writers take.
 """
 
 from __future__ import annotations
@@ -12,24 +15,44 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
-from crawler.store.models import Article, ArticleVersion, SourceRow
+from crawler.store.models import Article, ArticleVersion, PageHtml, SourceRow
 
 CHUNK = 500
+
+# One row per version: the article's columns, then the version's (the CSV and Parquet order).
+ARTICLE_COLUMNS = (
+    "url",
+    "fetch_url",
+    "source",
+    "status",
+    "first_seen",
+    "last_fetched",
+    "last_changed",
+    "cluster_id",
+)
+VERSION_COLUMNS = (
+    "version",
+    "title",
+    "authors",
+    "published",
+    "modified",
+    "text",
+    "fetched_at",
+)
+ROW_COLUMNS = ARTICLE_COLUMNS + VERSION_COLUMNS
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def iter_articles(
-    session: Session, source: str | None = None, since: datetime | None = None
-) -> Iterator[dict[str, Any]]:
-    """Yield one dict per article: versions oldest first, top-level fields from the newest.
+def _versions_query(source: str | None, since: datetime | None) -> Select[Any]:
+    """Every version with its article's columns, ordered by article then version.
 
-    ``since`` keeps articles whose content last changed at or after it.
+    ``since`` keeps articles whose content last changed at or after it (all their versions).
     """
     a, v = Article, ArticleVersion
     stmt = (
@@ -60,7 +83,18 @@ def iter_articles(
         stmt = stmt.where(SourceRow.name == source)
     if since is not None:
         stmt = stmt.where(a.last_changed >= since)
-    for _, group in groupby(session.execute(stmt), key=lambda row: row.id):
+    return stmt
+
+
+def iter_articles(
+    session: Session, source: str | None = None, since: datetime | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield one dict per article: versions oldest first, top-level fields from the newest.
+
+    ``since`` keeps articles whose content last changed at or after it.
+    """
+    rows = session.execute(_versions_query(source, since))
+    for _, group in groupby(rows, key=lambda row: row.id):
         versions = list(group)
         newest = versions[-1]
         yield {
@@ -87,3 +121,27 @@ def iter_articles(
                 for r in versions
             ],
         }
+
+
+def iter_versions(
+    session: Session, source: str | None = None, since: datetime | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield one dict per version, keys :data:`ROW_COLUMNS`; times are aware UTC datetimes.
+
+    Ordered by article, then version; ``since`` as in :func:`iter_articles`.
+    """
+    for row in session.execute(_versions_query(source, since)):
+        yield {name: getattr(row, name) for name in ROW_COLUMNS}
+
+
+def iter_versions_with_pages(
+    session: Session, source: str | None = None, since: datetime | None = None
+) -> Iterator[Row[Any]]:
+    """Rows of :func:`iter_versions` plus the kept page: ``encoding``, ``body`` (compressed),
+    ``http_status`` and ``http_headers``, all None where no page was kept."""
+    stmt = (
+        _versions_query(source, since)
+        .add_columns(PageHtml.encoding, PageHtml.body, PageHtml.http_status, PageHtml.http_headers)
+        .outerjoin(PageHtml, PageHtml.version_id == ArticleVersion.id)
+    )
+    yield from session.execute(stmt)

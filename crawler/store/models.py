@@ -145,7 +145,8 @@ class ArticleVersion(Base):
 class PageHtml(Base):
     """The fetched page behind one version, compressed; kept apart so article queries stay lean.
 
-    It lets ``crawler reextract`` redo extraction and cleaning without fetching.
+    It lets ``crawler reextract`` redo extraction and cleaning without fetching, and
+    ``crawler export --format warc`` write the response as it was served.
     """
 
     __tablename__ = "page_html"
@@ -155,6 +156,10 @@ class PageHtml(Base):
     )
     encoding: Mapped[str] = mapped_column(String(16))  # of ``body``: "br" (Brotli over UTF-8)
     body: Mapped[bytes] = mapped_column(LargeBinary)
+    # The HTTP status and headers the page was served with, as ``[[name, value], ...]`` in
+    # the order received; NULL for pages kept before migration 0006 (the WARC export says so).
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    http_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
 
 class SourceLine(Base):
