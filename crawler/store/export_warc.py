@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from typing import IO, Any
@@ -115,6 +115,12 @@ def metadata_payload(row: Any, http_response: str) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
+def warc_date(value: datetime) -> str:
+    """``value`` as a WARC/1.1 date: UTC, ``Z``, microseconds when it has them
+    (ISO 28500:2017 §5.4). warcio's formatter wants a naive UTC datetime."""
+    return datetime_to_iso_date(value.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -131,7 +137,7 @@ def write_warc(rows: Iterable[Any], out: IO[bytes], filename: str = "") -> WarcC
     )
     counts = WarcCounts()
     for row in rows:
-        date = datetime_to_iso_date(row.fetched_at, use_micros=True)
+        date = warc_date(row.fetched_at)
         concerning: dict[str, str] = {}
         if row.body is None:
             http_response = "not kept"
