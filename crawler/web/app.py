@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine
@@ -22,11 +23,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from crawler import __version__
 from crawler.config import Config
 from crawler.schedule.status import source_statuses
 from crawler.store import runs
 from crawler.store.db import session_scope
-from crawler.web import queries
+from crawler.web import changes, queries
 from crawler.web.chart import daily_chart
 from crawler.web.diff import word_diff
 
@@ -144,6 +146,28 @@ class Views:
             raise HTTPException(404, "no such story")
         return self._render(request, "cluster.html", {"key": key, "members": members})
 
+    async def changes_feed(self, request: Request) -> Response:
+        """``/changes.atom[?source=NAME]``: the newest edits, retitles and deletions (RFC 4287)."""
+        source = request.query_params.get("source") or None
+
+        def read(s: Session) -> list[changes.Change]:
+            if source is not None and not changes.known_source(s, source):
+                raise HTTPException(404, f"no such source: {source}")
+            return changes.recent_changes(s, source)
+
+        found = self._read(read)
+        base = str(request.base_url)
+        query = f"?source={quote(source, safe='')}" if source else ""
+        page = TEMPLATES.get_template("changes.atom").render(
+            source=source,
+            entries=[changes.feed_entry(change, base) for change in found],
+            self_url=f"{base}changes.atom{query}",
+            articles_url=f"{base}articles{query}",
+            updated=found[0].at if found else datetime.now(UTC),
+            version=__version__,
+        )
+        return Response(page, media_type="application/atom+xml; charset=utf-8")
+
     async def runs(self, request: Request) -> Response:
         source = request.query_params.get("source", "")
         found = self._read(lambda s: runs.recent_runs(s, source or None))
@@ -174,4 +198,5 @@ def make_app(engine: Engine, config: Config | None = None) -> Starlette:
         Route("/api" + ("/sources" if path == "/" else path), view, methods=["GET"])
         for path, view in pages.items()
     ]
+    routes.append(Route("/changes.atom", views.changes_feed, methods=["GET"]))
     return Starlette(routes=routes, exception_handlers={HTTPException: _error})
