@@ -329,6 +329,8 @@ def export(
             require_pyarrow()
         if output is None and fmt in BINARY_FORMATS and sys.stdout.isatty():
             raise ExportError(f"{fmt} is binary: give -o FILE, or pipe stdout")
+        if output is not None and not output.parent.is_dir():
+            raise ExportError(f"-o {output}: no such directory {output.parent}")
     except ExportError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

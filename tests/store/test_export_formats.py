@@ -300,3 +300,12 @@ def test_output_file_is_written_whole(
     _export(db_url, fmt, "-o", str(path))
     assert path.read_bytes() == to_stdout
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no partial file left
+
+
+def test_output_into_a_missing_directory_is_a_one_line_error(db_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "out.csv"
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "csv", "--db", db_url, "-o", str(target)]
+    )
+    assert result.exit_code == 2
+    assert result.output == f"error: -o {target}: no such directory {target.parent}\n"
