@@ -322,7 +322,8 @@ def export(
 ) -> None:
     """Write what is stored: jsonl (one article a line), csv or parquet (one row per
     version), or warc (each kept page and what was extracted from it)."""
-    from crawler.store.export_tables import ExportError, require_pyarrow
+    from crawler.store.export import ExportError
+    from crawler.store.export_tables import require_pyarrow
 
     try:
         if fmt == "parquet":

@@ -22,6 +22,11 @@ from crawler.store.models import Article, ArticleVersion, PageHtml, SourceRow
 
 CHUNK = 500
 
+
+class ExportError(Exception):
+    """An export that cannot run as asked; the message is one line for the user."""
+
+
 # One row per version: the article's columns, then the version's (the CSV and Parquet order).
 ARTICLE_COLUMNS = (
     "url",

@@ -15,16 +15,12 @@ from datetime import datetime
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Any
 
-from crawler.store.export import CHUNK, ROW_COLUMNS
+from crawler.store.export import CHUNK, ROW_COLUMNS, ExportError
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 PYARROW_MISSING = "--format parquet needs pyarrow: pip install 'crawler[parquet]'"
-
-
-class ExportError(Exception):
-    """An export that cannot run as asked; the message is one line for the user."""
 
 
 def csv_cell(value: Any) -> Any:
