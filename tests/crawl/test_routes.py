@@ -22,7 +22,17 @@ pytestmark = pytest.mark.slow
 
 SITEMAPS_IN_INDEX = 5000
 CYRILLIC_PATH = "/news/новости.html"
-OWN_PREFIXES = ("/big/", "/nest/", "/shapes/", "/hop", "/loop", "/self", "/away", CYRILLIC_PATH)
+OWN_PREFIXES = (
+    "/big/",
+    "/cap/",
+    "/nest/",
+    "/shapes/",
+    "/hop",
+    "/loop",
+    "/self",
+    "/away",
+    CYRILLIC_PATH,
+)
 SM = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
@@ -42,14 +52,18 @@ class RoutesSite(DemoSite):
     def route(self, path: str) -> Reply:
         arts = [self.url(a) for a in self.public()]
         day = datetime(2026, 1, 1, tzinfo=UTC)
-        if path == "/big/index.xml":  # oldest first in the document, <lastmod> says which is new
+        folder = path.split("/")[1]
+        if path in (
+            "/big/index.xml",
+            "/cap/index.xml",
+        ):  # oldest first in the document, <lastmod> says which is new
             children = "".join(
-                f"<sitemap><loc>{self.base}/big/{i}.xml</loc>"
+                f"<sitemap><loc>{self.base}/{folder}/{i}.xml</loc>"
                 f"<lastmod>{(day + timedelta(hours=i)).isoformat()}</lastmod></sitemap>"
                 for i in range(SITEMAPS_IN_INDEX)
             )
             return _xml(f"<sitemapindex {SM}>{children}</sitemapindex>")
-        if path.startswith("/big/"):
+        if folder in ("big", "cap"):
             return _xml(
                 f"<urlset {SM}>{''.join(f'<url><loc>{u}</loc></url>' for u in arts)}</urlset>"
             )
@@ -115,6 +129,7 @@ def test_bounded_sitemaps_shapes_home_and_redirect_drops(
     site, b = routes_site, routes_site.base
     sources = [
         {"name": "big", "sitemaps": [f"{b}/big/index.xml"], "max_pages": 3},
+        {"name": "cap", "sitemaps": [f"{b}/cap/index.xml"], "max_sitemaps": 3},
         {"name": "nest", "sitemaps": [f"{b}/nest/0.xml"]},
         {
             "name": "shapes",
@@ -139,6 +154,10 @@ def test_bounded_sitemaps_shapes_home_and_redirect_drops(
     counts = last_counts(db_url, "big")
     assert counts["sitemaps_fetched"] == 1 + len(big)
     assert counts["skipped/sitemap_page_cap"] == SITEMAPS_IN_INDEX - len(big)
+    # max_sitemaps 3: the index and its two newest sitemaps, the rest counted.
+    cap = sorted(p for p in asked if p.startswith("/cap/"))
+    assert cap == ["/cap/4998.xml", "/cap/4999.xml", "/cap/index.xml"]
+    assert last_counts(db_url, "cap")["skipped/sitemap_cap"] == SITEMAPS_IN_INDEX - 2
     # ... and an index nesting for ever stops at sitemap_max_depth (3), the skip counted and shown.
     assert sorted(p for p in asked if p.startswith("/nest/")) == [
         f"/nest/{n}.xml" for n in range(4)
