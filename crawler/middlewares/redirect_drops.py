@@ -6,8 +6,9 @@ duplicate filter (a loop, a self-redirect), one to another host by the
 offsite filter, and the eleventh hop ends with a bare "max redirections
 reached". This middleware sits just before it (it sees the 3xx first),
 names the case, counts it as ``crawler/dropped/redirect_<case>`` and drops
-the request with :class:`RedirectDropped`. Requests marked ``dont_filter``
-(Scrapy's own robots.txt fetches) are left to Scrapy.
+the request with :class:`RedirectDropped`; a retried request (``dont_filter``,
+which Scrapy's filters let through) too. Scrapy's own robots.txt fetches
+(``dont_obey_robotstxt``) are left to it.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class RedirectDropMiddleware:
         if (
             response.status not in REDIRECT_STATUSES
             or not location
-            or request.dont_filter
+            or request.meta.get("dont_obey_robotstxt")
             or request.meta.get("dont_redirect")
             or response.status in request.meta.get("handle_httpstatus_list", ())
         ):
