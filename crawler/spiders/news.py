@@ -4,8 +4,9 @@ It discovers candidate articles from feeds (RSS/Atom via feedparser), sitemaps
 (Scrapy's sitemap parser: indexes, urlsets, news sitemaps, gzip, plain text,
 robots.txt ``Sitemap:`` lines, or a feed given as a sitemap; bounded by
 ``sitemap_max_depth`` and ``max_sitemaps``, an index read newest first by
-``<lastmod>``), the routes a ``home`` page leads to, and section pages (article links plus pagination, bounded
-by ``max_depth`` and ``max_pages``), and revisits known articles with
+``<lastmod>``), the routes a ``home`` page leads to, and section pages
+(article links plus pagination, bounded by ``max_depth`` and ``max_pages``),
+and revisits known articles with
 conditional GET. Every candidate is requested once per crawl under its
 tracking-free URL; articles stored earlier and not due for a revisit are not
 fetched again.
@@ -17,7 +18,7 @@ import heapq
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -76,6 +77,16 @@ def error_kind(failure: Failure) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+class QueuedSitemap(NamedTuple):
+    """A sitemap waiting to be asked for; the heap orders by ``newest`` then ``seq``."""
+
+    newest: float  # minus its <lastmod> as a POSIX time; +inf when it has none
+    seq: int  # queue order, for ties
+    url: str
+    depth: int  # index levels above it; the configured sitemaps are 0
+    guessed: bool  # a usual path tried for `home:`: its absence is no error
+
+
 class NewsSpider(Spider):
     """Crawl one source: discovery routes, then its article pages."""
 
@@ -103,9 +114,7 @@ class NewsSpider(Spider):
         self.errors: list[str] = []
         # Sitemaps wait here, newest <lastmod> first, and leave a few at a time (see
         # _next_sitemaps), so the bounds and max_pages are checked before each is asked for.
-        self.sitemap_queue: list[
-            tuple[float, int, str, int, bool]
-        ] = []  # key, seq, url, depth, guessed
+        self.sitemap_queue: list[QueuedSitemap] = []  # a heap
         self.sitemaps_seen: set[str] = set()
         self.sitemaps_in_flight = 0
         self.sitemaps_asked = 0
@@ -226,6 +235,7 @@ class NewsSpider(Spider):
     def _candidates(
         self, urls: Iterable[str], route: str, base: str | None = None
     ) -> Iterator[Request]:
+        """Requests for those of ``urls`` that are new candidates (see :meth:`_candidate`)."""
         for url in urls:
             if req := self._candidate(url, route, base):
                 yield req
@@ -256,8 +266,9 @@ class NewsSpider(Spider):
                 self._skip_sitemaps("sitemap_depth", 1, f"beyond sitemap_max_depth: {url}")
                 continue
             self.sitemaps_seen.add(url)
-            key = -lastmod.timestamp() if lastmod else float("inf")
-            heapq.heappush(self.sitemap_queue, (key, len(self.sitemaps_seen), url, depth, guessed))
+            newest = -lastmod.timestamp() if lastmod else float("inf")
+            queued = QueuedSitemap(newest, len(self.sitemaps_seen), url, depth, guessed)
+            heapq.heappush(self.sitemap_queue, queued)
 
     def _next_sitemaps(self) -> Iterator[Request]:
         """Queued sitemaps to ask for now: a few at a time, none once max_pages or max_sitemaps is reached.
@@ -271,16 +282,16 @@ class NewsSpider(Spider):
             elif self.sitemaps_asked >= self.source.max_sitemaps:
                 self._drop_queue("sitemap_cap", f"max_sitemaps {self.source.max_sitemaps} asked")
             else:
-                _, _, url, depth, guessed = heapq.heappop(self.sitemap_queue)
+                queued = heapq.heappop(self.sitemap_queue)
                 self.sitemaps_in_flight += 1
                 self.sitemaps_asked += 1
                 self._count("sitemaps_fetched")
                 yield Request(
-                    url,
+                    queued.url,
                     callback=self.parse_sitemap,
                     errback=self.on_sitemap_error,
                     priority=5,
-                    meta={"sitemap_depth": depth, "guessed": guessed},
+                    meta={"sitemap_depth": queued.depth, "guessed": queued.guessed},
                 )
 
     def _drop_queue(self, why: str, detail: str) -> None:
@@ -295,6 +306,7 @@ class NewsSpider(Spider):
         self._count(f"skipped/{why}", n)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Queue an index's children, or take a urlset's (or feed's) candidates; then the next sitemaps."""
         self.sitemaps_in_flight -= 1
         depth = int(response.meta.get("sitemap_depth", 0))
         guessed = bool(response.meta.get("guessed"))
@@ -331,6 +343,7 @@ class NewsSpider(Spider):
         yield from self._next_sitemaps()
 
     def on_sitemap_error(self, failure: Failure) -> Iterator[Request]:
+        """A sitemap that failed: an error, or for a guessed path just ``home/not_found``; then the next."""
         self.sitemaps_in_flight -= 1
         request = getattr(failure, "request", None)
         if request is not None and request.meta.get("guessed"):
