@@ -128,6 +128,10 @@ class CrawlSettings(_Strict):
     max_response_size: ByteSize = ByteSize(5 * 1024 * 1024)
     max_depth: StrictInt = Field(default=3, ge=0)
     max_pages: StrictInt = Field(default=1000, ge=1)
+    # Sitemaps: how deep indexes may nest (the configured sitemap is depth 0) and how many
+    # sitemap documents one crawl fetches. Without bounds an index of indexes never ends.
+    sitemap_max_depth: StrictInt = Field(default=3, ge=0)
+    max_sitemaps: StrictInt = Field(default=100, ge=1)
     revisit: Revisit = Revisit()
     # Private/loopback addresses (SSRF guard): "auto" allows them only to a source whose
     # routes are themselves private hosts.
@@ -141,18 +145,23 @@ class Source(CrawlSettings):
     feeds: list[HttpUrl] = []
     sitemaps: list[HttpUrl] = []
     start_urls: list[HttpUrl] = []
+    # A home page to find routes from: its <link rel="alternate"> feeds, its robots.txt
+    # Sitemap: lines and the usual sitemap paths (crawler.spiders.discovery).
+    home: HttpUrl | None = None
     article_url_pattern: Regex | None = None
     allowed_domains: list[str] | None = None
 
     @model_validator(mode="after")
     def _has_a_route(self) -> Self:
-        if not (self.feeds or self.sitemaps or self.start_urls):
-            raise ValueError("a source needs at least one of 'feeds', 'sitemaps' or 'start_urls'")
+        if not (self.feeds or self.sitemaps or self.start_urls or self.home):
+            raise ValueError(
+                "a source needs at least one of 'feeds', 'sitemaps', 'start_urls' or 'home'"
+            )
         return self
 
     @property
     def routes(self) -> list[str]:
-        return [*self.feeds, *self.sitemaps, *self.start_urls]
+        return [*self.feeds, *self.sitemaps, *self.start_urls, *([self.home] if self.home else [])]
 
     @property
     def hosts(self) -> list[str]:

@@ -1,7 +1,10 @@
 """``crawler sources check``: does each source still give us anything, and if not, why not?
 
 For each source: robots.txt of its hosts, then each feed, sitemap and start
-page fetched once, with the source's User-Agent and timeout. Each route gets
+page fetched once, with the source's User-Agent and timeout. A ``home`` page
+is read for the routes it leads to (its ``<link rel="alternate">`` feeds,
+robots.txt ``Sitemap:`` lines, the usual sitemap paths that answer), each
+checked like a configured route and listed so the user can pin it. Each route gets
 a verdict: reachable, or the reason it is not (DNS, timeout, refused, HTTP
 status, blocked by robots.txt, not a feed or sitemap, a bot wall or
 JavaScript challenge served with 200); how many candidate article URLs it
@@ -30,7 +33,13 @@ from rich.table import Table
 from crawler.canonical import canonical_url, same_site
 from crawler.config import Source
 from crawler.extract import read_page
-from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
+from crawler.spiders.discovery import (
+    BadSitemapError,
+    feed_links,
+    home_feeds,
+    read_sitemap_or_feed,
+    usual_sitemap_urls,
+)
 from crawler.spiders.links import is_article_url, is_pagination_url
 
 CONNECT_TIMEOUT_S = 5.0
@@ -46,7 +55,7 @@ _SLUG = re.compile(r"/[^/]*\w+-\w+-\w+[^/]*/?$|/\d{4}/\d{1,2}/")
 
 @dataclass(frozen=True, slots=True)
 class RouteCheck:
-    kind: str  # robots, feed, sitemap, section
+    kind: str  # feed, sitemap, section, home
     url: str
     ok: bool
     reason: str
@@ -66,6 +75,7 @@ class SourceCheck:
     source: str
     routes: list[RouteCheck] = field(default_factory=list)
     metadata: str = "-"
+    found: list[RouteCheck] = field(default_factory=list)  # routes found from `home:` that answer
 
     @property
     def yields(self) -> bool:
@@ -116,10 +126,12 @@ def feed_verdict(url: str, body: bytes) -> RouteCheck:
 def sitemap_verdict(url: str, body: bytes, max_size: int) -> tuple[RouteCheck, str | None]:
     """The verdict, and for a sitemap index the first child sitemap to count instead."""
     try:
-        doc = read_sitemap(body, max_size)
+        doc = read_sitemap_or_feed(body, url, max_size)
     except BadSitemapError as exc:
         what = "an HTML page" if _looks_like_html(body) else str(exc)
         return RouteCheck("sitemap", url, False, f"not a sitemap: {what}"), None
+    if doc.kind == "feed":
+        return feed_verdict(url, body), None
     if doc.kind == "sitemapindex":
         first = doc.locs[0] if doc.locs else None
         return RouteCheck("sitemap", url, True, f"index of {len(doc.locs)} sitemaps"), first
@@ -236,6 +248,30 @@ class Checker:
             first.sample,
         )
 
+    def discover(self, home: str) -> tuple[RouteCheck, list[RouteCheck]]:
+        """The home page's verdict, and the routes found from it that answer.
+
+        Feeds its ``<link rel="alternate">`` names and sitemaps its robots.txt
+        names are checked and listed whatever their verdict; of the usual
+        sitemap paths, only those that read as a sitemap.
+        """
+        got = self.get(home)
+        if isinstance(got, str) or got.status >= 400:
+            reason = got if isinstance(got, str) else f"HTTP {got.status}"
+            return RouteCheck("home", home, False, reason), []
+        named = [("feed", url) for url in home_feeds(got.body.decode("utf-8", "replace"), home)]
+        robots = self.robots_for(home)
+        if not isinstance(robots, str):
+            named += [("sitemap", url) for url in robots.sitemaps]
+        found = [self.route(kind, url) for kind, url in dict.fromkeys(named)]
+        asked = {url for _, url in named}
+        for url in usual_sitemap_urls(home):
+            if url not in asked and (check := self.route("sitemap", url)).ok:
+                found.append(check)
+        feeds = sum(r.kind == "feed" for r in found)
+        reason = f"feeds found: {feeds}, sitemaps found: {len(found) - feeds}"
+        return RouteCheck("home", home, bool(found), reason), found
+
     def check(self) -> SourceCheck:
         result = SourceCheck(self.source.name)
         routes = [
@@ -245,6 +281,9 @@ class Checker:
         ]
         for kind, url in routes:
             result.routes.append(self.route(kind, url))
+        if self.source.home:
+            home, result.found = self.discover(self.source.home)
+            result.routes += [home, *result.found]
         sample = next((r.sample for r in result.routes if r.sample), None)
         if sample:
             got = self.get(sample)
@@ -300,3 +339,17 @@ def print_checks(checks: list[SourceCheck], console: Console | None = None) -> N
     for check in checks:
         if not check.yields:
             console.print(f"[bold red]{check.source}[/]: no route yields candidate articles")
+        if pins := pin_lines(check):
+            console.print(f"{check.source}: found from its home page; to pin them in sources.yaml:")
+            for line in pins:
+                console.print(f"    {line}", markup=False, soft_wrap=True)
+
+
+def pin_lines(check: SourceCheck) -> list[str]:
+    """``feeds: [...]`` / ``sitemaps: [...]`` YAML lines for the found routes that yield candidates."""
+    lines = []
+    for kind, key in (("feed", "feeds"), ("sitemap", "sitemaps")):
+        urls = [r.url for r in check.found if r.kind == kind and r.ok]
+        if urls:
+            lines.append(f"{key}: [{', '.join(urls)}]")
+    return lines

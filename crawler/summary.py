@@ -25,7 +25,8 @@ def print_summaries(
     flags: dict[str, list[str]] | None = None,
     console: Console | None = None,
 ) -> None:
-    """The table, errors by kind, revisits <lastmod> spared, and each source's health flags (see :mod:`crawler.health`)."""
+    """The table, errors by kind, candidates dropped by redirects, sitemaps not fetched, revisits
+    <lastmod> spared, and each source's health flags (see :mod:`crawler.health`)."""
     console = console or Console()
     table = Table(title="crawl summary", show_lines=False)
     table.add_column("source")
@@ -36,14 +37,21 @@ def print_summaries(
         table.add_row(s.source, s.status, *(str(s.counts.get(key, 0)) for key, _ in COLUMNS))
     console.print(table)
     for s in summaries:
-        kinds = {
-            k.removeprefix("errors/"): v for k, v in s.counts.items() if k.startswith("errors/")
-        }
-        if kinds:
-            detail = ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items()))
-            console.print(f"{s.source} errors by kind: {detail}")
+        for prefix, label in (
+            ("errors/", "errors by kind"),
+            ("dropped/redirect_", "dropped by redirects"),
+            ("skipped/sitemap_", "sitemaps not fetched"),
+        ):
+            if detail := _by_kind(s.counts, prefix):
+                console.print(f"{s.source} {label}: {detail}")
         if skipped := s.counts.get("unchanged_by_lastmod"):
             console.print(f"{s.source}: {skipped} revisits skipped, unchanged by sitemap <lastmod>")
     for source, found in (flags or {}).items():
         for flag in found:
             console.print(f"[bold yellow]look at {source}[/]: {flag}")
+
+
+def _by_kind(counts: dict[str, int], prefix: str) -> str:
+    """``a: 1, b: 2`` for the counts whose key starts with ``prefix`` (shown without it)."""
+    kinds = {k.removeprefix(prefix): v for k, v in counts.items() if k.startswith(prefix) and v}
+    return ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items()))

@@ -52,6 +52,15 @@ def test_defaults_apply_when_absent() -> None:
     assert src.obey_robots is True
     assert src.concurrency_per_host == 4
     assert src.max_response_size == 5 * 1024 * 1024
+    assert (src.sitemap_max_depth, src.max_sitemaps) == (3, 100)
+
+
+def test_a_home_page_alone_is_a_route_and_names_the_hosts() -> None:
+    cfg = parse({"sources": [{"name": "a", "home": "https://pub.example/", "max_sitemaps": 5}]})
+    src = cfg.sources[0]
+    assert src.routes == ["https://pub.example/"]
+    assert src.hosts == ["pub.example"]
+    assert src.max_sitemaps == 5
 
 
 @pytest.mark.parametrize(
@@ -93,7 +102,16 @@ BAD_CONFIGS = {
     ),
     "no routes": (
         {"sources": [{"name": "a"}]},
-        "source 'a': key '(whole entry)': a source needs at least one of 'feeds', 'sitemaps'",
+        "source 'a': key '(whole entry)': a source needs at least one of 'feeds', 'sitemaps', "
+        "'start_urls' or 'home'",
+    ),
+    "home not a URL": (
+        {"sources": [{"name": "a", "home": "pub.example"}]},
+        "source 'a': key 'home': 'pub.example' is not an http(s) URL",
+    ),
+    "sitemap depth negative": (
+        {"defaults": {"sitemap_max_depth": -1}, "sources": [{"name": "a", "feeds": FEED}]},
+        "defaults: key 'sitemap_max_depth': Input should be greater than or equal to 0",
     ),
     "ftp url": (
         {"sources": [{"name": "a", "feeds": ["ftp://a.example/feed.xml"]}]},

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from crawler.config import Source
-from crawler.demo.site import DemoSite
-from crawler.sources_check import check_source, error_reason, is_challenge
+from crawler.demo.site import DemoSite, serve
+from crawler.sources_check import check_source, error_reason, is_challenge, print_checks
 from tests.crawl.helpers import run_cli, write_config
+from tests.crawl.routes_site import RoutesSite
 
 
 @pytest.fixture
@@ -99,3 +101,25 @@ def test_challenge_and_error_wording_on_their_own() -> None:
         error_reason(httpx.ConnectError("[Errno 111] Connection refused"), 1)
         == "connection refused"
     )
+
+
+def test_a_home_page_leads_to_its_feeds_and_sitemaps_which_are_printed_to_pin() -> None:
+    with serve(RoutesSite()) as site:
+        b = site.base
+        check = check_source(source(home=f"{b}/shapes/portal/"))
+        missing = check_source(source(home=f"{b}/nowhere/"))
+    assert [(r.kind, r.url, r.ok) for r in check.routes] == [
+        ("home", f"{b}/shapes/portal/", True),
+        ("feed", f"{b}/feed.xml", True),  # its <link rel="alternate">
+        ("sitemap", f"{b}/sitemap.xml", True),  # robots.txt's Sitemap: line (and a usual path)
+    ]
+    assert check.routes[0].reason == "feeds found: 1, sitemaps found: 1"
+    assert check.routes[1].candidates == len(site.public())
+    assert check.yields
+    assert [(r.kind, r.ok, r.reason) for r in missing.routes] == [("home", False, "HTTP 404")]
+    console = Console(record=True, width=300)
+    print_checks([check], console)
+    printed = console.export_text()
+    assert "pub: found from its home page; to pin them in sources.yaml:" in printed
+    assert f"feeds: [{b}/feed.xml]" in printed
+    assert f"sitemaps: [{b}/sitemap.xml]" in printed

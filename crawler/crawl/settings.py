@@ -16,6 +16,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
+    # Sees a 3xx before Scrapy's RedirectMiddleware (600): loops, off-site, too many: counted.
+    "crawler.middlewares.redirect_drops.RedirectDropMiddleware": 650,
 }
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 # Flow order: extract, clean and fingerprint (one pipeline, in worker processes) → store.

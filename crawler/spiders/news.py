@@ -1,9 +1,12 @@
 """One generic news spider, built from a validated :class:`~crawler.config.Source`.
 
 It discovers candidate articles from feeds (RSS/Atom via feedparser), sitemaps
-(Scrapy's sitemap parser: indexes, urlsets, news sitemaps, gzip, robots.txt
-``Sitemap:`` lines) and section pages (article links plus pagination, bounded
-by ``max_depth`` and ``max_pages``), and revisits known articles with
+(Scrapy's sitemap parser: indexes, urlsets, news sitemaps, gzip, plain text,
+robots.txt ``Sitemap:`` lines, or a feed given as a sitemap; bounded by
+``sitemap_max_depth`` and ``max_sitemaps``, an index read newest first by
+``<lastmod>``), the routes a ``home`` page leads to, and section pages
+(article links plus pagination, bounded by ``max_depth`` and ``max_pages``),
+and revisits known articles with
 conditional GET. Every candidate is requested once per crawl under its
 tracking-free URL; articles stored earlier and not due for a revisit are not
 fetched again.
@@ -11,10 +14,11 @@ fetched again.
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -29,7 +33,16 @@ from twisted.python.failure import Failure
 from crawler.canonical import canonical_url, same_site
 from crawler.config import Source
 from crawler.items import FetchedPage, Gone, NotModified
-from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
+from crawler.middlewares.redirect_drops import RedirectDropped
+from crawler.spiders.discovery import (
+    BadSitemapError,
+    feed_links,
+    home_feeds,
+    newest_first,
+    read_sitemap_or_feed,
+    robots_txt_url,
+    usual_sitemap_urls,
+)
 from crawler.spiders.links import is_article_url, is_pagination_url, pagination_links
 from crawler.store.articles import KnownArticle
 
@@ -64,6 +77,16 @@ def error_kind(failure: Failure) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+class QueuedSitemap(NamedTuple):
+    """A sitemap waiting to be asked for; the heap orders by ``newest`` then ``seq``."""
+
+    newest: float  # minus its <lastmod> as a POSIX time; +inf when it has none
+    seq: int  # queue order, for ties
+    url: str
+    depth: int  # index levels above it; the configured sitemaps are 0
+    guessed: bool  # a usual path tried for `home:`: its absence is no error
+
+
 class NewsSpider(Spider):
     """Crawl one source: discovery routes, then its article pages."""
 
@@ -89,6 +112,12 @@ class NewsSpider(Spider):
         )
         self.requested: set[str] = set()
         self.errors: list[str] = []
+        # Sitemaps wait here, newest <lastmod> first, and leave a few at a time (see
+        # _next_sitemaps), so the bounds and max_pages are checked before each is asked for.
+        self.sitemap_queue: list[QueuedSitemap] = []  # a heap
+        self.sitemaps_seen: set[str] = set()
+        self.sitemaps_in_flight = 0
+        self.sitemaps_asked = 0
         self._links = LinkExtractor(unique=True)  # hosts are checked in _candidate
 
     # -- start -------------------------------------------------------------------------
@@ -96,11 +125,11 @@ class NewsSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        crawler.signals.connect(spider.release_revisits, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        hold = self.source.revisit.trust_lastmod and bool(self.source.sitemaps)
+        hold = self.source.revisit.trust_lastmod and bool(self.source.sitemaps or self.source.home)
         for known in self.revisits:  # both URLs were stored canonical (see parse_page)
             self.requested.update({known.url, known.fetch_url})
             if hold:
@@ -109,8 +138,13 @@ class NewsSpider(Spider):
                 yield self._revisit(known)
         for url in self.source.feeds:
             yield Request(url, callback=self.parse_feed, errback=self.on_error, priority=5)
-        for url in self.source.sitemaps:
-            yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=5)
+        self._queue_sitemaps(((url, None) for url in self.source.sitemaps), 0)
+        if home := self.source.home:
+            yield Request(home, callback=self.parse_home, errback=self.on_error, priority=5)
+            routes = [robots_txt_url(home), *usual_sitemap_urls(home)]
+            self._queue_sitemaps(((url, None) for url in routes), 0, guessed=True)
+        for request in self._next_sitemaps():
+            yield request
         for url in self.source.start_urls:
             yield Request(
                 url,
@@ -134,16 +168,28 @@ class NewsSpider(Spider):
             },
         )
 
+    def on_idle(self) -> None:
+        """Nothing in flight: ask for sitemaps still queued, else release the held revisits."""
+        if self.sitemap_queue:
+            self.sitemaps_in_flight = 0  # any not answered were dropped without a callback
+            self._schedule(list(self._next_sitemaps()))
+        self.release_revisits()
+
+    def _schedule(self, requests: list[Request]) -> None:
+        if not requests:
+            return
+        assert self.crawler.engine is not None
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
     def release_revisits(self) -> None:
         """When discovery is done (the spider is idle), revisit what no <lastmod> vouched for."""
         if not self.held:
             return
         pending = list({id(known): known for known in self.held.values()}.values())
         self.held = {}
-        assert self.crawler.engine is not None
-        for known in pending:
-            self.crawler.engine.crawl(self._revisit(known))
-        raise DontCloseSpider
+        self._schedule([self._revisit(known) for known in pending])
 
     def _vouched(self, url: str, lastmod: datetime) -> None:
         """A sitemap says ``url`` last changed at ``lastmod``: skip its revisit if we have that."""
@@ -180,32 +226,131 @@ class NewsSpider(Spider):
         )
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        links = feed_links(response.body, response.url)
+        links = feed_links(response.body, response.url, _feed_headers(response))
         if not links:
             self._note(f"not a feed or empty feed: {response.url}", "bad_feed")
             return
-        for link in links:
-            if req := self._candidate(link, "feed", response.url):
+        yield from self._candidates(links, "feed", response.url)
+
+    def _candidates(
+        self, urls: Iterable[str], route: str, base: str | None = None
+    ) -> Iterator[Request]:
+        """Requests for those of ``urls`` that are new candidates (see :meth:`_candidate`)."""
+        for url in urls:
+            if req := self._candidate(url, route, base):
                 yield req
 
+    def parse_home(self, response: Response) -> Iterator[Request]:
+        """A source's home page: follow the feeds it announces (its sitemaps are guessed in start)."""
+        if not isinstance(response, TextResponse):
+            self._note(f"home page is not text: {response.url}", "not_html")
+            return
+        feeds = home_feeds(response.text, response.url)
+        self._count("home/found_feeds", len(feeds))
+        for url in feeds:
+            yield Request(url, callback=self.parse_feed, errback=self.on_error, priority=5)
+
+    # -- sitemaps: bounded in depth and number, newest first -----------------------------
+
+    def _queue_sitemaps(
+        self, found: Iterable[tuple[str, datetime | None]], depth: int, guessed: bool = False
+    ) -> None:
+        """Queue sitemap URLs found at ``depth`` (the configured ones are 0), unless over the depth bound."""
+        for url, lastmod in found:
+            if url in self.sitemaps_seen:
+                continue
+            if not same_site(url, self.source.hosts):
+                self._count("skipped/offsite")
+                continue
+            if depth > self.source.sitemap_max_depth:
+                self._skip_sitemaps("sitemap_depth", 1, f"beyond sitemap_max_depth: {url}")
+                continue
+            self.sitemaps_seen.add(url)
+            newest = -lastmod.timestamp() if lastmod else float("inf")
+            queued = QueuedSitemap(newest, len(self.sitemaps_seen), url, depth, guessed)
+            heapq.heappush(self.sitemap_queue, queued)
+
+    def _next_sitemaps(self) -> Iterator[Request]:
+        """Queued sitemaps to ask for now: a few at a time, none once max_pages or max_sitemaps is reached.
+
+        With revisits held for ``trust_lastmod``, sitemaps are still read after
+        max_pages: their ``<lastmod>`` spares revisits.
+        """
+        while self.sitemap_queue and self.sitemaps_in_flight < self.source.concurrency_per_host:
+            if len(self.requested) >= self.source.max_pages and not self.held:
+                self._drop_queue("sitemap_page_cap", "max_pages candidates are known")
+            elif self.sitemaps_asked >= self.source.max_sitemaps:
+                self._drop_queue("sitemap_cap", f"max_sitemaps {self.source.max_sitemaps} asked")
+            else:
+                queued = heapq.heappop(self.sitemap_queue)
+                self.sitemaps_in_flight += 1
+                self.sitemaps_asked += 1
+                self._count("sitemaps_fetched")
+                yield Request(
+                    queued.url,
+                    callback=self.parse_sitemap,
+                    errback=self.on_sitemap_error,
+                    priority=5,
+                    meta={"sitemap_depth": queued.depth, "guessed": queued.guessed},
+                )
+
+    def _drop_queue(self, why: str, detail: str) -> None:
+        self._skip_sitemaps(why, len(self.sitemap_queue), detail)
+        self.sitemap_queue.clear()
+
+    def _skip_sitemaps(self, why: str, n: int, detail: str) -> None:
+        """Count ``n`` sitemaps not asked for (``skipped/<why>``); the first time, say why in the log."""
+        assert self.crawler.stats is not None
+        if not self.crawler.stats.get_value(f"crawler/skipped/{why}"):
+            self.logger.warning("sitemaps not fetched: %s", detail)
+        self._count(f"skipped/{why}", n)
+
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Queue an index's children, or take a urlset's (or feed's) candidates; then the next sitemaps."""
+        self.sitemaps_in_flight -= 1
+        depth = int(response.meta.get("sitemap_depth", 0))
+        guessed = bool(response.meta.get("guessed"))
         if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=5)
+            found = sitemap_urls_from_robots(response.body, base_url=response.url)
+            self._queue_sitemaps(((url, None) for url in found), depth)
+            yield from self._next_sitemaps()
             return
         try:
-            doc = read_sitemap(response.body, self.source.max_response_size)
+            doc = read_sitemap_or_feed(
+                response.body, response.url, self.source.max_response_size, _feed_headers(response)
+            )
         except BadSitemapError as exc:
-            self._note(f"{exc}: {response.url}", "bad_sitemap")
+            if guessed:
+                self._count("home/not_found")
+            else:
+                self._note(f"{exc}: {response.url}", "bad_sitemap")
+            yield from self._next_sitemaps()
             return
-        for loc in doc.locs:
-            if doc.kind == "sitemapindex":
-                yield Request(loc, callback=self.parse_sitemap, errback=self.on_error, priority=5)
-                continue
-            if self.held and (lastmod := doc.lastmod.get(loc)):
-                self._vouched(canonical_url(loc), lastmod)
-            if req := self._candidate(loc, "sitemap"):
-                yield req
+        if guessed:
+            self._count("home/found_sitemaps")
+        if doc.kind == "sitemapindex":
+            self._queue_sitemaps(
+                ((loc, doc.lastmod.get(loc)) for loc in newest_first(doc)), depth + 1
+            )
+        elif doc.kind == "feed":
+            yield from self._candidates(doc.locs, "feed", response.url)
+        else:
+            for loc in doc.locs:
+                if self.held and (lastmod := doc.lastmod.get(loc)):
+                    self._vouched(canonical_url(loc), lastmod)
+                if req := self._candidate(loc, "sitemap"):
+                    yield req
+        yield from self._next_sitemaps()
+
+    def on_sitemap_error(self, failure: Failure) -> Iterator[Request]:
+        """A sitemap that failed: an error, or for a guessed path just ``home/not_found``; then the next."""
+        self.sitemaps_in_flight -= 1
+        request = getattr(failure, "request", None)
+        if request is not None and request.meta.get("guessed"):
+            self._count("home/not_found")
+        else:
+            self.on_error(failure)
+        yield from self._next_sitemaps()
 
     def parse_section(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
@@ -284,6 +429,8 @@ class NewsSpider(Spider):
         url = request.url if request is not None else "?"
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             return  # counted by Scrapy as robotstxt/forbidden
+        if failure.check(RedirectDropped):
+            return  # counted by the middleware as dropped/redirect_*
         self._note(f"{url}: {failure.getErrorMessage()}", error_kind(failure))
 
 
@@ -299,6 +446,12 @@ def served_headers(response: Response) -> list[tuple[str, str]]:
         for name, values in response.headers.items()
         for value in values
     ]
+
+
+def _feed_headers(response: Response) -> dict[str, str]:
+    """The response's Content-Type for feedparser, which prefers its charset to the XML's."""
+    value = _header(response, "Content-Type")
+    return {"content-type": value} if value else {}
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -12,7 +12,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.spiders.discovery import BadSitemapError, feed_links, lastmod_time, read_sitemap
+from crawler.spiders.discovery import (
+    BadSitemapError,
+    SitemapDoc,
+    feed_links,
+    home_feeds,
+    lastmod_time,
+    newest_first,
+    read_sitemap,
+    read_sitemap_or_feed,
+    robots_txt_url,
+    text_sitemap_urls,
+    usual_sitemap_urls,
+)
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>a</title><link>https://pub.example/a.html</link></item>
@@ -123,3 +135,109 @@ def test_arbitrary_bytes_never_raise(body: bytes) -> None:
     with contextlib.suppress(BadSitemapError):
         read_sitemap(body, 10_000)
     assert time.perf_counter() - start < 60  # a hang guard, not a speed test
+
+
+def test_plain_text_sitemaps_plain_and_gzipped() -> None:
+    body = b"\xef\xbb\xbfhttps://pub.example/a.html\r\n\n  https://pub.example/b?x=1  \n"
+    for raw in (body, gzip.compress(body)):
+        doc = read_sitemap(raw, 10_000)
+        assert (doc.kind, doc.locs) == (
+            "urlset",
+            ["https://pub.example/a.html", "https://pub.example/b?x=1"],
+        )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"https://pub.example/a.html\nnot a url\n",  # one stray line: not a text sitemap
+        b"User-agent: *\nDisallow: /\n",
+        b"https://pub.example/a b.html\n",
+        b"\xff\xfehttps://pub.example/a.html",  # not UTF-8
+        b"",
+        URLSET,
+    ],
+)
+def test_text_sitemaps_are_only_urls_one_a_line(body: bytes) -> None:
+    assert text_sitemap_urls(body) is None
+
+
+def test_a_feed_under_sitemaps_is_read_as_a_feed_and_neither_is_an_error() -> None:
+    doc = read_sitemap_or_feed(RSS, "https://pub.example/feed", 10_000)
+    assert (doc.kind, doc.locs) == (
+        "feed",
+        ["https://pub.example/a.html", "https://pub.example/b.html"],
+    )
+    assert read_sitemap_or_feed(URLSET, "https://pub.example/s", 10_000).kind == "urlset"
+    with pytest.raises(BadSitemapError, match="not a sitemap"):
+        read_sitemap_or_feed(
+            b"<html><body>Not found</body></html>", "https://pub.example/s", 10_000
+        )
+
+
+def test_an_entry_whose_only_link_is_an_enclosure_gives_no_link() -> None:
+    rss = (
+        b'<rss version="2.0"><channel><item><title>v</title>'
+        b'<enclosure url="https://pub.example/movie.mp4" type="video/mp4" length="9"/></item>'
+        b"<item><title>a</title><link>https://pub.example/a.html</link>"
+        b'<enclosure url="https://pub.example/a.mp3" type="audio/mpeg" length="9"/></item>'
+        b"</channel></rss>"
+    )
+    atom = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        b'<entry><title>v</title><link rel="enclosure" href="https://pub.example/movie.mp4"/></entry>'
+        b'<entry><title>b</title><link rel="alternate" href="https://pub.example/b.html"/></entry></feed>'
+    )
+    assert feed_links(rss, "https://pub.example/rss") == ["https://pub.example/a.html"]
+    assert feed_links(atom, "https://pub.example/atom") == ["https://pub.example/b.html"]
+
+
+def test_the_http_charset_wins_over_the_xml_declaration() -> None:
+    body = (
+        '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><item>'
+        "<link>https://pub.example/новости.html</link></item></channel></rss>"
+    ).encode("windows-1251")
+    headers = {"content-type": "application/rss+xml; charset=windows-1251"}
+    assert feed_links(body, "https://pub.example/f", headers) == [
+        "https://pub.example/новости.html"
+    ]
+    assert feed_links(body, "https://pub.example/f") != ["https://pub.example/новости.html"]
+
+
+def test_a_home_page_announces_its_feeds() -> None:
+    html = (
+        '<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+        '<link rel="Alternate" type="application/atom+xml; charset=utf-8" href="atom.xml">'
+        '<link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+        '<link rel="alternate" type="text/html" hreflang="de" href="/de/">'
+        '<link rel="stylesheet" type="application/rss+xml" href="/not-a-feed.xml">'
+        "</head><body></body></html>"
+    )
+    assert home_feeds(html, "https://pub.example/news/") == [
+        "https://pub.example/feed.xml",
+        "https://pub.example/news/atom.xml",
+    ]
+    assert home_feeds("<p>no head at all", "https://pub.example/") == []
+
+
+def test_the_usual_routes_are_on_the_home_pages_origin() -> None:
+    home = "https://pub.example:8443/en/home?x=1"
+    assert robots_txt_url(home) == "https://pub.example:8443/robots.txt"
+    usual = usual_sitemap_urls(home)
+    assert usual[0] == "https://pub.example:8443/sitemap.xml"
+    assert "https://pub.example:8443/news-sitemap.xml" in usual
+    assert all(u.startswith("https://pub.example:8443/") for u in usual)
+
+
+def test_an_index_is_read_newest_first_undated_last_in_document_order() -> None:
+    day = datetime(2026, 1, 1, tzinfo=UTC)
+    doc = SitemapDoc(
+        "sitemapindex",
+        ["u1", "old", "u2", "new", "mid", "old"],
+        {
+            "old": day,
+            "new": datetime(2026, 3, 1, tzinfo=UTC),
+            "mid": datetime(2026, 2, 1, tzinfo=UTC),
+        },
+    )
+    assert newest_first(doc) == ["new", "mid", "old", "u1", "u2"]
