@@ -5,7 +5,8 @@ It discovers candidate articles from feeds (RSS/Atom via feedparser), sitemaps
 ``Sitemap:`` lines) and section pages (article links plus pagination, bounded
 by ``max_depth`` and ``max_pages``), and revisits known articles with
 conditional GET. Every candidate is requested once per crawl under its
-tracking-free URL; articles stored earlier and not due for a revisit are not
+tracking-free URL (otherwise as the publisher spelled it, which is also
+the URL robots.txt is asked about); articles stored earlier and not due for a revisit are not
 fetched again.
 """
 
@@ -22,13 +23,13 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawler.canonical import canonical_url, same_site
+from crawler.canonical import canonical_url, request_url, same_site
 from crawler.config import Source
 from crawler.items import FetchedPage, Gone, NotModified
+from crawler.middlewares.robots import RobotsUnreachable, sitemap_urls
 from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
 from crawler.spiders.links import is_article_url, is_pagination_url, pagination_links
 from crawler.store.articles import KnownArticle
@@ -176,7 +177,10 @@ class NewsSpider(Spider):
         self.requested.add(cleaned)
         self._count(f"candidates/{route}")
         return Request(
-            cleaned, callback=self.parse_page, errback=self.on_error, meta={"route": route}
+            request_url(url, base),
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta={"route": route},
         )
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
@@ -190,7 +194,7 @@ class NewsSpider(Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            for url in sitemap_urls(response.body, response.url):
                 yield Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=5)
             return
         try:
@@ -214,22 +218,26 @@ class NewsSpider(Spider):
         depth = int(response.meta.get("section_depth", 0))
         self._count("section_pages")
         here = canonical_url(response.url)
-        next_pages = {canonical_url(h, response.url) for h in pagination_links(response)}
+        # Pagination by canonical URL (one request each), requested as the publisher spells it.
+        next_pages = {
+            canonical_url(h, response.url): request_url(h, response.url)
+            for h in pagination_links(response)
+        }
         for link in self._links.extract_links(response):
             url = canonical_url(link.url)
             if url in next_pages or is_pagination_url(url) or url == here:
-                next_pages.add(url)
+                next_pages.setdefault(url, request_url(link.url))
                 continue
             if self.pattern and not is_article_url(url, self.pattern):
                 continue
-            if req := self._candidate(url, "section"):
+            if req := self._candidate(link.url, "section"):
                 yield req
         if depth >= self.source.max_depth:
             return
-        for url in sorted(next_pages):
+        for url, given in sorted(next_pages.items()):
             if same_site(url, self.source.hosts) and url != here:
                 yield Request(
-                    url,
+                    given,
                     callback=self.parse_section,
                     errback=self.on_error,
                     priority=5,
@@ -280,8 +288,11 @@ class NewsSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        if failure.check(RobotsUnreachable):
+            self._note(str(failure.value), "robots_unreachable")  # once per host
+            return
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            return  # counted by Scrapy as robotstxt/forbidden
+            return  # counted as robotstxt/forbidden
         self._note(f"{url}: {failure.getErrorMessage()}", error_kind(failure))
 
 
