@@ -180,9 +180,9 @@ class RobotsTxtMiddleware:
         ``per_slot_settings``); the throttle reads the same entry as its floor.
         """
         asked = rules.delay(self.user_agent)
-        if asked <= self.min_delay:
-            return
         delay = min(asked, self.max_delay)
+        if delay <= self.min_delay:  # download_delay already keeps it (max_crawl_delay 0s: off)
+            return
         downloader = self.crawler.engine.downloader  # type: ignore[union-attr]
         key = downloader.get_slot_key(request)
         slot_settings = downloader.per_slot_settings.setdefault(key, {})
