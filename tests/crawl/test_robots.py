@@ -128,10 +128,18 @@ def test_no_disallowed_url_leaves_however_many_routes_ask_at_once(
 ) -> None:
     pub = serve({})
     b = pub.base
+    # Another origin, met only through a redirect and a section link.
+    other = serve(
+        {"/robots.txt": (200, "User-agent: *\nDisallow: /private/\n"), "/ok.html": page()}
+    )
     pub.pages.update(
         {
             "/robots.txt": (200, ROBOTS.format(base=b)),
+            "/go1": (302, f"{other.base}/private/x.html"),
+            "/go2": (302, f"{other.base}/ok.html"),
             "/feed1.xml": rss(
+                f"{b}/go1",
+                f"{b}/go2",
                 f"{b}/a1.html",
                 f"{b}/private/p1.html",
                 f"{b}//folder/a2.html",
@@ -141,7 +149,7 @@ def test_no_disallowed_url_leaves_however_many_routes_ask_at_once(
             "/feed2.xml": rss(f"{b}/a3.html", f"{b}/private/p2.html"),
             "/private/f3.xml": rss(f"{b}/private/p5.html"),
             "/sitemap.xml": urlset(f"{b}/a4.html", f"{b}/private/p3.html"),
-            "/section": page("/a5.html", "/private/p4.html"),
+            "/section": page("/a5.html", "/private/p4.html", f"{other.base}/private/y.html"),
             **{p: page() for p in ("/a1.html", "/a3.html", "/a4.html", "/a5.html")},
             "//folder/a2.html": page(),
             "/private/open?par": page(),
@@ -166,8 +174,9 @@ def test_no_disallowed_url_leaves_however_many_routes_ask_at_once(
     # Requested as the publisher spelled it (tracking parameters and fragment aside).
     assert {"//folder/a2.html", "/search?q=a%2Fb&x=%7e", "/sitemap.xml", "/a4.html"} <= set(paths)
     assert {"/a1.html", "/a3.html", "/a5.html"} <= set(paths)
+    assert other.paths() == ["/robots.txt", "/ok.html"]
     counts = last_counts(db_url, "pub")
-    assert counts["blocked_by_robots"] == 6  # 2 routes, p1-p4
+    assert counts["blocked_by_robots"] == 8  # 2 routes, p1-p4, x (redirected to), y (linked)
     assert "errors/robots_unreachable" not in counts
 
 
