@@ -34,6 +34,7 @@ from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
 from crawler.spiders.links import is_article_url, is_pagination_url
 
 CONNECT_TIMEOUT_S = 5.0
+TOO_MANY_REDIRECTS = "too many redirects"
 # What anti-bot walls and JavaScript challenges put in pages they serve with 200.
 _CHALLENGE = re.compile(
     r"just a moment\.\.\.|cf-chl|challenge-platform|checking your browser|"
@@ -86,7 +87,7 @@ def error_reason(exc: Exception, timeout_s: float) -> str:
             return "no network"
         return f"cannot connect: {exc}"
     if isinstance(exc, httpx.TooManyRedirects):
-        return "too many redirects"
+        return TOO_MANY_REDIRECTS
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -193,11 +194,12 @@ class Checker:
         origin = origin_of(url)
         if origin not in self.robots:
             got = self.get(f"{origin}/robots.txt")
-            self.robots[origin] = (
-                HostRules(unreachable=got)
-                if isinstance(got, str)
-                else rules_from_answer(got.status, got.body)
-            )
+            if got == TOO_MANY_REDIRECTS:  # over 5: unavailable, as a 4xx (RFC 9309 §2.3.1.2)
+                self.robots[origin] = HostRules()
+            elif isinstance(got, str):
+                self.robots[origin] = HostRules(unreachable=got)
+            else:
+                self.robots[origin] = rules_from_answer(got.status, got.body)
         return self.robots[origin]
 
     def route(self, kind: str, url: str) -> RouteCheck:
