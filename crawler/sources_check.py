@@ -29,7 +29,7 @@ from rich.table import Table
 from crawler.canonical import canonical_url, same_site
 from crawler.config import Source
 from crawler.extract import read_page
-from crawler.middlewares.robots import HostRules, origin_of, rules_from_answer
+from crawler.robots import HostRules, origin_of, rules_from_answer
 from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
 from crawler.spiders.links import is_article_url, is_pagination_url
 

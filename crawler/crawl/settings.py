@@ -13,7 +13,8 @@ from crawler.middlewares.address_guard import source_is_private
 # pagination depth is bounded by the spider's own section_depth.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.address_guard.AddressGuardMiddleware": 50,  # before robots.txt is asked
-    # Ours replaces Scrapy's, which lets requests queued during the robots.txt download pass.
+    # Ours replaces Scrapy's, at its priority (after the offsite filter at 50): Scrapy's lets
+    # requests queued during the robots.txt download pass unchecked.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,

@@ -8,15 +8,11 @@ rules are known: start URLs, feed and sitemap entries, redirects to other
 hosts, links found on pages alike. The rules come from Protego, and the URL
 asked about is the one requested (``request.url``), byte for byte.
 
-What a robots.txt answer means (RFC 9309 §2.3.1):
-
-- 2xx: its rules apply. Redirects are followed, up to five (§2.3.1.2).
-- 4xx, or more than five redirects: "unavailable", everything is allowed.
-  429 is the exception: Google reads it as a server error, and so do we.
-- 5xx, a timeout, a refused connection: "unreachable", nothing on that host
-  is fetched in this crawl (§2.3.1.4); the next crawl asks again. The first
-  request refused that way raises :class:`RobotsUnreachable`, which the
-  spider records as a run error.
+What an answer means is :mod:`crawler.robots`. Redirects of robots.txt are
+followed up to five (RFC 9309 §2.3.1.2), and a 5xx or a network error is
+tried once more. When robots.txt is unreachable nothing on that origin is
+fetched in this crawl; the first request refused so raises
+:class:`RobotsUnreachable`, which the spider records as a run error.
 
 ``Crawl-delay`` and ``Request-rate`` for our user agent become the least
 time between two requests to the host (Scrapy's downloader slot, jitter
@@ -29,70 +25,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Self
-from urllib.parse import urljoin, urlsplit
 
-from protego import Protego
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 
+from crawler.robots import HostRules, origin_of, rules_from_answer
+
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2
 ROBOTS_RETRIES = 1  # one more try on a 5xx or a network error before staying out
 ROBOTS_PRIORITY = 1000  # ahead of everything queued
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class HostRules:
-    """What one origin's robots.txt says: rules, or allow all, or (``unreachable``) disallow all."""
-
-    parser: Protego | None = None
-    unreachable: str | None = None  # why robots.txt could not be read; set: stay out
-
-    def allows(self, url: str, user_agent: str) -> bool:
-        """May ``url`` (exactly as it will be requested) be fetched by ``user_agent``?"""
-        if urlsplit(url).path == "/robots.txt":
-            return True  # RFC 9309 §2.2.2: robots.txt itself is always allowed
-        if self.unreachable is not None:
-            return False
-        return self.parser is None or bool(self.parser.can_fetch(url, user_agent))
-
-    def delay(self, user_agent: str) -> float:
-        """Seconds between requests asked for: ``Crawl-delay``, or ``Request-rate`` n/s as s/n.
-
-        The larger of the two when both are given; 0.0 when neither is.
-        """
-        if self.parser is None:
-            return 0.0
-        delay = float(self.parser.crawl_delay(user_agent) or 0.0)
-        rate = self.parser.request_rate(user_agent)
-        if rate is not None and rate.requests > 0:
-            delay = max(delay, rate.seconds / rate.requests)
-        return delay
-
-
-def rules_from_answer(status: int, body: bytes) -> HostRules:
-    """The rules a robots.txt answer with HTTP ``status`` and ``body`` gives (RFC 9309 §2.3.1)."""
-    if status == 429 or status >= 500:
-        return HostRules(unreachable=f"HTTP {status}")
-    if 200 <= status < 300:
-        return HostRules(Protego.parse(body.decode("utf-8", "replace")))
-    return HostRules()  # 4xx, or a redirect not followed: unavailable, everything allowed
-
-
-def sitemap_urls(body: bytes, base_url: str) -> list[str]:
-    """The ``Sitemap:`` (and ``Site-map:``, a spelling Google accepts) URLs of a robots.txt, resolved."""
-    parser = Protego.parse(body.decode("utf-8", "replace"))
-    return [urljoin(base_url, url.strip()) for url in parser.sitemaps]
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
 class RobotsUnreachable(IgnoreRequest):

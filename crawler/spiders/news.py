@@ -29,7 +29,8 @@ from twisted.python.failure import Failure
 from crawler.canonical import canonical_url, request_url, same_site
 from crawler.config import Source
 from crawler.items import FetchedPage, Gone, NotModified
-from crawler.middlewares.robots import RobotsUnreachable, sitemap_urls
+from crawler.middlewares.robots import RobotsUnreachable
+from crawler.robots import sitemap_urls
 from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
 from crawler.spiders.links import is_article_url, is_pagination_url, pagination_links
 from crawler.store.articles import KnownArticle

@@ -248,6 +248,10 @@ def test_crawl_delay_is_kept_between_requests_up_to_max_crawl_delay(
     times = [t for _, t in pub.log]
     assert len(times) == 5
     gaps = [later - earlier for earlier, later in pairwise(times)]
-    assert min(gaps) >= 0.95, gaps  # the capped delay, 1 s, less the clock's grain
+    # The capped delay, 1 s, between requests as they are sent. They are seen here on arrival,
+    # where a busy machine shifts one by up to ~0.1 s (measured: 0.92 s after a 1 s gap); the
+    # span over all gaps is shifted only by its two ends.
+    assert min(gaps) >= 0.8, gaps
+    assert times[-1] - times[0] >= len(gaps) * 1.0 - 0.1, gaps
     assert last_counts(db, "pub")["robots/crawl_delay_capped"] == 1
     assert "Crawl-delay above max_crawl_delay on 1 host(s)" in done.stdout

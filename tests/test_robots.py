@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.middlewares.robots import HostRules, origin_of, rules_from_answer, sitemap_urls
+from crawler.robots import HostRules, origin_of, rules_from_answer, sitemap_urls
 
 UA = "crawler/0.1 (+https://example.org/bot)"
 
