@@ -4,10 +4,10 @@ It discovers candidate articles from feeds (RSS/Atom via feedparser), sitemaps
 (Scrapy's sitemap parser: indexes, urlsets, news sitemaps, gzip, robots.txt
 ``Sitemap:`` lines) and section pages (article links plus pagination, bounded
 by ``max_depth`` and ``max_pages``), and revisits known articles with
-conditional GET. Every candidate is requested once per crawl under its
-tracking-free URL (otherwise as the publisher spelled it, which is also
-the URL robots.txt is asked about); articles stored earlier and not due for a revisit are not
-fetched again.
+conditional GET. Every candidate is requested once per crawl (one per
+canonical URL), as the publisher spelled it less tracking parameters and
+fragment, which is also the URL robots.txt is asked about; articles stored
+earlier and not due for a revisit are not fetched again.
 """
 
 from __future__ import annotations
