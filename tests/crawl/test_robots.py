@@ -229,29 +229,32 @@ def test_an_unreachable_robots_txt_keeps_the_crawl_off_that_host_and_says_so(
     assert reasons[2:] == ["ok", "ok", "ok"]
 
 
-def test_crawl_delay_is_kept_between_requests_up_to_max_crawl_delay(
+def test_crawl_delay_and_request_rate_are_kept_between_requests_up_to_max_crawl_delay(
     serve: Serve,
     tmp_path: Path,
 ) -> None:
-    pub = serve({"/robots.txt": (200, "User-agent: *\nCrawl-delay: 3\n")})
-    pub.pages.update(
-        {"/feed.xml": rss("/a.html", "/b.html", "/c.html"), **{f"/{n}.html": page() for n in "abc"}}
-    )
+    articles = {"/feed.xml": rss("/a.html", "/b.html", "/c.html")}
+    articles.update({f"/{n}.html": page() for n in "abc"})
+    capped = serve({"/robots.txt": (200, "User-agent: *\nCrawl-delay: 3\n"), **articles})
+    rated = serve({"/robots.txt": (200, "User-agent: *\nRequest-rate: 1/1\n"), **articles})
+    # Another host name for the second publisher: Scrapy paces requests per host name.
+    rated_feed = f"{rated.base.replace('127.0.0.1', 'localhost')}/feed.xml"
     cfg = write_config(
         tmp_path / "s.yaml",
-        [{"name": "pub", "feeds": [f"{pub.base}/feed.xml"]}],
+        [{"name": "pub", "feeds": [f"{capped.base}/feed.xml", rated_feed]}],
         max_crawl_delay="1s",
         concurrency_per_host=4,
     )
     db = f"sqlite:///{tmp_path / 'c.db'}"
     done = crawl(cfg, db)
-    times = [t for _, t in pub.log]
-    assert len(times) == 5
-    gaps = [later - earlier for earlier, later in pairwise(times)]
-    # The capped delay, 1 s, between requests as they are sent. They are seen here on arrival,
-    # where a busy machine shifts one by up to ~0.1 s (measured: 0.92 s after a 1 s gap); the
-    # span over all gaps is shifted only by its two ends.
-    assert min(gaps) >= 0.8, gaps
-    assert times[-1] - times[0] >= len(gaps) * 1.0 - 0.1, gaps
-    assert last_counts(db, "pub")["robots/crawl_delay_capped"] == 1
+    for pub in (capped, rated):
+        times = [t for _, t in pub.log]
+        assert len(times) == 5
+        gaps = [later - earlier for earlier, later in pairwise(times)]
+        # 1 s between requests as they are sent (the cap; one request a second). They are
+        # seen here on arrival, where a busy machine shifts one by up to ~0.1 s (measured:
+        # 0.92 s after a 1 s gap); the span over all gaps is shifted only by its two ends.
+        assert min(gaps) >= 0.8, gaps
+        assert times[-1] - times[0] >= len(gaps) * 1.0 - 0.1, gaps
+    assert last_counts(db, "pub")["robots/crawl_delay_capped"] == 1  # only Crawl-delay: 3
     assert "Crawl-delay above max_crawl_delay on 1 host(s)" in done.stdout
