@@ -7,9 +7,10 @@ upper-case host is one article, stored once and fetched once per crawl.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
@@ -126,6 +127,28 @@ def _canonical(absolute: str) -> str:
     ]
     path = _PATH_SESSION.sub("", parts.path) or ("/" if host else "")
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+
+
+def request_url(url: str, base: str | None = None) -> str:
+    """The URL to request for a link, as the publisher gave it (resolved against ``base``).
+
+    Only the fragment, tracking query parameters and path session ids go; the
+    rest stays byte for byte: ``?par`` is not made ``?par=``, an encoded query
+    is not re-encoded, ``//folder`` keeps both slashes. robots.txt rules are
+    matched against this URL (RFC 9309 §2.2.2), so what is asked is what is
+    requested. Articles are still keyed by :func:`canonical_url`. Never raises.
+    """
+    url = url.strip()
+    if base:
+        with contextlib.suppress(ValueError):  # a bad base must not spoil a good URL
+            url = urljoin(base, url)
+    address, mark, query = url.partition("#")[0].partition("?")
+    address = _PATH_SESSION.sub("", address)
+    pairs = query.split("&")
+    kept = [p for p in pairs if not is_tracking_param(unquote_plus(p.partition("=")[0]))]
+    if len(kept) == len(pairs):
+        return address + mark + query
+    return address + (mark + "&".join(kept) if kept else "")
 
 
 def same_site(url: str, hosts: list[str]) -> bool:

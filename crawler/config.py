@@ -123,6 +123,8 @@ class CrawlSettings(_Strict):
     user_agent: str = Field(default=DEFAULT_USER_AGENT, min_length=1)
     concurrency_per_host: StrictInt = Field(default=4, ge=1, le=64)
     download_delay: Duration = timedelta(seconds=0.25)
+    # A robots.txt Crawl-delay or Request-rate longer than download_delay is kept, up to this.
+    max_crawl_delay: Duration = timedelta(seconds=30)
     timeout: Duration = timedelta(seconds=30)
     retries: StrictInt = Field(default=3, ge=0, le=10)
     max_response_size: ByteSize = ByteSize(5 * 1024 * 1024)

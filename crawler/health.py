@@ -8,7 +8,9 @@ summary and ``crawler status`` say the same thing):
   route (a moved feed, a sitemap that stopped updating, a blocked crawler);
 - its last run extracted far less text per page than its runs before
   (:data:`SHRINK` of the earlier median): a layout change the extractor no
-  longer reads well.
+  longer reads well;
+- its last run found a host's robots.txt unreachable (5xx, timeout, refused),
+  so nothing was fetched from that host (RFC 9309 §2.3.1.4).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def health_flags(runs: Sequence[RunRecord]) -> list[str]:
     last = finished[-QUIET_RUNS:]
     if len(last) == QUIET_RUNS and not any(candidates(r) for r in last):
         flags.append(f"no new candidates in the last {QUIET_RUNS} runs")
+    if finished and (hosts := finished[-1].counts.get("errors/robots_unreachable")):
+        flags.append(f"robots.txt unreachable on {hosts} host(s) in the last run: nothing fetched")
     sizes = [s for s in map(chars_per_page, finished) if s is not None]
     if finished and chars_per_page(finished[-1]) is not None and len(sizes) > MIN_HISTORY:
         before = median(sizes[:-1])

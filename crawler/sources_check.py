@@ -21,18 +21,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import feedparser
 import httpx
 from parsel import Selector
-from protego import Protego
 from rich.console import Console
 from rich.table import Table
 
 from crawler.canonical import canonical_url, same_site
 from crawler.config import Source
 from crawler.extract import read_page
+from crawler.robots import HostRules, origin_of, rules_from_answer
 from crawler.spiders.discovery import (
     BadSitemapError,
     feed_links,
@@ -43,6 +43,7 @@ from crawler.spiders.discovery import (
 from crawler.spiders.links import is_article_url, is_pagination_url
 
 CONNECT_TIMEOUT_S = 5.0
+TOO_MANY_REDIRECTS = "too many redirects"
 # What anti-bot walls and JavaScript challenges put in pages they serve with 200.
 _CHALLENGE = re.compile(
     r"just a moment\.\.\.|cf-chl|challenge-platform|checking your browser|"
@@ -96,7 +97,7 @@ def error_reason(exc: Exception, timeout_s: float) -> str:
             return "no network"
         return f"cannot connect: {exc}"
     if isinstance(exc, httpx.TooManyRedirects):
-        return "too many redirects"
+        return TOO_MANY_REDIRECTS
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -181,7 +182,7 @@ class Checker:
             follow_redirects=True,
             max_redirects=5,
         )
-        self.robots: dict[str, Protego | str] = {}
+        self.robots: dict[str, HostRules] = {}  # by origin
 
     def close(self) -> None:
         self.client.close()
@@ -200,26 +201,26 @@ class Checker:
         except httpx.HTTPError as exc:
             return error_reason(exc, self.timeout_s)
 
-    def robots_for(self, url: str) -> Protego | str:
-        parts = urlsplit(url)
-        origin = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+    def robots_for(self, url: str) -> HostRules:
+        """The rules of ``url``'s origin, read as a crawl reads them (RFC 9309)."""
+        origin = origin_of(url)
         if origin not in self.robots:
             got = self.get(f"{origin}/robots.txt")
-            if isinstance(got, str):
-                self.robots[origin] = got
-            elif got.status >= 500:
-                self.robots[origin] = f"robots.txt: HTTP {got.status}"
-            else:  # 4xx: no robots.txt, everything allowed
-                text = got.body.decode("utf-8", "replace") if got.status < 400 else ""
-                self.robots[origin] = Protego.parse(text)
+            if got == TOO_MANY_REDIRECTS:  # over 5: unavailable, as a 4xx (RFC 9309 §2.3.1.2)
+                self.robots[origin] = HostRules()
+            elif isinstance(got, str):
+                self.robots[origin] = HostRules(unreachable=got)
+            else:
+                self.robots[origin] = rules_from_answer(got.status, got.body)
         return self.robots[origin]
 
     def route(self, kind: str, url: str) -> RouteCheck:
         if self.source.obey_robots:
             robots = self.robots_for(url)
-            if isinstance(robots, str):
-                return RouteCheck(kind, url, False, robots)
-            if not robots.can_fetch(url, self.source.user_agent):
+            if robots.unreachable is not None:
+                reason = f"robots.txt unreachable ({robots.unreachable}): a crawl stays out"
+                return RouteCheck(kind, url, False, reason)
+            if not robots.allows(url, self.source.user_agent):
                 return RouteCheck(kind, url, False, "blocked by robots.txt")
         got = self.get(url)
         if isinstance(got, str):

@@ -46,6 +46,10 @@ def print_summaries(
                 console.print(f"{s.source} {label}: {detail}")
         if skipped := s.counts.get("unchanged_by_lastmod"):
             console.print(f"{s.source}: {skipped} revisits skipped, unchanged by sitemap <lastmod>")
+        if capped := s.counts.get("robots/crawl_delay_capped"):
+            console.print(
+                f"{s.source}: robots.txt Crawl-delay above max_crawl_delay on {capped} host(s); capped"
+            )
     for source, found in (flags or {}).items():
         for flag in found:
             console.print(f"[bold yellow]look at {source}[/]: {flag}")

@@ -53,6 +53,7 @@ def test_defaults_apply_when_absent() -> None:
     assert src.concurrency_per_host == 4
     assert src.max_response_size == 5 * 1024 * 1024
     assert (src.sitemap_max_depth, src.max_sitemaps) == (3, 100)
+    assert src.max_crawl_delay.total_seconds() == 30
 
 
 def test_a_home_page_alone_is_a_route_and_names_the_hosts() -> None:
@@ -144,6 +145,10 @@ BAD_CONFIGS = {
     "concurrency zero": (
         {"defaults": {"concurrency_per_host": 0}, "sources": [{"name": "a", "feeds": FEED}]},
         "defaults: key 'concurrency_per_host': Input should be greater than or equal to 1",
+    ),
+    "max_crawl_delay a bare number": (
+        {"defaults": {"max_crawl_delay": 30}, "sources": [{"name": "a", "feeds": FEED}]},
+        "defaults: key 'max_crawl_delay': invalid duration 30",
     ),
     "obey_robots not a bool": (
         {"sources": [{"name": "a", "feeds": FEED, "obey_robots": "sometimes"}]},

@@ -43,3 +43,11 @@ def test_a_sudden_drop_in_text_per_page_is_a_layout_change() -> None:
     assert health_flags([*history, run(9, chars=2000)]) == []  # a smaller drop is not flagged
     assert health_flags([*history, run(9, pages=1, chars=10)]) == []  # one page says little
     assert health_flags([run(0), run(1, chars=100)]) == []  # no history to compare with
+
+
+def test_an_unreachable_robots_txt_in_the_last_run_is_flagged_until_a_run_reads_it() -> None:
+    blocked = run(1)
+    blocked.counts["errors/robots_unreachable"] = 2
+    flag = "robots.txt unreachable on 2 host(s) in the last run: nothing fetched"
+    assert health_flags([run(0), blocked]) == [flag]
+    assert health_flags([run(0), blocked, run(2)]) == []

@@ -13,6 +13,10 @@ from crawler.middlewares.address_guard import source_is_private
 # pagination depth is bounded by the spider's own section_depth.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.address_guard.AddressGuardMiddleware": 50,  # before robots.txt is asked
+    # Ours replaces Scrapy's, at its priority (after the offsite filter at 50): Scrapy's lets
+    # requests queued during the robots.txt download pass unchecked.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
@@ -39,11 +43,13 @@ def private_addresses(source: Source) -> str:
 def build_settings(source: Source, db_url: str, log_level: str = "WARNING") -> dict[str, Any]:
     """Scrapy settings for crawling ``source`` into ``db_url``."""
     delay = source.download_delay.total_seconds()
+    max_crawl_delay = source.max_crawl_delay.total_seconds()
     return {
         "BOT_NAME": "crawler",
         "USER_AGENT": source.user_agent,
-        "ROBOTSTXT_OBEY": source.obey_robots,
-        "ROBOTSTXT_USER_AGENT": source.user_agent,
+        "ROBOTSTXT_OBEY": False,  # Scrapy's check; ours (crawler.middlewares.robots) instead:
+        "CRAWLER_OBEY_ROBOTS": source.obey_robots,
+        "CRAWLER_MAX_CRAWL_DELAY": max_crawl_delay,
         # Politeness: per-host concurrency from config, AutoThrottle on top.
         "CONCURRENT_REQUESTS": max(16, source.concurrency_per_host * max(1, len(source.hosts))),
         "CONCURRENT_REQUESTS_PER_DOMAIN": source.concurrency_per_host,
@@ -56,7 +62,7 @@ def build_settings(source: Source, db_url: str, log_level: str = "WARNING") -> d
             "scrapy.extensions.remote_control.RemoteControl": None,
         },
         "AUTOTHROTTLE_START_DELAY": delay,
-        "AUTOTHROTTLE_MAX_DELAY": 60.0,
+        "AUTOTHROTTLE_MAX_DELAY": max(60.0, max_crawl_delay),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(source.concurrency_per_host),
         "DOWNLOAD_DELAY_JITTER": 0.5,
         "DOWNLOAD_TIMEOUT": source.timeout.total_seconds(),

@@ -2,14 +2,14 @@
 
 It discovers candidate articles from feeds (RSS/Atom via feedparser), sitemaps
 (Scrapy's sitemap parser: indexes, urlsets, news sitemaps, gzip, plain text,
-robots.txt ``Sitemap:`` lines, or a feed given as a sitemap; bounded by
-``sitemap_max_depth`` and ``max_sitemaps``, an index read newest first by
-``<lastmod>``), the routes a ``home`` page leads to, and section pages
+robots.txt ``Sitemap:`` and ``Site-map:`` lines, or a feed given as a sitemap;
+bounded by ``sitemap_max_depth`` and ``max_sitemaps``, an index read newest
+first by ``<lastmod>``), the routes a ``home`` page leads to, and section pages
 (article links plus pagination, bounded by ``max_depth`` and ``max_pages``),
-and revisits known articles with
-conditional GET. Every candidate is requested once per crawl under its
-tracking-free URL; articles stored earlier and not due for a revisit are not
-fetched again.
+and revisits known articles with conditional GET. Every candidate is requested
+once per crawl (one per canonical URL), as the publisher spelled it less
+tracking parameters and fragment, which is also the URL robots.txt is asked
+about; articles stored earlier and not due for a revisit are not fetched again.
 """
 
 from __future__ import annotations
@@ -26,14 +26,15 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawler.canonical import canonical_url, same_site
+from crawler.canonical import canonical_url, request_url, same_site
 from crawler.config import Source
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.middlewares.redirect_drops import RedirectDropped
+from crawler.middlewares.robots import RobotsUnreachable
+from crawler.robots import sitemap_urls
 from crawler.spiders.discovery import (
     BadSitemapError,
     feed_links,
@@ -222,7 +223,10 @@ class NewsSpider(Spider):
         self.requested.add(cleaned)
         self._count(f"candidates/{route}")
         return Request(
-            cleaned, callback=self.parse_page, errback=self.on_error, meta={"route": route}
+            request_url(url, base),
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta={"route": route},
         )
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
@@ -311,7 +315,7 @@ class NewsSpider(Spider):
         depth = int(response.meta.get("sitemap_depth", 0))
         guessed = bool(response.meta.get("guessed"))
         if response.url.endswith("/robots.txt"):
-            found = sitemap_urls_from_robots(response.body, base_url=response.url)
+            found = sitemap_urls(response.body, response.url)
             self._queue_sitemaps(((url, None) for url in found), depth)
             yield from self._next_sitemaps()
             return
@@ -359,22 +363,26 @@ class NewsSpider(Spider):
         depth = int(response.meta.get("section_depth", 0))
         self._count("section_pages")
         here = canonical_url(response.url)
-        next_pages = {canonical_url(h, response.url) for h in pagination_links(response)}
+        # Pagination by canonical URL (one request each), requested as the publisher spells it.
+        next_pages = {
+            canonical_url(h, response.url): request_url(h, response.url)
+            for h in pagination_links(response)
+        }
         for link in self._links.extract_links(response):
             url = canonical_url(link.url)
             if url in next_pages or is_pagination_url(url) or url == here:
-                next_pages.add(url)
+                next_pages.setdefault(url, request_url(link.url))
                 continue
             if self.pattern and not is_article_url(url, self.pattern):
                 continue
-            if req := self._candidate(url, "section"):
+            if req := self._candidate(link.url, "section"):
                 yield req
         if depth >= self.source.max_depth:
             return
-        for url in sorted(next_pages):
+        for url, given in sorted(next_pages.items()):
             if same_site(url, self.source.hosts) and url != here:
                 yield Request(
-                    url,
+                    given,
                     callback=self.parse_section,
                     errback=self.on_error,
                     priority=5,
@@ -427,8 +435,11 @@ class NewsSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        if failure.check(RobotsUnreachable):
+            self._note(str(failure.value), "robots_unreachable")  # once per host
+            return
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            return  # counted by Scrapy as robotstxt/forbidden
+            return  # counted as robotstxt/forbidden
         if failure.check(RedirectDropped):
             return  # counted by the middleware as dropped/redirect_*
         self._note(f"{url}: {failure.getErrorMessage()}", error_kind(failure))

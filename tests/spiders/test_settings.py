@@ -15,13 +15,17 @@ def test_settings_follow_the_source() -> None:
                     "max_response_size": "1MB",
                     "timeout": "20s",
                     "retries": 5,
+                    "max_crawl_delay": "90s",
                 }
             ],
         }
     )
     s = build_settings(cfg.sources[0], "sqlite:///x.db")
     assert s["USER_AGENT"] == "ua/1"
-    assert s["ROBOTSTXT_OBEY"] is False
+    assert s["CRAWLER_OBEY_ROBOTS"] is False
+    assert s["ROBOTSTXT_OBEY"] is False  # Scrapy's robots.txt check never runs; ours does
+    assert s["CRAWLER_MAX_CRAWL_DELAY"] == 90
+    assert s["AUTOTHROTTLE_MAX_DELAY"] == 90  # AutoThrottle may not undercut a kept Crawl-delay
     assert s["CONCURRENT_REQUESTS_PER_DOMAIN"] == 2
     assert s["DOWNLOAD_MAXSIZE"] == 1_000_000
     assert s["DOWNLOAD_TIMEOUT"] == 20

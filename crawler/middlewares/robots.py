@@ -1,0 +1,151 @@
+"""robots.txt, checked before any other request to a host leaves (RFC 9309), with its Crawl-delay.
+
+Scrapy's own RobotsTxtMiddleware hands the parsed rules only to the first
+request that waited on the robots.txt download; requests of the same host
+queued meanwhile pass unchecked. Here every request of an origin (scheme,
+host and port) waits on one shared task, so none leaves before its origin's
+rules are known: start URLs, feed and sitemap entries, redirects to other
+hosts, links found on pages alike. The rules come from Protego, and the URL
+asked about is the one requested (``request.url``), byte for byte.
+
+What an answer means is :mod:`crawler.robots`. Redirects of robots.txt are
+followed up to five (RFC 9309 §2.3.1.2), and a 5xx or a network error is
+tried once more. When robots.txt is unreachable nothing on that origin is
+fetched in this crawl; the first request refused so raises
+:class:`RobotsUnreachable`, which the spider records as a run error.
+
+``Crawl-delay`` and ``Request-rate`` for our user agent become the least
+time between two requests to the host (Scrapy's downloader slot, jitter
+off), when longer than ``download_delay``, and never longer than
+``max_crawl_delay``; a cap that bites is logged and counted as
+``robots/crawl_delay_capped``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Self
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from scrapy.http.request import NO_CALLBACK
+
+from crawler.robots import HostRules, origin_of, rules_from_answer
+
+ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2
+ROBOTS_RETRIES = 1  # one more try on a 5xx or a network error before staying out
+ROBOTS_PRIORITY = 1000  # ahead of everything queued
+logger = logging.getLogger(__name__)
+
+
+class RobotsUnreachable(IgnoreRequest):
+    """The first request refused because its origin's robots.txt could not be read."""
+
+    def __init__(self, origin: str, reason: str) -> None:
+        super().__init__(
+            f"robots.txt unreachable ({reason}): nothing fetched from {origin} in this crawl"
+        )
+        self.origin = origin
+
+
+class RobotsTxtMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.user_agent: str = settings.get("USER_AGENT")
+        self.min_delay = settings.getfloat("DOWNLOAD_DELAY")
+        self.max_delay = settings.getfloat("CRAWLER_MAX_CRAWL_DELAY", 30.0)
+        self._rules: dict[str, HostRules] = {}
+        self._pending: dict[str, asyncio.Task[HostRules]] = {}
+        self._reported: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("CRAWLER_OBEY_ROBOTS"):
+            raise NotConfigured("obey_robots is off")
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        if request.meta.get("dont_obey_robotstxt"):
+            return
+        origin = origin_of(request.url)
+        rules = self._rules.get(origin) or await self._rules_of(origin)
+        if not rules.allows(request.url, self.user_agent):
+            self._inc("robotstxt/forbidden")
+            if rules.unreachable is not None and origin not in self._reported:
+                self._reported.add(origin)
+                raise RobotsUnreachable(origin, rules.unreachable)
+            raise IgnoreRequest(f"forbidden by robots.txt: {request.url}")
+        self._slow_down(request, rules)
+
+    async def _rules_of(self, origin: str) -> HostRules:
+        """The origin's rules: every request of the origin awaits the same one download."""
+        task = self._pending.get(origin)
+        if task is None:
+            task = self._pending[origin] = asyncio.ensure_future(self._download(origin))
+        return await asyncio.shield(task)
+
+    async def _download(self, origin: str) -> HostRules:
+        request = Request(
+            f"{origin}/robots.txt",
+            callback=NO_CALLBACK,
+            priority=ROBOTS_PRIORITY,
+            meta={
+                "dont_obey_robotstxt": True,
+                "redirect_ttl": ROBOTS_MAX_REDIRECTS,
+                "max_retry_times": ROBOTS_RETRIES,
+            },
+        )
+        assert self.crawler.engine is not None
+        try:
+            response: Response = await self.crawler.engine.download_async(request)
+            rules = rules_from_answer(response.status, response.body)
+        except IgnoreRequest as exc:  # over ROBOTS_MAX_REDIRECTS, or refused by the address guard
+            logger.info("robots.txt of %s not read (%s): everything allowed", origin, exc)
+            rules = HostRules()
+        except Exception as exc:  # timeout, refused connection, DNS: unreachable
+            rules = HostRules(unreachable=str(exc) or type(exc).__name__)
+        if rules.unreachable is not None:
+            logger.warning(
+                "robots.txt of %s unreachable (%s): nothing fetched there in this crawl",
+                origin,
+                rules.unreachable,
+            )
+        self._inc("robotstxt/request_count")
+        self._rules[origin] = rules
+        del self._pending[origin]
+        return rules
+
+    def _slow_down(self, request: Request, rules: HostRules) -> None:
+        """Make the request's downloader slot keep the host's Crawl-delay (capped) between requests.
+
+        Scrapy reads a new slot's delay from ``DOWNLOAD_SLOTS`` (the downloader's
+        ``per_slot_settings``); the throttle reads the same entry as its floor.
+        """
+        asked = rules.delay(self.user_agent)
+        delay = min(asked, self.max_delay)
+        if delay <= self.min_delay:  # download_delay already keeps it (max_crawl_delay 0s: off)
+            return
+        downloader = self.crawler.engine.downloader  # type: ignore[union-attr]
+        key = downloader.get_slot_key(request)
+        slot_settings = downloader.per_slot_settings.setdefault(key, {})
+        if slot_settings.get("delay", 0.0) >= delay:
+            return
+        if asked > delay:
+            self._inc("crawler/robots/crawl_delay_capped")
+            logger.warning(
+                "robots.txt of %s asks for %gs between requests: capped at max_crawl_delay %gs",
+                origin_of(request.url),
+                asked,
+                delay,
+            )
+        slot_settings.update(delay=delay, jitter=0.0)
+        if slot := downloader.slots.get(key):
+            slot.delay, slot.jitter = max(slot.delay, delay), 0.0
+
+    def _inc(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key)

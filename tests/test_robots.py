@@ -1,0 +1,73 @@
+"""What a robots.txt answer means (RFC 9309), on strings: statuses, rules, delays, sitemap lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.robots import HostRules, origin_of, rules_from_answer, sitemap_urls
+
+UA = "crawler/0.1 (+https://example.org/bot)"
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [
+        (404, True),  # unavailable: everything allowed (§2.3.1.3)
+        (403, True),
+        (410, True),
+        (301, True),  # a redirect left unfollowed (over five): unavailable
+        (429, False),  # "slow down": read as a server error, as Google does
+        (500, False),  # unreachable: complete disallow (§2.3.1.4)
+        (503, False),
+    ],
+)
+def test_a_robots_answer_without_rules_allows_all_or_nothing(status: int, allowed: bool) -> None:
+    rules = rules_from_answer(status, b"User-agent: *\nAllow: /\n")
+    assert rules.allows("http://pub.example/a.html", UA) is allowed
+    assert (rules.unreachable is None) is allowed
+    assert rules.allows("http://pub.example/robots.txt", UA)  # robots.txt itself, always
+
+
+def test_rules_match_the_url_as_requested() -> None:
+    rules = rules_from_answer(
+        200, b"User-agent: *\nDisallow: /private/\nAllow: /private/open?par$\n"
+    )
+    assert rules.allows("http://pub.example/private/open?par", UA)
+    assert not rules.allows("http://pub.example/private/open?par=", UA)
+    assert not rules.allows("http://pub.example/private/x.html", UA)
+    assert rules.allows("http://pub.example//private/x.html", UA)  # another path (§2.2.2)
+
+
+@pytest.mark.parametrize(
+    ("text", "delay"),
+    [
+        ("User-agent: *\nCrawl-delay: 2.5\n", 2.5),
+        ("User-agent: *\nRequest-rate: 1/5\n", 5.0),  # 1 request per 5 s
+        ("User-agent: *\nRequest-rate: 10/5\nCrawl-delay: 1\n", 1.0),  # the larger
+        ("User-agent: *\nCrawl-delay: soon\n", 0.0),
+        ("User-agent: otherbot\nCrawl-delay: 9\n\nUser-agent: *\nCrawl-delay: 1\n", 1.0),
+        ("User-agent: crawler\nCrawl-delay: 4\n\nUser-agent: *\nCrawl-delay: 1\n", 4.0),
+        ("User-agent: *\nDisallow: /x\n", 0.0),
+    ],
+)
+def test_delay_asked_for_our_user_agent(text: str, delay: float) -> None:
+    assert rules_from_answer(200, text.encode()).delay(UA) == delay
+
+
+def test_no_rules_ask_no_delay() -> None:
+    assert HostRules().delay(UA) == 0.0
+    assert rules_from_answer(503, b"Crawl-delay: 5").delay(UA) == 0.0
+
+
+def test_sitemap_lines_in_both_spellings_resolved_against_the_robots_url() -> None:
+    body = b"User-agent: *\nSitemap: https://pub.example/a.xml\nSite-map: /b.xml\nsitemap: c.xml\n"
+    assert sitemap_urls(body, "https://pub.example/robots.txt") == [
+        "https://pub.example/a.xml",
+        "https://pub.example/b.xml",
+        "https://pub.example/c.xml",
+    ]
+
+
+def test_rules_are_per_origin() -> None:
+    assert origin_of("HTTP://Pub.Example:8080/a?b") == "http://pub.example:8080"
+    assert origin_of("https://pub.example/") != origin_of("http://pub.example/")
