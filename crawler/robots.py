@@ -34,6 +34,12 @@ class HostRules:
             return False
         return self.parser is None or bool(self.parser.can_fetch(url, user_agent))
 
+    def sitemaps(self, base_url: str) -> list[str]:
+        """Its ``Sitemap:`` (and ``Site-map:``) URLs, resolved against ``base_url``; [] without rules."""
+        if self.parser is None:
+            return []
+        return [urljoin(base_url, url.strip()) for url in self.parser.sitemaps]
+
     def delay(self, user_agent: str) -> float:
         """Seconds between requests asked for: ``Crawl-delay``, or ``Request-rate`` n/s as s/n.
 
@@ -63,8 +69,7 @@ def rules_from_answer(status: int, body: bytes) -> HostRules:
 
 def sitemap_urls(body: bytes, base_url: str) -> list[str]:
     """The ``Sitemap:`` (and ``Site-map:``, a spelling Google accepts) URLs of a robots.txt, resolved."""
-    parser = Protego.parse(body.decode("utf-8", "replace"))
-    return [urljoin(base_url, url.strip()) for url in parser.sitemaps]
+    return HostRules(Protego.parse(body.decode("utf-8", "replace"))).sitemaps(base_url)
 
 
 def origin_of(url: str) -> str:

@@ -262,8 +262,7 @@ class Checker:
             return RouteCheck("home", home, False, reason), []
         named = [("feed", url) for url in home_feeds(got.body.decode("utf-8", "replace"), home)]
         robots = self.robots_for(home)
-        if not isinstance(robots, str):
-            named += [("sitemap", url) for url in robots.sitemaps]
+        named += [("sitemap", url) for url in robots.sitemaps(f"{origin_of(home)}/robots.txt")]
         found = [self.route(kind, url) for kind, url in dict.fromkeys(named)]
         asked = {url for _, url in named}
         for url in usual_sitemap_urls(home):
