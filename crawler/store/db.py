@@ -68,9 +68,7 @@ def normalise_url(url: str) -> str:
     if parsed.drivername in {"postgresql", "postgres"}:
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in BACKENDS:
-        raise StoreError(
-            f"cannot open the database {redact(url)}: unsupported, use {URL_FORMS}"
-        )
+        raise StoreError(f"cannot open the database {redact(url)}: unsupported, use {URL_FORMS}")
     return parsed.render_as_string(hide_password=False)
 
 
@@ -115,7 +113,9 @@ def no_store(url: str) -> StoreError:
     """The first-run message of the read commands (exit 2)."""
     path = sqlite_path(url)
     where = _shown(path) if path else redact(url)
-    return StoreError(f"no crawler database at {where}: run `crawler demo` or `crawler crawl` first")
+    return StoreError(
+        f"no crawler database at {where}: run `crawler demo` or `crawler crawl` first"
+    )
 
 
 def read_only_reason(path: Path) -> str | None:
@@ -125,7 +125,7 @@ def read_only_reason(path: Path) -> str | None:
     SQLite writes beside the file too (its ``-wal``, ``-shm`` and ``-journal``
     files), so the folder must be writable as well as the file.
     """
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     if not folder.exists():
         return None  # made by upgrade(); a failure to make it is said there
     targets = [folder] + ([path] if path.exists() else [])
