@@ -80,3 +80,15 @@ def _link(fd: Path) -> str | None:
         return str(fd.readlink())
     except OSError:  # closed meanwhile
         return None
+
+
+def children_running(pid: int, *argv: str) -> set[Proc]:
+    """The direct children of ``pid`` whose command line holds each of ``argv``."""
+    found = set()
+    for proc in descendants(pid):
+        stat = _stat(proc[0])
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            args = Path(f"/proc/{proc[0]}/cmdline").read_bytes().split(b"\0")
+            if stat and stat[1] == pid and all(a.encode() in args for a in argv):
+                found.add(proc)
+    return found
