@@ -20,7 +20,6 @@ import asyncio
 import logging
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
