@@ -46,7 +46,9 @@ class CrawlChild:
         """Start the crawl; ``die_with_parent``: the kernel kills it if this process dies.
 
         A queue worker asks for that: when a worker is killed, its task is run
-        again elsewhere, and an orphaned crawl must not race the new one.
+        again elsewhere, and an orphaned crawl must not race the new one. The
+        daemon too: a crawl it started has no deadline once the daemon is gone.
+        The crawl's own helper processes follow it (crawler/pipelines/processes.py).
         """
         proc = await asyncio.create_subprocess_exec(
             sys.executable,

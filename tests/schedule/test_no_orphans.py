@@ -1,8 +1,8 @@
 """No process outlives a killed crawl run by ``crawler daemon`` or ``crawler worker``.
 
 The daemon's child run is ``crawler crawl`` killed alone (``kill -9``), as
-the OOM killer would; a queue worker is killed with its run under way, and
-its child crawl and every process below it must follow.
+the OOM killer would; then the daemon, and a queue worker, are killed with a
+run under way, and the child crawl and every process below it must follow.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.site import DemoSite
-from tests.crawl.processes import children_running, descendants, wait_until_gone
+from tests.crawl.processes import Proc, children_running, descendants, wait_until_gone
 from tests.crawl.test_crash import wait_for_articles_fetched
 from tests.crawl.test_no_orphans import GONE_WITHIN_S, wait_for
 from tests.schedule.helpers import RunningDaemon, write
@@ -27,7 +27,17 @@ def slow_source(site: DemoSite) -> list[dict[str, object]]:
     return [{"name": "slow", "feeds": [f"{site.base}/feed.xml"], "concurrency_per_host": 1}]
 
 
-def test_a_daemon_child_run_killed_leaves_no_process_behind(
+def at_least(n: int, pid: int) -> set[Proc]:
+    """The processes below ``pid`` once there are ``n`` of them; else none."""
+    found = descendants(pid)
+    return found if len(found) >= n else set()
+
+
+def articles_fetched(site: DemoSite) -> int:
+    return len([r for r in site.log if r.path.startswith("/news/")])
+
+
+def test_a_daemon_child_run_killed_and_then_the_daemon_killed_leave_no_process_behind(
     site: DemoSite, tmp_path: Path, daemon_factory: Callable[..., RunningDaemon]
 ) -> None:
     daemon = daemon_factory(
@@ -39,14 +49,27 @@ def test_a_daemon_child_run_killed_leaves_no_process_behind(
         child = wait_for(lambda: children_running(daemon.proc.pid, "crawl"), "the child run")
         ((pid, _),) = child
         procs = wait_for(
-            lambda: descendants(pid) if len(descendants(pid)) >= 3 else set(),
-            "the run's fork server, resource tracker and an extraction worker",
+            lambda: at_least(3, pid), "the run's fork server, resource tracker and a worker"
         )
         os.kill(pid, signal.SIGKILL)
     finally:
         site.articles_open.set()
     assert wait_until_gone(procs, GONE_WITHIN_S) == set()
-    assert daemon.stop() == 0
+
+    # The next run (every second), held mid-way: the daemon itself is killed.
+    wait_for_articles_fetched(site, articles_fetched(site) + 1)
+    site.articles_open.clear()
+    try:
+        procs = wait_for(
+            lambda: at_least(4, daemon.proc.pid),
+            "the next run with its fork server, resource tracker and an extraction worker",
+        )
+        daemon.proc.send_signal(signal.SIGKILL)
+        daemon.proc.wait()
+        left = wait_until_gone(procs, GONE_WITHIN_S)  # the run still held: it cannot just finish
+    finally:
+        site.articles_open.set()
+    assert left == set()
 
 
 def test_a_worker_killed_mid_run_leaves_no_process_behind(
@@ -62,13 +85,12 @@ def test_a_worker_killed_mid_run_leaves_no_process_behind(
         wait_for_articles_fetched(site, 1)
         site.articles_open.clear()
         procs = wait_for(
-            lambda: (
-                descendants(worker.proc.pid) if len(descendants(worker.proc.pid)) >= 4 else set()
-            ),
+            lambda: at_least(4, worker.proc.pid),
             "the worker's crawl with its fork server, resource tracker and extraction worker",
         )
         worker.proc.send_signal(signal.SIGKILL)
         worker.proc.wait()
+        left = wait_until_gone(procs, GONE_WITHIN_S)  # the run still held: it cannot just finish
     finally:
         site.articles_open.set()
-    assert wait_until_gone(procs, GONE_WITHIN_S) == set()
+    assert left == set()
