@@ -37,6 +37,23 @@ def articles_fetched(site: DemoSite) -> int:
     return len([r for r in site.log if r.path.startswith("/news/")])
 
 
+def kill_mid_run(site: DemoSite, parent: RunningDaemon, fetched: int) -> set[Proc]:
+    """Once ``fetched`` articles were fetched, hold the run, ``kill -9`` ``parent`` (a daemon
+    or a worker) and return what is left of its child crawl and helpers after a while."""
+    wait_for_articles_fetched(site, fetched)
+    site.articles_open.clear()
+    try:
+        procs = wait_for(
+            lambda: at_least(4, parent.proc.pid),
+            "a child crawl with its fork server, resource tracker and an extraction worker",
+        )
+        parent.proc.send_signal(signal.SIGKILL)
+        parent.proc.wait()
+        return wait_until_gone(procs, GONE_WITHIN_S)  # the run still held: it cannot just finish
+    finally:
+        site.articles_open.set()
+
+
 def test_a_daemon_child_run_killed_and_then_the_daemon_killed_leave_no_process_behind(
     site: DemoSite, tmp_path: Path, daemon_factory: Callable[..., RunningDaemon]
 ) -> None:
@@ -57,19 +74,7 @@ def test_a_daemon_child_run_killed_and_then_the_daemon_killed_leave_no_process_b
     assert wait_until_gone(procs, GONE_WITHIN_S) == set()
 
     # The next run (every second), held mid-way: the daemon itself is killed.
-    wait_for_articles_fetched(site, articles_fetched(site) + 1)
-    site.articles_open.clear()
-    try:
-        procs = wait_for(
-            lambda: at_least(4, daemon.proc.pid),
-            "the next run with its fork server, resource tracker and an extraction worker",
-        )
-        daemon.proc.send_signal(signal.SIGKILL)
-        daemon.proc.wait()
-        left = wait_until_gone(procs, GONE_WITHIN_S)  # the run still held: it cannot just finish
-    finally:
-        site.articles_open.set()
-    assert left == set()
+    assert kill_mid_run(site, daemon, articles_fetched(site) + 1) == set()
 
 
 def test_a_worker_killed_mid_run_leaves_no_process_behind(
@@ -81,16 +86,4 @@ def test_a_worker_killed_mid_run_leaves_no_process_behind(
     cfg = write(tmp_path / "s.yaml", slow_source(site), mode="queue")
     daemon_factory(cfg, pg_schema_url)  # the scheduler, enqueueing the run
     worker = daemon_factory(None, pg_schema_url, command="worker")
-    try:
-        wait_for_articles_fetched(site, 1)
-        site.articles_open.clear()
-        procs = wait_for(
-            lambda: at_least(4, worker.proc.pid),
-            "the worker's crawl with its fork server, resource tracker and extraction worker",
-        )
-        worker.proc.send_signal(signal.SIGKILL)
-        worker.proc.wait()
-        left = wait_until_gone(procs, GONE_WITHIN_S)  # the run still held: it cannot just finish
-    finally:
-        site.articles_open.set()
-    assert left == set()
+    assert kill_mid_run(site, worker, 1) == set()
