@@ -95,9 +95,14 @@ class CrawlChild:
             return ChildResult(code, timed_out=True)
 
 
+# Looked up here, in the parent: between fork and exec only the call itself is safe
+# when the parent has other threads (the daemon's scheduler and metrics server).
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+
 def _die_with_parent() -> None:
     """In the child, before exec: SIGKILL when the parent dies (Linux ``PR_SET_PDEATHSIG``)."""
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    _prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
 
 
 @dataclass(frozen=True, slots=True)
