@@ -1,5 +1,9 @@
 """The ``crawler`` command: parse, call, print. Exit 0 done, 2 bad config or arguments, 1 else.
 
+A database that cannot be opened (a wrong ``--db``, an unreachable server, no
+store yet for a read command) is a bad argument: one line, exit 2; one that
+cannot be written is one line, exit 1. ``-v`` adds the traceback.
+
 Each command imports what it runs (Scrapy, Rich, the web app) when it runs:
 ``--help`` stays quick, and so does every extraction worker, which re-imports
 the main module when it starts.
@@ -10,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import traceback
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler import __version__
 from crawler.config import Config, ConfigError, Source, load
@@ -75,7 +81,32 @@ def _parse_since(
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Command(click.Command):
+    """A command whose database failures are one line on stderr (see the module docstring)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except db.StoreError as exc:
+            self._fail(ctx, str(exc), exc.exit_code)
+        except SQLAlchemyError as exc:  # a fault after the database was opened
+            url = db.redact(ctx.params.get("db_url") or db.DEFAULT_URL)
+            self._fail(ctx, f"database error on {url}: {db.open_reason(exc)}", 1)
+
+    @staticmethod
+    def _fail(ctx: click.Context, message: str, code: int) -> None:
+        if ctx.params.get("verbose"):
+            traceback.print_exc()
+        click.echo(f"error: {message}", err=True)
+        ctx.exit(code)
+
+
+class Group(click.Group):
+    command_class = Command
+    group_class = type  # subgroups (``db``, ``sources``) are Groups too
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="crawler")
 def cli() -> None:
     """Scheduled news crawler: discover, fetch politely, extract, dedupe, keep versions."""
@@ -97,12 +128,12 @@ def crawl(
     from crawler.pipelines.processes import start_fork_server
 
     sources = load_sources(config_path, source_names)
+    url = db.resolve_url(db_url)
     start_fork_server()  # its imports overlap with this process's own, just below
 
     from crawler.crawl.runner import crawl_sources, run_with_reactor
     from crawler.summary import print_summaries
 
-    url = db.resolve_url(db_url)
     db.upgrade(url)
     level = _log_level(verbose)
     summaries = run_with_reactor(lambda: crawl_sources(sources, url, level), level)
@@ -216,7 +247,7 @@ def status(config_path: Path | None, db_url: str | None) -> None:
     from crawler.schedule.status import print_statuses, source_statuses
 
     config = load_config(config_path) if config_path else None
-    engine = db.make_engine(db.resolve_url(db_url), write=False)
+    engine = _read_engine(db_url)
     with db.session_scope(engine) as session:
         statuses = source_statuses(session, config, datetime.now(UTC))
     engine.dispose()
@@ -235,15 +266,22 @@ def serve(host: str, port: int, config_path: Path | None, db_url: str | None) ->
     from crawler.web.app import make_app
 
     config = load_config(config_path) if config_path else None
-    engine = db.make_engine(db.resolve_url(db_url), read_only=True)
+    engine = _read_engine(db_url)  # exit 2 now, not an error page per request later
     click.echo(f"serving {db.redact(db.resolve_url(db_url))} read-only on http://{host}:{port}/")
     uvicorn.run(make_app(engine, config), host=host, port=port, log_level="warning")
+
+
+def _read_engine(db_url: str | None) -> Any:
+    """A read-only engine on the store, which must exist (:func:`db.require_store`)."""
+    url = db.resolve_url(db_url)
+    db.require_store(url)
+    return db.make_engine(url, read_only=True)
 
 
 def _article_or_exit(url: str, db_url: str | None) -> Any:
     from crawler.web.queries import article_detail
 
-    engine = db.make_engine(db.resolve_url(db_url), read_only=True)
+    engine = _read_engine(db_url)
     with db.session_scope(engine) as session:
         article = article_detail(session, url)
     engine.dispose()
@@ -335,7 +373,7 @@ def export(
     except ExportError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    engine = db.make_engine(db.resolve_url(db_url), write=False)
+    engine = _read_engine(db_url)
     try:
         with db.session_scope(engine) as session, _export_target(output, fmt) as out:
             summary = _write_export(fmt, session, out, source, since, output)

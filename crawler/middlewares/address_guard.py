@@ -11,11 +11,22 @@ intranet publisher, the loopback demo) may fetch private addresses, and
 ``private_addresses: allow`` or ``refuse`` in sources.yaml overrides the
 choice. Refusals are counted as ``refused/private_address`` and
 ``refused/scheme``.
+
+A literal address is read as the system's resolver reads it, not only as a
+dotted quad: ``getaddrinfo`` falls back on ``inet_aton``, which takes
+``127.1``, ``2130706433``, ``0x7f000001`` and ``0177.0.0.1`` for 127.0.0.1
+(inet_aton(3), "classful" forms), and an IPv6 address that embeds an IPv4 one
+(``::ffff:127.0.0.1``, the deprecated ``::127.0.0.1``, 6to4 ``2002:7f00:1::``)
+is judged by that one too. Redirects pass this guard again as new requests
+(Scrapy's RedirectMiddleware reschedules them), so they are refused before
+they are sent as well.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
+import socket
 from typing import Any, Self
 from urllib.parse import urlsplit
 
@@ -27,15 +38,53 @@ from scrapy.http import Response
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 
-def is_private_host(host: str) -> bool:
-    """True for ``localhost`` names and private, loopback, link-local, reserved or unspecified IPs."""
+# What inet_aton(3) may take for an address: one to four parts, decimal, octal or hex.
+INET_ATON_FORM = re.compile(r"(?:(?:0x[0-9a-f]*|[0-9]+)\.){0,3}(?:0x[0-9a-f]*|[0-9]+)")
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # RFC 4291 2.5.5.1, deprecated
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def host_address(host: str) -> Address | None:
+    """The IP address a URL's ``host`` names without DNS, in any form the resolver takes; else None.
+
+    ``2130706433`` -> ``IPv4Address('127.0.0.1')``, ``[::1]`` -> ``IPv6Address('::1')``,
+    ``pub.example`` -> None. A trailing dot is ignored.
+    """
     host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
     try:
-        address = ipaddress.ip_address(host)
+        return ipaddress.ip_address(host)
     except ValueError:
+        pass
+    if not INET_ATON_FORM.fullmatch(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:  # out of range: the resolver refuses it too
+        return None
+
+
+def _effective(address: Address) -> Address:
+    """The IPv4 address an IPv6 one stands for (mapped, compatible, 6to4), else itself."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return address
+    if embedded := address.ipv4_mapped or address.sixtofour:
+        return embedded
+    if address in IPV4_COMPATIBLE and int(address) > 1:  # not :: or ::1, judged as they are
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
+
+
+def is_private_host(host: str) -> bool:
+    """True for ``localhost`` names and private, loopback, link-local, reserved or unspecified IPs,
+    in every form :func:`host_address` reads."""
+    name = host.strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    address = host_address(host)
+    if address is None:
         return False
+    address = _effective(address)
     return not address.is_global or address.is_multicast
 
 

@@ -5,13 +5,26 @@ thread is left with fetching: a pool of extraction workers (see
 :mod:`crawler.pipelines.worker`) and one store writer (see
 :mod:`crawler.pipelines.writer`). All of them fork from one fork server that
 imports what they run once per crawl.
+
+None of them outlives the crawl, even one killed with SIGKILL: each worker
+watches the crawl's process (:func:`exit_with`) and exits when it ends.
+Python's own machinery would not see it go: a pool worker holds both ends of
+its task queue, so it waits on it for good; the fork server exits only when
+every holder of its "alive" pipe is gone, and each worker holds one; the
+resource tracker, likewise, waits for every holder of its pipe. With the
+workers gone, the fork server and then the resource tracker see EOF and exit.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import select
 import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
+from typing import Any
 
 
 def worker_context() -> multiprocessing.context.ForkServerContext:
@@ -47,3 +60,47 @@ def start_fork_server() -> threading.Thread:
     warming = threading.Thread(target=forkserver.ensure_running, name="fork-server", daemon=True)
     warming.start()
     return warming
+
+
+def worker_pool(
+    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes from the fork server, each exiting with this process.
+
+    ``initializer(*initargs)`` runs in each worker after :func:`exit_with`.
+    """
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=worker_context(),
+        initializer=_start_worker,
+        initargs=(os.getpid(), initializer, initargs),
+    )
+
+
+def _start_worker(
+    crawl_pid: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+) -> None:
+    exit_with(crawl_pid)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def exit_with(pid: int) -> None:
+    """End this process (``os._exit(1)``) as soon as process ``pid`` ends, however it ends.
+
+    A daemon thread waits on a pidfd, which becomes readable when the process
+    terminates (pidfd_open(2), Linux 5.3). Not ``PR_SET_PDEATHSIG``: a worker's
+    parent is the fork server, not the crawl; and it fires when the parent's
+    *thread* ends, and the crawl starts its fork server from a thread that ends
+    at once. Exits at once if ``pid`` has ended already.
+    """
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+
+    def watch() -> None:
+        select.select([pidfd], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name=f"exit-with-{pid}", daemon=True).start()

@@ -33,7 +33,7 @@ from scrapy.crawler import Crawler
 from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.pipelines import writer
-from crawler.pipelines.processes import worker_context
+from crawler.pipelines.processes import worker_pool
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
 from crawler.store.furniture import load_furniture
@@ -107,12 +107,7 @@ class StorePipeline:
     ) -> asyncio.Future[Counter[str]]:
         """Run ``job`` in the writer process, started on first use."""
         if self.writer is None:
-            self.writer = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=worker_context(),
-                initializer=writer.open_writer,
-                initargs=self.opening,
-            )
+            self.writer = worker_pool(1, writer.open_writer, self.opening)
         return asyncio.get_running_loop().run_in_executor(self.writer, job, *args)
 
     async def _count(self, job: Awaitable[Counter[str]], failure: str) -> None:

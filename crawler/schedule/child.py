@@ -46,7 +46,9 @@ class CrawlChild:
         """Start the crawl; ``die_with_parent``: the kernel kills it if this process dies.
 
         A queue worker asks for that: when a worker is killed, its task is run
-        again elsewhere, and an orphaned crawl must not race the new one.
+        again elsewhere, and an orphaned crawl must not race the new one. The
+        daemon too: a crawl it started has no deadline once the daemon is gone.
+        The crawl's own helper processes follow it (crawler/pipelines/processes.py).
         """
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -93,9 +95,14 @@ class CrawlChild:
             return ChildResult(code, timed_out=True)
 
 
+# Looked up here, in the parent: between fork and exec only the call itself is safe
+# when the parent has other threads (the daemon's scheduler and metrics server).
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+
 def _die_with_parent() -> None:
     """In the child, before exec: SIGKILL when the parent dies (Linux ``PR_SET_PDEATHSIG``)."""
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    _prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
 
 
 @dataclass(frozen=True, slots=True)

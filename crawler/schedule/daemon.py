@@ -179,7 +179,8 @@ class Daemon:
             await self.queue.enqueue(name, self.active_config, self.config.daemon.run_timeout)
             return
         spawned = _now()
-        child = await CrawlChild.start(self.active_config, name, self.db_url)
+        # A daemon killed outright takes its runs along: they have no deadline without it.
+        child = await CrawlChild.start(self.active_config, name, self.db_url, die_with_parent=True)
         self.children[name] = child
         if self.metrics:
             self.metrics.started(name)

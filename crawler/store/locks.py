@@ -1,7 +1,12 @@
 """One crawl per source at a time, across processes and machines sharing a database.
 
 PostgreSQL: a session-level advisory lock on a dedicated connection. SQLite:
-an exclusive ``flock`` on a file beside the database. Both are released by
+an exclusive ``flock`` on a file per source in a hidden folder beside the
+database (``.crawler.db.locks/`` for ``crawler.db``: one name per database,
+shared by every process that opens that file, whatever its temp dir; systemd's
+``PrivateTmp`` would split a lock kept in /tmp). The folder holds a
+``.gitignore`` of ``*``, as pytest's cache does, so it never shows in ``git
+status``. Both are released by
 the operating system or the server when the holder dies, even by
 ``kill -9``, so a lock is never left behind; and a ``running`` row found
 while holding the lock belongs to a crawl that died.
@@ -36,8 +41,7 @@ def source_lock(db_url: str, source: str) -> Iterator[bool]:
     if not database or database == ":memory:":
         yield True
         return
-    lock_path = Path(f"{database}.{hashlib.sha1(source.encode()).hexdigest()[:12]}.lock")  # noqa: S324
-    with lock_path.open("a") as handle:
+    with lock_folder(Path(database)).joinpath(lock_name(source)).open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -47,6 +51,21 @@ def source_lock(db_url: str, source: str) -> Iterator[bool]:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def lock_folder(database: Path) -> Path:
+    """``.NAME.locks/`` beside the SQLite file ``database``, made (with its ``.gitignore``) if missing."""
+    folder = database.with_name(f".{database.name}.locks")
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# crawler's crawl locks: see crawler/store/locks.py\n*\n")
+    return folder
+
+
+def lock_name(source: str) -> str:
+    """A file name for ``source``'s lock, whatever characters its name holds."""
+    return f"{hashlib.sha1(source.encode()).hexdigest()[:12]}.lock"  # noqa: S324  (a name, not a secret)
 
 
 # Advisory locks are per database; the key includes the schema, so two stores

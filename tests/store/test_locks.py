@@ -1,0 +1,51 @@
+"""The SQLite crawl lock: shared by every process on one database, out of the user's sight."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from crawler.store import db
+from crawler.store.locks import source_lock
+
+TRY_LOCK = (
+    "import sys; from crawler.store.locks import source_lock\n"
+    "with source_lock(sys.argv[1], 'pub') as held: print(held)"
+)
+
+
+def try_lock_elsewhere(db_url: str, cwd: Path) -> str:
+    """Whether another process, in another folder, gets the lock of source 'pub'."""
+    done = subprocess.run(
+        [sys.executable, "-c", TRY_LOCK, db_url],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_two_processes_share_the_lock_and_git_sees_none_of_it(tmp_path: Path) -> None:
+    repo = tmp_path / "project"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    db_url = f"sqlite:///{repo / 'crawler.db'}"
+    db.upgrade(db_url)
+    with source_lock(db_url, "pub") as held:
+        assert held
+        assert try_lock_elsewhere(db_url, tmp_path) == "False"
+        relative = "sqlite:///crawler.db"  # the same file, named from its folder
+        assert try_lock_elsewhere(relative, repo) == "False"
+    assert try_lock_elsewhere(db_url, tmp_path) == "True"
+
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+        check=True,
+    )
+    assert status.stdout.splitlines() == ["?? crawler.db"]
+    assert [p.name for p in repo.iterdir() if p.name.startswith("crawler.db")] == ["crawler.db"]
