@@ -28,7 +28,7 @@ from crawler.store import runs
 from crawler.store.db import session_scope
 from crawler.web import queries
 from crawler.web.chart import daily_chart
-from crawler.web.diff import word_diff
+from crawler.web.diff import versions_to_compare, word_diff
 
 TEMPLATES = Environment(
     loader=PackageLoader("crawler.web", "templates"),
@@ -123,11 +123,17 @@ class Views:
 
     async def diff(self, request: Request) -> Response:
         article = self._article(request)
-        last = article.current.version
-        old = article.version(_int(request, "from", max(1, last - 1)))
-        new = article.version(_int(request, "to", last))
-        if old is None or new is None:
-            raise HTTPException(404, "no such version")
+        given = [
+            _int(request, name, 0) if name in request.query_params else None
+            for name in ("from", "to")
+        ]
+        try:
+            pair = versions_to_compare(article.current.version, *given)
+        except ValueError as exc:
+            raise HTTPException(404, str(exc)) from None
+        if pair is None:
+            raise HTTPException(404, "this article has one version: nothing to compare")
+        old, new = (article.version(n) for n in pair)
         data = {
             "article": article,
             "old": old,

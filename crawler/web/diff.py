@@ -59,3 +59,23 @@ def plain(segments: list[Segment]) -> str:
     """``git diff --word-diff`` markers: ``[-removed-]`` and ``{+added+}``."""
     marks = {"same": "{}", "removed": "[-{}-]", "added": "{{+{}+}}"}
     return "".join(marks[s.op].format(s.text) for s in segments)
+
+
+def versions_to_compare(last: int, older: int | None, newer: int | None) -> tuple[int, int] | None:
+    """Which two versions (older, newer) a diff shows, of an article whose newest is ``last``.
+
+    Not given, ``newer`` is ``last`` and ``older`` the version just before
+    ``newer``. None when there is nothing to compare: the article has one
+    version, or ``newer`` is 1 and no ``older`` was given. Raises ValueError,
+    with a one-line message, for a version below 1 or above ``last``, and for
+    ``older`` not older than ``newer``.
+    """
+    for number in (older, newer):
+        if number is not None and not 1 <= number <= last:
+            raise ValueError(f"there is no version {number} (it has 1..{last})")
+    newer = last if newer is None else newer
+    if older is None:
+        return None if newer == 1 else (newer - 1, newer)
+    if older >= newer:
+        raise ValueError(f"version {older} is not older than version {newer}")
+    return older, newer
