@@ -50,11 +50,14 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _int(request: Request, name: str, default: int) -> int:
+def _int(request: Request, name: str, default: int, minimum: int | None = None) -> int:
     try:
-        return int(request.query_params.get(name, default))
+        value = int(request.query_params.get(name, default))
     except ValueError:
         raise HTTPException(400, f"{name} must be a number") from None
+    if minimum is not None and value < minimum:
+        raise HTTPException(400, f"{name} must be {minimum} or more")
+    return value
 
 
 def _day(request: Request, name: str) -> date | None:
@@ -95,18 +98,21 @@ class Views:
 
         data = self._read(read)
         if not request.url.path.startswith("/api/"):
-            data["chart"] = daily_chart(data["days"])
+            data["chart"] = daily_chart(data["days"], now.date())
         return self._render(request, "sources.html", data)
 
     async def articles(self, request: Request) -> Response:
         p = request.query_params
+        status = p.get("status", "")
+        if status not in ("", *queries.STATUSES):
+            raise HTTPException(400, f"status must be one of {', '.join(queries.STATUSES)}")
         f = queries.ArticleFilter(
             q=p.get("q", "")[:200],
             source=p.get("source", ""),
-            status=p.get("status", ""),
+            status=status,
             since=_day(request, "since"),
             until=_day(request, "until"),
-            page=_int(request, "page", 1),
+            page=_int(request, "page", 1, minimum=1),
         )
         found = self._read(lambda s: queries.list_articles(s, f))
         return self._render(request, "articles.html", {"filter": f, "found": found})
@@ -119,7 +125,9 @@ class Views:
         return article
 
     async def article(self, request: Request) -> Response:
-        return self._render(request, "article.html", {"article": self._article(request)})
+        article = self._article(request)
+        data = {"article": article, "changes": article.changes()}
+        return self._render(request, "article.html", data)
 
     async def diff(self, request: Request) -> Response:
         article = self._article(request)
@@ -150,6 +158,10 @@ class Views:
             raise HTTPException(404, "no such story")
         return self._render(request, "cluster.html", {"key": key, "members": members})
 
+    async def stories(self, request: Request) -> Response:
+        found = self._read(queries.list_stories)
+        return self._render(request, "stories.html", {"stories": found})
+
     async def runs(self, request: Request) -> Response:
         source = request.query_params.get("source", "")
         found = self._read(lambda s: runs.recent_runs(s, source or None))
@@ -172,6 +184,7 @@ def make_app(engine: Engine, config: Config | None = None) -> Starlette:
         "/articles": views.articles,
         "/article": views.article,
         "/diff": views.diff,
+        "/stories": views.stories,
         "/story/{key}": views.cluster,
         "/runs": views.runs,
     }

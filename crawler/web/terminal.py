@@ -28,8 +28,8 @@ def print_article(article: ArticleDetail, console: Console | None = None) -> Non
             style="dim",
         )
     )
-    for v in article.versions:
-        console.print(Text(f"  v{v.version}  {_when(v)}  {v.title}"))
+    for v, change in zip(article.versions, article.changes(), strict=True):
+        console.print(Text(f"  v{v.version}  {_when(v)}  {v.title}  ({change})"))
     console.print()
     console.print(Text(cur.text))
 
