@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.crawl.helpers import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -15,14 +16,7 @@ EDITED_PATH = "/news/open-source-database-release.html"
 
 
 def _crawler(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(*args, timeout=300, cwd=cwd)
 
 
 def _rows(section: str) -> dict[str, list[str]]:
