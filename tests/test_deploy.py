@@ -1,13 +1,16 @@
 """deploy/: the image context, the compose file and the systemd units, checked by the tools that read them.
 
-Each tool (hadolint, ``docker compose`` or Debian's ``docker-compose``,
-``systemd-analyze``) is skipped with the reason when it is missing here,
-unless ``CRAWLER_REQUIRE_DEPLOY_TOOLS=1`` (set by ``.ci/run``) turns that
-into a failure. The checks that need no tool always run.
+Each tool's check (hadolint; Docker Compose v2, as ``docker compose`` or
+``docker-compose``; ``systemd-analyze``) is skipped with the reason when the
+tool is missing here. ``CRAWLER_REQUIRE_DEPLOY_TOOLS`` turns a skip into a
+failure: ``1`` for every tool, or the names of those required (``.ci/run``
+requires the two it installs: ``hadolint systemd-analyze``). The checks that
+need no tool always run.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -23,21 +26,26 @@ DEPLOY = ROOT / "deploy"
 UNITS = sorted(DEPLOY.glob("crawler-*.service")) + sorted(DEPLOY.glob("crawler-*.timer"))
 
 
-def _tool(*names: str) -> list[str]:
-    """The command of the first of ``names`` found (a ``docker compose``-like pair counts as one)."""
-    for name in names:
-        program, *rest = name.split()
+def _tool(name: str, *commands: str, version: str = "") -> list[str]:
+    """The first of ``commands`` (default: ``name``) installed here, or skip (or fail) saying so.
+
+    With ``version``, a command counts only when its ``version`` output has that text.
+    """
+    for command in commands or (name,):
+        program, *rest = command.split()
         path = shutil.which(program) or shutil.which(program, path=str(Path(sys.executable).parent))
-        if path and (not rest or _runs([path, *rest, "version"])):
+        if path and (not version or version in _output([path, *rest, "version"])):
             return [path, *rest]
-    reason = f"none of {', '.join(names)} is installed here"
-    if os.environ.get("CRAWLER_REQUIRE_DEPLOY_TOOLS") == "1":
-        pytest.fail(f"CRAWLER_REQUIRE_DEPLOY_TOOLS=1 but {reason}")
+    reason = f"{name} is not installed here (tried: {', '.join(commands or (name,))})"
+    required = os.environ.get("CRAWLER_REQUIRE_DEPLOY_TOOLS", "")
+    if required == "1" or name in required.replace(",", " ").split():
+        pytest.fail(f"CRAWLER_REQUIRE_DEPLOY_TOOLS={required} but {reason}")
     pytest.skip(reason)
 
 
-def _runs(command: list[str]) -> bool:
-    return subprocess.run(command, capture_output=True, check=False).returncode == 0
+def _output(command: list[str]) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    return done.stdout if done.returncode == 0 else ""
 
 
 def _unit(name: str) -> dict[str, dict[str, list[str]]]:
@@ -83,18 +91,26 @@ def test_compose_publishes_the_web_ui_and_never_creates_a_sources_directory() ->
                 assert volume["read_only"] is True, name
 
 
-def test_docker_compose_accepts_the_compose_file(tmp_path: Path) -> None:
-    compose = _tool("docker compose", "docker-compose")
-    shutil.copy(DEPLOY / "compose.yaml", tmp_path / "compose.yaml")
-    (tmp_path / "sources.yaml").write_text("sources: []\n")
+def test_docker_compose_accepts_the_compose_file_and_its_build_context() -> None:
+    # Debian 12's docker-compose 1.29 predates the Compose Specification (create_host_path).
+    compose = _tool(
+        "docker-compose-v2", "docker compose", "docker-compose", version="Docker Compose version v2"
+    )
     done = subprocess.run(
-        [*compose, "-f", str(tmp_path / "compose.yaml"), "config", "--services"],
+        [*compose, "-f", str(DEPLOY / "compose.yaml"), "config", "--format", "json"],
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert set(done.stdout.split()) == {"db", "scheduler-a", "scheduler-b", "worker", "web"}
+    services = json.loads(done.stdout)["services"]
+    assert set(services) == {"db", "scheduler-a", "scheduler-b", "worker", "web"}
+    for name, service in services.items():
+        if "build" in service:
+            context = Path(service["build"]["context"])
+            assert context == ROOT, name
+            assert (context / service["build"]["dockerfile"]).is_file(), name
+    assert services["web"]["ports"][0]["host_ip"] == "127.0.0.1"
 
 
 def test_the_units_are_hardened_alike_and_the_daemon_waits_for_no_postgresql() -> None:
