@@ -11,16 +11,16 @@ from rich.console import Console
 PIPED_WIDTH = 120
 
 
-def make_console(**kwargs: object) -> Console:
+def make_console(piped_width: int = PIPED_WIDTH, **kwargs: object) -> Console:
     """A Console for stdout (or ``file=`` in kwargs): colour and wrapping only on a terminal.
 
     Not a terminal, plain text is never wrapped (``soft_wrap``): a long
     paragraph stays one line, as ``diff`` writes it; tables get
-    :data:`PIPED_WIDTH` columns, whatever ``$COLUMNS`` says (which Rich would
+    ``piped_width`` columns, whatever ``$COLUMNS`` says (which Rich would
     otherwise follow, Rich docs "Console API"): the same output everywhere.
     """
     console = Console(highlight=False, **kwargs)  # type: ignore[arg-type]
     if not console.is_terminal:
         console.soft_wrap = True
-        console.width = PIPED_WIDTH
+        console.width = piped_width
     return console
