@@ -158,3 +158,18 @@ def same_site(url: str, hosts: list[str]) -> bool:
     except ValueError:
         return False
     return any(host == h.lower() or host.endswith("." + h.lower()) for h in hosts)
+
+
+def typed_url_keys(typed: str) -> list[str]:
+    """The keys an article a person names may be stored under, most likely first.
+
+    ``typed`` is a URL as pasted or typed: tracking parameters, a fragment, an
+    upper-case host or no scheme at all (``example.com/a``, ``//example.com/a``).
+    With a scheme it has one key, :func:`canonical_url`'s; without, the
+    ``https`` key, then the ``http`` one.
+    """
+    typed = typed.strip()
+    if "://" in typed:
+        return [canonical_url(typed)]
+    bare = typed.removeprefix("//")
+    return [canonical_url(f"https://{bare}"), canonical_url(f"http://{bare}")]

@@ -40,13 +40,13 @@ OPTIONAL_CONFIG_OPTION = click.option(
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="sources.yaml, for the next due runs (optional).",
+    help="sources.yaml, for the next due runs  [default: none]",
 )
 DB_OPTION = click.option(
     "--db",
     "db_url",
     default=None,
-    help=f"SQLAlchemy URL; else ${db.ENV_VAR}; else {db.DEFAULT_URL}.",
+    help=f"SQLAlchemy URL  [default: ${db.ENV_VAR}, else {db.DEFAULT_URL}]",
 )
 
 
@@ -118,7 +118,12 @@ def _log_level(verbose: int) -> str:
 
 @cli.command()
 @CONFIG_OPTION
-@click.option("--source", "source_names", multiple=True, help="Only this source (repeatable).")
+@click.option(
+    "--source",
+    "source_names",
+    multiple=True,
+    help="Only this source (repeatable)  [default: every source]",
+)
 @DB_OPTION
 @click.option("-v", "--verbose", count=True, help="-v for progress, -vv for every request.")
 def crawl(
@@ -149,7 +154,10 @@ def crawl(
 @CONFIG_OPTION
 @DB_OPTION
 @click.option(
-    "--metrics-port", type=int, default=None, help="Serve Prometheus metrics on this port."
+    "--metrics-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Serve Prometheus metrics on this TCP port  [default: off]",
 )
 @click.option(
     "--metrics-host", default="127.0.0.1", show_default=True, help="Address for --metrics-port."
@@ -201,7 +209,12 @@ def _log_to_stderr(verbose: int) -> None:
 
 
 @cli.command()
-@DB_OPTION
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help=f"PostgreSQL SQLAlchemy URL (the queue lives there); else ${db.ENV_VAR}  [required]",
+)
 @click.option(
     "--concurrency",
     default=1,
@@ -213,7 +226,7 @@ def _log_to_stderr(verbose: int) -> None:
     "--stalled-after",
     default="30s",
     show_default=True,
-    help="A worker silent this long is presumed dead; its job runs again.",
+    help="A worker silent this long (a duration: 30s, 5m, 1h) is presumed dead; its job runs again.",
 )
 @click.option("-v", "--verbose", count=True, help="-v to log the queue's own decisions too.")
 def worker(db_url: str | None, concurrency: int, stalled_after: str, verbose: int) -> None:
@@ -256,7 +269,13 @@ def status(config_path: Path | None, db_url: str | None) -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="TCP port to listen on (0: any free one).",
+)
 @OPTIONAL_CONFIG_OPTION
 @DB_OPTION
 def serve(host: str, port: int, config_path: Path | None, db_url: str | None) -> None:
@@ -279,11 +298,14 @@ def _read_engine(db_url: str | None) -> Any:
 
 
 def _article_or_exit(url: str, db_url: str | None) -> Any:
+    """The stored article ``url`` names, however it is typed (see ``typed_url_keys``), or exit 1."""
+    from crawler.canonical import typed_url_keys
     from crawler.web.queries import article_detail
 
     engine = _read_engine(db_url)
     with db.session_scope(engine) as session:
-        article = article_detail(session, url)
+        found = (article_detail(session, key) for key in typed_url_keys(url))
+        article = next((a for a in found if a is not None), None)
     engine.dispose()
     if article is None:
         click.echo(f"error: no stored article at {url}", err=True)
@@ -304,25 +326,31 @@ def show(url: str, db_url: str | None) -> None:
 @cli.command()
 @click.argument("url")
 @click.option(
-    "--from", "from_", type=int, default=None, help="Older version (default: the one before --to)."
+    "--from",
+    "from_",
+    type=int,
+    default=None,
+    help="Older version number, from 1  [default: the one before --to]",
 )
-@click.option("--to", type=int, default=None, help="Newer version (default: the current one).")
+@click.option(
+    "--to", type=int, default=None, help="Newer version number  [default: the current one]"
+)
 @DB_OPTION
 def diff(url: str, from_: int | None, to: int | None, db_url: str | None) -> None:
     """Word diff between two versions of an article (coloured on a terminal, marked when piped)."""
+    from crawler.web.diff import versions_to_compare
     from crawler.web.terminal import print_diff
 
     article = _article_or_exit(url, db_url)
-    to = to or article.current.version
-    from_ = from_ or max(1, to - 1)
-    old, new = article.version(from_), article.version(to)
-    if old is None or new is None:
-        missing = from_ if old is None else to
-        click.echo(
-            f"error: {url} has no version {missing} (it has 1..{article.current.version})", err=True
-        )
+    try:
+        pair = versions_to_compare(article.current.version, from_, to)
+    except ValueError as exc:
+        click.echo(f"error: {article.url}: {exc}", err=True)
         sys.exit(2)
-    print_diff(old, new)
+    if pair is None:
+        click.echo(f"{article.url} has one version only: nothing to compare")
+        return
+    print_diff(article.version(pair[0]), article.version(pair[1]))
 
 
 @cli.command()
@@ -336,23 +364,50 @@ def demo(db_url: str | None) -> None:
         sys.exit(1)
 
 
+def _stored_source_or_exit(url: str, name: str | None) -> None:
+    """Exit 2 with one line when ``name`` is given and the store at ``url`` has no such source."""
+    from crawler.store.articles import source_id
+
+    if name is None:
+        return
+    engine = db.make_engine(url, write=False)
+    with db.session_scope(engine) as session:
+        known = source_id(session, name) is not None
+    engine.dispose()
+    if not known:
+        click.echo(f"error: no source named {name!r} in the database", err=True)
+        sys.exit(2)
+
+
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "warc")
 BINARY_FORMATS = frozenset({"parquet", "warc"})
 
 
 @cli.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one article a line with its versions; csv and parquet: one row per "
+    "version; warc: each kept page as served, and what was extracted from it.",
 )
-@click.option("--source", default=None, help="Only this source.")
-@click.option("--since", default=None, callback=_parse_since, help="Only articles changed since.")
+@click.option("--source", default=None, help="Only this source  [default: every source]")
+@click.option(
+    "--since",
+    default=None,
+    callback=_parse_since,
+    help="Only articles changed at or after this ISO 8601 date or time (2026-03-01, "
+    "2026-03-01T12:00, 2026-03-01T12:00+02:00), UTC unless it has an offset  [default: all]",
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Write to this file (replaced whole at the end); else stdout, which parquet "
-    "and warc need to be a pipe or file, not a terminal.",
+    help="Write to this file (replaced whole at the end); parquet and warc on stdout need "
+    "a pipe or file, not a terminal  [default: stdout]",
 )
 @DB_OPTION
 def export(
@@ -374,6 +429,7 @@ def export(
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     engine = _read_engine(db_url)
+    _stored_source_or_exit(db.resolve_url(db_url), source)
     try:
         with db.session_scope(engine) as session, _export_target(output, fmt) as out:
             summary = _write_export(fmt, session, out, source, since, output)
@@ -432,7 +488,7 @@ def _write_export(
 
 
 @cli.command()
-@click.option("--source", default=None, help="Only this source.")
+@click.option("--source", default=None, help="Only this source  [default: every source]")
 @DB_OPTION
 def reextract(source: str | None, db_url: str | None) -> None:
     """Re-run extraction and cleaning over the stored pages, correcting versions in place."""
@@ -440,6 +496,7 @@ def reextract(source: str | None, db_url: str | None) -> None:
 
     url = db.resolve_url(db_url)
     db.upgrade(url)
+    _stored_source_or_exit(url, source)
     report = run_reextract(url, source)
     click.echo(
         f"examined {report.examined} versions: {report.corrected} corrected, "
@@ -457,7 +514,12 @@ def sources_group() -> None:
 
 @sources_group.command("check")
 @CONFIG_OPTION
-@click.option("--source", "source_names", multiple=True, help="Only this source (repeatable).")
+@click.option(
+    "--source",
+    "source_names",
+    multiple=True,
+    help="Only this source (repeatable)  [default: every source]",
+)
 def sources_check(config_path: Path, source_names: tuple[str, ...]) -> None:
     """Fetch each source's robots.txt and routes once; say what each yields, and why not.
 

@@ -205,15 +205,31 @@ def load(path: str | Path) -> Config:
     """Read and validate ``path``; raise :class:`ConfigError` with a one-line message."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = path.read_text(encoding="utf-8")
+        raw = yaml.safe_load(content)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path}: {where}not valid YAML: {problem}") from None
+        raise ConfigError(f"{path}: {yaml_error(exc, content)}") from None
     return parse(raw, path)
+
+
+def yaml_error(exc: yaml.YAMLError, content: str) -> str:
+    """One line for a PyYAML error in ``content``: a line of the file that exists, and why.
+
+    PyYAML marks an unterminated string or bracket at the end of the stream,
+    one line past the last (PyYAML docs, "Errors"); the line where the
+    unfinished thing started (its context mark) is where to look, and is named.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    lines = max(1, len(content.splitlines()))
+    if mark is not None and mark.line >= lines and context_mark is not None:
+        mark = context_mark
+        problem = f"{problem} ({context})" if context else problem
+    where = f"line {min(mark.line + 1, lines)}: " if mark else ""
+    return f"{where}not valid YAML: {problem}"
 
 
 def parse(raw: Any, path: str | Path = "<config>") -> Config:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from crawler.console import make_console
 from crawler.crawl.runner import RunSummary
 
 COLUMNS = (
@@ -27,7 +28,7 @@ def print_summaries(
 ) -> None:
     """The table, errors by kind, candidates dropped by redirects, sitemaps not fetched, revisits
     <lastmod> spared, and each source's health flags (see :mod:`crawler.health`)."""
-    console = console or Console()
+    console = console or make_console()
     table = Table(title="crawl summary", show_lines=False)
     table.add_column("source")
     table.add_column("status")

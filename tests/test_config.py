@@ -198,6 +198,27 @@ def test_not_yaml(tmp_path: Path) -> None:
         load(path)
 
 
+@pytest.mark.parametrize(
+    ("content", "line", "context"),
+    [
+        ('sources:\n  - name: "abc\n', 2, "quoted scalar"),  # unterminated string, last line
+        ("sources:\n  - name: a\n    feeds: [x, y\n", 3, "flow sequence"),
+        ("sources: {\n", 1, "flow"),
+    ],
+)
+def test_yaml_error_at_the_end_points_at_a_line_that_exists(
+    content: str, line: int, context: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(content)
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: line {line}: not valid YAML: ")
+    assert line <= len(content.splitlines())
+    assert context in message
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read: No such file"):
         load(tmp_path / "nope.yaml")

@@ -119,5 +119,6 @@ def test_cli_reextract_prints_its_report(engine: Engine, db_url: str) -> None:
     assert done.returncode == 0, done.stderr
     assert "examined 2 versions: 2 corrected" in done.stdout
     assert f"identical to the version before: {URL} v2" in done.stdout
-    done = run_cli("reextract", "--source", "other", "--db", db_url)
-    assert "examined 0 versions" in done.stdout
+    done = run_cli("reextract", "--source", "other", "--db", db_url)  # a source never stored
+    assert done.returncode == 2
+    assert done.stderr == "error: no source named 'other' in the database\n"

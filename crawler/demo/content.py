@@ -21,6 +21,7 @@ class DemoArticle:
     status: int = 200  # 410 or 404 once the article is deleted
     private: bool = False  # under /private/, which robots.txt disallows
     modified: datetime | None = None
+    outlet: str = "news"  # the path its outlet serves it under: /news/ or /wire/
     hits: int = field(default=0, compare=False)
 
 
@@ -138,6 +139,46 @@ ARTICLES = [
         private=True,
     ),
 ]
+
+
+def _wire_copy(original: DemoArticle, title: str) -> DemoArticle:
+    """The same story as ``original`` run by the publisher's wire outlet: own headline and byline."""
+    return DemoArticle(
+        original.slug,
+        title,
+        "Demo Wire staff",
+        original.published.replace(hour=original.published.hour + 1),
+        list(original.paragraphs),
+        outlet="wire",
+    )
+
+
+# The publisher's second outlet carries one of the paper's stories: two sources,
+# one story, so the store's story clusters (and the web UI's Stories page) have
+# something to show.
+WIRE = [
+    _wire_copy(
+        next(a for a in ARTICLES if a.slug == "battery-research-breakthrough"),
+        "Solid-state battery cell keeps 90% of its capacity after 5,000 cycles",
+    )
+]
+
+# What the demo's publisher adds to its edited article on each demo run: the
+# first run adds the first update, a second run in the same folder the second.
+UPDATES = [
+    "the maintainers published a first patch release on Wednesday fixing a crash in the new "
+    "planner that some early adopters had reported.",
+    "a second patch release followed on Friday, restoring an index option that the major "
+    "release had removed by mistake.",
+    "the project said the next minor release, due in three months, will make the new "
+    "replication mode the default for new clusters.",
+]
+
+
+def update_paragraph(number: int) -> str:
+    """The paragraph of update ``number`` (from 1); after the last one, the texts come round again."""
+    return f"Update {number}: {UPDATES[(number - 1) % len(UPDATES)]}"
+
 
 # A paragraph the demo paper runs inside every article body: no markup or
 # wording rule can tell it from the story; only seeing it on many of the

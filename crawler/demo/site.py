@@ -25,7 +25,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.demo.content import ARTICLES, COMMENTS, PROMOS, STANDING_NOTE, DemoArticle
+from crawler.demo.content import ARTICLES, COMMENTS, PROMOS, STANDING_NOTE, WIRE, DemoArticle
 
 SITE_NAME = "Demo Tech Daily"
 CHALLENGE_PAGE = (
@@ -89,6 +89,8 @@ class DemoSite:
             a.slug: DemoArticle(**{**a.__dict__, "hits": 0, "paragraphs": list(a.paragraphs)})
             for a in source
         }
+        # The wire outlet's stories, under /wire/ with their own feed, in no listing of the paper.
+        self.wire = {a.slug: DemoArticle(**{**a.__dict__, "hits": 0}) for a in WIRE}
         self.page_size = page_size
         # Every listing link goes through /go/<slug>?utm_source=..., which 302s to
         # /amp/<slug>.html, whose rel=canonical names /news/<slug>.html. Without it, only
@@ -137,7 +139,7 @@ class DemoSite:
     # -- URLs --------------------------------------------------------------------------
 
     def article_path(self, art: DemoArticle) -> str:
-        return f"/{'private' if art.private else 'news'}/{art.slug}.html"
+        return f"/{'private' if art.private else art.outlet}/{art.slug}.html"
 
     def url(self, art: DemoArticle) -> str:
         return f"{self.base}{self.article_path(art)}"
@@ -171,6 +173,10 @@ class DemoSite:
             return Reply(200, gzip.compress(self.news_sitemap()), "application/gzip")
         if path.startswith("/section/"):
             return self.section(path.removeprefix("/section/"), int(query.get("page", ["1"])[0]))
+        if path == "/wire/feed.xml":
+            return self.wire_feed()
+        if path.startswith("/wire/") and path.endswith(".html") and path[6:-5] in self.wire:
+            return self.article(self.wire[path[6:-5]], headers)
         if path == "/downloads.xml":
             return self.downloads_feed()
         if path.startswith("/files/"):  # a binary file its server calls text/html
@@ -217,15 +223,22 @@ class DemoSite:
         return Reply(200, body.encode(), "text/plain")
 
     def rss(self) -> Reply:
+        return self._feed_of(SITE_NAME, "/", self.public())
+
+    def wire_feed(self) -> Reply:
+        """The wire outlet's feed: its stories only."""
+        return self._feed_of(f"{SITE_NAME} Wire", "/wire/", list(self.wire.values()))
+
+    def _feed_of(self, name: str, path: str, arts: list[DemoArticle]) -> Reply:
         items = "".join(
             f"<item><title>{_e(a.title)}</title>"
             f"<link>{self.url(a)}?utm_source=rss&amp;utm_medium=feed</link>"
             f"<guid>{self.url(a)}</guid>"
             f"<pubDate>{format_datetime(a.published)}</pubDate></item>"
-            for a in self.public()
+            for a in arts
         )
         return _rss(
-            f"<title>{SITE_NAME}</title><link>{self.base}/</link>"
+            f"<title>{name}</title><link>{self.base}{path}</link>"
             f"<description>Tech news</description>{items}"
         )
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from crawler.config import Config
+from crawler.console import make_console
 from crawler.health import source_flags
 from crawler.schedule.plan import first_run
 from crawler.store import runs
@@ -83,7 +84,5 @@ def print_statuses(statuses: list[SourceStatus], console: Console | None = None)
             "; ".join(st.flags) or "ok",
             error,
         )
-    console = console or Console()
-    if not console.is_terminal:
-        console.width = max(console.width, 160)  # piped or logged: don't wrap every cell
+    console = console or make_console(piped_width=160)  # ten columns, a last error among them
     console.print(table)

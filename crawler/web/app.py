@@ -30,7 +30,7 @@ from crawler.store import runs
 from crawler.store.db import session_scope
 from crawler.web import changes, queries
 from crawler.web.chart import daily_chart
-from crawler.web.diff import word_diff
+from crawler.web.diff import versions_to_compare, word_diff
 
 TEMPLATES = Environment(
     loader=PackageLoader("crawler.web", "templates"),
@@ -52,11 +52,14 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _int(request: Request, name: str, default: int) -> int:
+def _int(request: Request, name: str, default: int, minimum: int | None = None) -> int:
     try:
-        return int(request.query_params.get(name, default))
+        value = int(request.query_params.get(name, default))
     except ValueError:
         raise HTTPException(400, f"{name} must be a number") from None
+    if minimum is not None and value < minimum:
+        raise HTTPException(400, f"{name} must be {minimum} or more")
+    return value
 
 
 def _day(request: Request, name: str) -> date | None:
@@ -97,18 +100,21 @@ class Views:
 
         data = self._read(read)
         if not request.url.path.startswith("/api/"):
-            data["chart"] = daily_chart(data["days"])
+            data["chart"] = daily_chart(data["days"], now.date())
         return self._render(request, "sources.html", data)
 
     async def articles(self, request: Request) -> Response:
         p = request.query_params
+        status = p.get("status", "")
+        if status not in ("", *queries.STATUSES):
+            raise HTTPException(400, f"status must be one of {', '.join(queries.STATUSES)}")
         f = queries.ArticleFilter(
             q=p.get("q", "")[:200],
             source=p.get("source", ""),
-            status=p.get("status", ""),
+            status=status,
             since=_day(request, "since"),
             until=_day(request, "until"),
-            page=_int(request, "page", 1),
+            page=_int(request, "page", 1, minimum=1),
         )
         found = self._read(lambda s: queries.list_articles(s, f))
         return self._render(request, "articles.html", {"filter": f, "found": found})
@@ -121,15 +127,23 @@ class Views:
         return article
 
     async def article(self, request: Request) -> Response:
-        return self._render(request, "article.html", {"article": self._article(request)})
+        article = self._article(request)
+        data = {"article": article, "changes": article.changes()}
+        return self._render(request, "article.html", data)
 
     async def diff(self, request: Request) -> Response:
         article = self._article(request)
-        last = article.current.version
-        old = article.version(_int(request, "from", max(1, last - 1)))
-        new = article.version(_int(request, "to", last))
-        if old is None or new is None:
-            raise HTTPException(404, "no such version")
+        given = [
+            _int(request, name, 0) if name in request.query_params else None
+            for name in ("from", "to")
+        ]
+        try:
+            pair = versions_to_compare(article.current.version, *given)
+        except ValueError as exc:
+            raise HTTPException(404, str(exc)) from None
+        if pair is None:
+            raise HTTPException(404, "this article has one version: nothing to compare")
+        old, new = (article.version(n) for n in pair)
         data = {
             "article": article,
             "old": old,
@@ -168,6 +182,10 @@ class Views:
         )
         return Response(page, media_type="application/atom+xml; charset=utf-8")
 
+    async def stories(self, request: Request) -> Response:
+        found = self._read(queries.list_stories)
+        return self._render(request, "stories.html", {"stories": found})
+
     async def runs(self, request: Request) -> Response:
         source = request.query_params.get("source", "")
         found = self._read(lambda s: runs.recent_runs(s, source or None))
@@ -190,6 +208,7 @@ def make_app(engine: Engine, config: Config | None = None) -> Starlette:
         "/articles": views.articles,
         "/article": views.article,
         "/diff": views.diff,
+        "/stories": views.stories,
         "/story/{key}": views.cluster,
         "/runs": views.runs,
     }

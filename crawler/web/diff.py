@@ -59,3 +59,46 @@ def plain(segments: list[Segment]) -> str:
     """``git diff --word-diff`` markers: ``[-removed-]`` and ``{+added+}``."""
     marks = {"same": "{}", "removed": "[-{}-]", "added": "{{+{}+}}"}
     return "".join(marks[s.op].format(s.text) for s in segments)
+
+
+def versions_to_compare(last: int, older: int | None, newer: int | None) -> tuple[int, int] | None:
+    """Which two versions (older, newer) a diff shows, of an article whose newest is ``last``.
+
+    Not given, ``newer`` is ``last`` and ``older`` the version just before
+    ``newer``. None when there is nothing to compare: the article has one
+    version, or ``newer`` is 1 and no ``older`` was given. Raises ValueError,
+    with a one-line message, for a version below 1 or above ``last``, and for
+    ``older`` not older than ``newer``.
+    """
+    for number in (older, newer):
+        if number is not None and not 1 <= number <= last:
+            raise ValueError(f"there is no version {number} (it has 1..{last})")
+    newer = last if newer is None else newer
+    if older is None:
+        return None if newer == 1 else (newer - 1, newer)
+    if older >= newer:
+        raise ValueError(f"version {older} is not older than version {newer}")
+    return older, newer
+
+
+_WORD = re.compile(r"\w+")
+
+
+def what_changed(old_title: str, old_text: str, new_title: str, new_text: str) -> str:
+    """One phrase for a version's change: ``title changed · +12 words · −3 words``.
+
+    Words are counted in the text's :func:`word_diff`: a replaced word counts
+    once added and once removed. only whitespace or
+    punctuation changed (``punctuation or spacing``); ``no change`` when nothing did.
+    """
+    parts = ["title changed"] if old_title != new_title else []
+    counts = {"added": 0, "removed": 0}
+    for s in word_diff(old_text, new_text):
+        if s.op != "same":
+            counts[s.op] += len(_WORD.findall(s.text))
+    for op, sign in (("added", "+"), ("removed", "\N{MINUS SIGN}")):
+        if n := counts[op]:
+            parts.append(f"{sign}{n} word{'' if n == 1 else 's'}")
+    if not counts["added"] and not counts["removed"] and old_text != new_text:
+        parts.append("punctuation or spacing")
+    return " · ".join(parts) or "no change"

@@ -24,7 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from crawler.store.models import Article, ArticleVersion, SourceRow
+from crawler.store.models import Article, ArticleVersion, Cluster, SourceRow
+from crawler.web.diff import what_changed
 
 PER_PAGE = 50
 STATUSES = ("live", "gone")
@@ -168,6 +169,11 @@ class ArticleDetail:
     def version(self, number: int) -> VersionInfo | None:
         return next((v for v in self.versions if v.version == number), None)
 
+    def changes(self) -> list[str]:
+        """Per version, oldest first, what it changed from the one before (``first seen`` for 1)."""
+        pairs = zip(self.versions, self.versions[1:], strict=False)
+        return ["first seen"] + [what_changed(a.title, a.text, b.title, b.text) for a, b in pairs]
+
 
 def article_detail(session: Session, url: str) -> ArticleDetail | None:
     """The article at canonical ``url`` with every version, oldest first; None if unknown."""
@@ -213,6 +219,62 @@ def cluster_members(session: Session, key: str) -> list[ArticleRow]:
         _current().where(Article.cluster_id == key).order_by(Article.first_seen, Article.id)
     ).all()
     return [ArticleRow(*r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A story cluster: its key, its representative's current title, how widely it was carried."""
+
+    key: str
+    title: str
+    articles: int
+    sources: int
+    first_seen: datetime
+    last_changed: datetime
+
+
+def list_stories(session: Session, limit: int = PER_PAGE) -> list[StoryRow]:
+    """The ``limit`` stories carried by more than one source first, then the others, each newest first.
+
+    A story is a cluster of near-duplicate articles (:mod:`crawler.dedupe.clusters`);
+    one carried by a single article is listed too, after all the shared ones.
+    """
+    sources = func.count(func.distinct(Article.source_id))
+    members = (
+        select(
+            Article.cluster_id.label("key"),
+            func.count().label("articles"),
+            sources.label("sources"),
+            func.min(Article.first_seen).label("first_seen"),
+            func.max(Article.last_changed).label("last_changed"),
+        )
+        .where(Article.cluster_id.is_not(None))
+        .group_by(Article.cluster_id)
+        .subquery()
+    )
+    representative = Article.__table__.alias("representative")
+    rows = session.execute(
+        select(
+            members.c.key,
+            ArticleVersion.title,
+            members.c.articles,
+            members.c.sources,
+            members.c.first_seen,
+            members.c.last_changed,
+        )
+        .join(Cluster, Cluster.key == members.c.key)
+        .join(representative, representative.c.id == Cluster.representative_id)
+        .join(
+            ArticleVersion,
+            and_(
+                ArticleVersion.article_id == representative.c.id,
+                ArticleVersion.version == representative.c.current_version,
+            ),
+        )
+        .order_by((members.c.sources > 1).desc(), members.c.last_changed.desc(), members.c.key)
+        .limit(limit)
+    ).all()
+    return [StoryRow(*r) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)

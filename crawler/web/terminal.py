@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from crawler.console import make_console
 from crawler.web.diff import Segment, plain, word_diff
 from crawler.web.queries import ArticleDetail, VersionInfo
 
@@ -16,7 +17,7 @@ def _when(version: VersionInfo) -> str:
 
 
 def print_article(article: ArticleDetail, console: Console | None = None) -> None:
-    console = console or Console(highlight=False)
+    console = console or make_console()
     cur = article.current
     console.print(Text(cur.title, style="bold"))
     console.print(
@@ -27,14 +28,14 @@ def print_article(article: ArticleDetail, console: Console | None = None) -> Non
             style="dim",
         )
     )
-    for v in article.versions:
-        console.print(Text(f"  v{v.version}  {_when(v)}  {v.title}"))
+    for v, change in zip(article.versions, article.changes(), strict=True):
+        console.print(Text(f"  v{v.version}  {_when(v)}  {v.title}  ({change})"))
     console.print()
     console.print(Text(cur.text))
 
 
 def print_diff(old: VersionInfo, new: VersionInfo, console: Console | None = None) -> None:
-    console = console or Console(highlight=False)
+    console = console or make_console()
     head = f"version {old.version} ({_when(old)}) → {new.version} ({_when(new)})"
     title, text = word_diff(old.title, new.title), word_diff(old.text, new.text)
     if not console.is_terminal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -123,3 +124,35 @@ def test_the_read_only_engine_is_refused_writes_by_the_database(db_url: str) -> 
     with pytest.raises(DBAPIError), engine.begin() as conn:
         conn.execute(text("INSERT INTO sources (name, created_at) VALUES ('x', '2026-01-01')"))
     engine.dispose()
+
+
+def test_stories_shared_by_several_sources_come_first(client: TestClient) -> None:
+    stories = client.get("/api/stories").json()["stories"]
+    assert stories[0]["sources"] == 2
+    assert stories[0]["articles"] == 2
+    assert stories[0]["title"] == "Fab opens at last"  # the representative's current title
+    assert all(s["sources"] == 1 for s in stories[1:])
+    page = client.get("/stories").text
+    assert f'href="/story/{stories[0]["key"]}"' in page
+    for path in ("/", "/articles", "/runs", "/stories"):
+        assert '<a href="/stories">Stories</a>' in client.get(path).text, path
+
+
+def test_the_timeline_says_what_each_version_changed(client: TestClient) -> None:
+    page = client.get("/article", params={"url": "https://pub0.example/fab"}).text
+    changes = re.findall(r'<span class="change">([^<]*)</span>', page)
+    assert changes == ["first seen", "title changed · +2 words"]
+    assert re.search(r"\s· first seen \d{4}-", page)
+    assert not re.search(r"\S· first seen", page)
+
+
+def test_bad_page_and_status_are_a_clear_400(client: TestClient) -> None:
+    for params, message in (
+        ({"page": "-1"}, "page must be 1 or more"),
+        ({"page": "0"}, "page must be 1 or more"),
+        ({"status": "bogus"}, "status must be one of live, gone"),
+    ):
+        for path in ("/articles", "/api/articles"):
+            answer = client.get(path, params=params)
+            assert answer.status_code == 400, (path, params)
+            assert message in answer.text

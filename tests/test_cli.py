@@ -1,0 +1,141 @@
+"""The CLI's details on a real store (SQLite and PostgreSQL): version picks, typed URLs, unknown sources, piped output, help."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import click
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine
+
+from crawler.cli import cli
+from crawler.console import make_console
+from crawler.crawl.runner import RunSummary
+from crawler.dedupe.clusters import record_article
+from crawler.dedupe.minhash import signature
+from crawler.store.articles import ensure_source
+from crawler.store.clusters import lock_clusters
+from crawler.store.db import session_scope
+from crawler.summary import print_summaries
+from tests.store.helpers import T0, record
+
+EDITED = "https://pub0.example/news/fab"
+SINGLE = "https://pub0.example/news/once"
+LONG = "A paragraph long enough to wrap at eighty columns, " * 6
+
+
+@pytest.fixture
+def stored(engine: Engine, db_url: str) -> str:
+    """Two articles of source pub0: EDITED with 3 versions, SINGLE with 1 (a long paragraph)."""
+    bodies = [(EDITED, "Fab opens", "The plant opened."), (SINGLE, "Once", LONG.strip())]
+    bodies += [(EDITED, "Fab opens", "The plant opened."), (EDITED, "Fab opens", "Now + 2.")]
+    bodies[2] = (EDITED, "Fab opens at last", "The plant opened on Monday.")
+    for hours, (url, title, text) in enumerate(bodies):
+        with session_scope(engine) as s:
+            lock_clusters(s)
+            sid = ensure_source(s, "pub0", T0)
+            rec = record(url=url, title=title, text=text, at=T0 + timedelta(hours=hours))
+            record_article(s, sid, rec, signature(text))
+    return db_url
+
+
+def run(*args: str) -> click.testing.Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def one_line_error(result: click.testing.Result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_diff_refuses_bad_version_numbers_with_one_line(stored: str) -> None:
+    assert "there is no version 0 (it has 1..3)" in one_line_error(
+        run("diff", EDITED, "--from", "0", "--db", stored)
+    )
+    assert "there is no version 4" in one_line_error(
+        run("diff", EDITED, "--to", "4", "--db", stored)
+    )
+    assert "version 2 is not older than version 1" in one_line_error(
+        run("diff", EDITED, "--from", "2", "--to", "1", "--db", stored)
+    )
+    default = run("diff", EDITED, "--db", stored)
+    assert default.exit_code == 0
+    assert default.output.startswith("version 2 (")  # 2 → 3, the newest change
+    assert "→ 3 (" in default.output.splitlines()[0]
+    explicit = run("diff", EDITED, "--from", "1", "--to", "2", "--db", stored)
+    assert "title: Fab opens{+ at last+}" in explicit.output
+
+
+def test_a_one_version_article_says_there_is_nothing_to_compare(stored: str) -> None:
+    result = run("diff", SINGLE, "--db", stored)
+    assert result.exit_code == 0
+    assert result.output == f"{SINGLE} has one version only: nothing to compare\n"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        EDITED + "?utm_source=x#frag",
+        "pub0.example/news/fab",
+        "//PUB0.example/news/fab?utm_medium=social",
+        "HTTPS://pub0.example:443/news/fab#comments",
+    ],
+)
+def test_show_and_diff_find_the_article_however_its_url_is_typed(stored: str, typed: str) -> None:
+    shown = run("show", typed, "--db", stored)
+    assert shown.exit_code == 0, shown.output
+    assert EDITED in shown.output
+    assert run("diff", typed, "--db", stored).exit_code == 0
+
+
+def test_unknown_source_exits_2_for_export_and_reextract(stored: str) -> None:
+    for command in ("export", "reextract"):
+        line = one_line_error(run(command, "--source", "nosuch", "--db", stored))
+        assert "no source named 'nosuch'" in line
+    assert run("export", "--source", "pub0", "--db", stored).output.count("\n") == 2
+
+
+def test_piped_output_does_not_wrap(stored: str) -> None:
+    shown = run("show", SINGLE, "--db", stored)
+    assert LONG.strip() in shown.output.splitlines()  # one line, however long
+    out = io.StringIO()
+    summary = RunSummary("a-long-source-name", "ok", T0, T0, {"pages_fetched": 12345, "new": 3})
+    print_summaries([summary], console=make_console(file=out))
+    table = out.getvalue()
+    for header in ("source", "status", "fetched", "new versions", "not article", "errors"):
+        assert header in table
+    assert "a-long-source-name" in table
+    assert "…" not in table
+
+
+def _options(command: click.Command, path: str = "") -> list[tuple[str, click.Option]]:
+    found = [(f"{path}{command.name} {p.opts[0]}", p) for p in command.params]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            found += _options(sub, f"{path}{command.name} ")
+    return [(name, p) for name, p in found if isinstance(p, click.Option)]
+
+
+def test_every_option_has_a_help_line_with_its_default() -> None:
+    options = dict(_options(cli))
+    for name, option in options.items():
+        if option.is_flag or option.count or name.endswith(("--help", "--version")):
+            continue
+        assert option.help, f"{name} has no help line"
+        assert option.show_default or "default" in option.help or "required" in option.help, name
+    assert "TCP port" in (options["cli serve --port"].help or "")
+    assert "JSON lines" in (options["cli export --format"].help or "")
+    since = options["cli export --since"].help or ""
+    assert "ISO 8601" in since
+    assert "UTC" in since
+    assert "[default: off]" in (options["cli daemon --metrics-port"].help or "")
+    worker_db = options["cli worker --db"].help or ""
+    assert "PostgreSQL" in worker_db
+    assert not re.search("sqlite", worker_db, re.IGNORECASE)
+    assert "8080" in run("serve", "--help").output
