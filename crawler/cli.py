@@ -390,7 +390,7 @@ BINARY_FORMATS = frozenset({"parquet", "warc"})
     type=click.Choice(EXPORT_FORMATS),
     default="jsonl",
     show_default=True,
-    help="jsonl: one article a line with its versions; csv and parquet: one row per "
+    help="jsonl: JSON lines, one article a line with its versions; csv and parquet: one row per "
     "version; warc: each kept page as served, and what was extracted from it.",
 )
 @click.option("--source", default=None, help="Only this source  [default: every source]")
