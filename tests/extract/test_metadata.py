@@ -3,7 +3,8 @@
 from datetime import UTC, datetime
 
 from crawler.extract import extract_article, parse_html
-from crawler.extract.metadata import extract_metadata, split_authors
+from crawler.extract.authors import clean_authors
+from crawler.extract.metadata import extract_metadata
 
 JSONLD = """<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
 "headline":"LD headline","author":[{"@type":"Person","name":"Ann Lee"},{"name":"Bo Chen"}],
@@ -62,12 +63,12 @@ def test_listing_with_many_article_cards_is_not_an_article() -> None:
 
 
 def test_split_authors() -> None:
-    assert split_authors("By Ann Lee, Bo Chen & Cy Dee · March 1, 2026") == [
+    assert clean_authors(["By Ann Lee, Bo Chen & Cy Dee · March 1, 2026"]) == [
         "Ann Lee",
         "Bo Chen",
         "Cy Dee",
     ]
-    assert split_authors("Staff") == []
+    assert clean_authors(["Staff"]) == []
 
 
 def test_bytes_decode_like_a_browser() -> None:
