@@ -27,7 +27,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 _WORD = re.compile(r"[^\W\d_]+")
 # Link labels that sit inside a byline element beside the name.
 _SOCIAL = re.compile(
-    r"\s+(?:twitter|facebook|instagram|linkedin|bluesky|mastodon|e-?mail|follow|folgen)\b.*$",
+    r"(?:^|\s+)(?:twitter|facebook|instagram|linkedin|bluesky|mastodon|e-?mail|follow|folgen)\b.*$",
     re.IGNORECASE,
 )
 
@@ -70,6 +70,9 @@ ROLE_WORDS = frozenset(
         "sport",
         "science",
         "redaktion",
+        "quelle",
+        "source",
+        "fuente",
         "news",
         "nachrichten",
         "noticias",
@@ -170,9 +173,10 @@ def clean_authors(values: Iterable[str], site_names: Iterable[str] = ()) -> list
     sites = {compact(s) for s in site_names} - {""}
     names: list[str] = []
     for value in values:
-        for name in split_byline(value):
-            if is_person(name, sites) and name not in names:
-                names.append(name)
+        parts = split_byline(value)
+        if parts and compact(parts[0]) in sites:
+            continue  # "site.de, Frankfurt, Germany": the outlet and its address
+        names.extend(n for n in parts if is_person(n, sites) and n not in names)
     return names
 
 

@@ -270,9 +270,9 @@ def _authors(
         if names := clean_authors(tags.get(key, []), sites):
             return names
     for node in tree.xpath(_BYLINE_XPATH)[:BYLINE_NODES]:
-        text = " ".join(node.itertext())
-        if len(text) <= BYLINE_CHARS and (names := clean_authors([text], sites)):
-            return names
+        text = " ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
+        if len(text) <= BYLINE_CHARS and any(c.isalpha() for c in text):
+            return clean_authors([text], sites)
     return []
 
 
