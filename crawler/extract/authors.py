@@ -16,7 +16,7 @@ from collections.abc import Iterable
 # A leading "by" (English, German, French, Spanish/Portuguese); Italian, Dutch and
 # Scandinavian ones in lower case only, as names begin with "Di" or "Af" too.
 _BY = re.compile(
-    r"^\s*(?:(?i:written by|words by|by|von|par|por)|di|door|av|af)\b\s*[:\-]?\s*"
+    r"^\s*(?:(?i:written by|words by|posted by|by|von|par|por)|di|door|av|af)\b\s*[:\-]?\s*"
 )
 # Conjunctions in lower case only: "Ana Y. López" keeps its initial.
 _SPLIT = re.compile(r"\s*(?:[,;&|]|\s(?:and|und|et|y|e|og|och|en)\s)\s*")
@@ -71,6 +71,20 @@ ROLE_WORDS = frozenset(
         "science",
         "redaktion",
         "quelle",
+        "admin",
+        "administrator",
+        "agency",
+        "agentur",
+        "agence",
+        "agencia",
+        "phd",
+        "md",
+        "ms",
+        "mba",
+        "rd",
+        "rdn",
+        "rn",
+        "mph",
         "source",
         "fuente",
         "news",
@@ -173,7 +187,7 @@ def clean_authors(values: Iterable[str], site_names: Iterable[str] = ()) -> list
     sites = {compact(s) for s in site_names} - {""}
     names: list[str] = []
     for value in values:
-        parts = split_byline(value)
+        parts = [_without_agency_tail(p) for p in split_byline(value)]
         if parts and compact(parts[0]) in sites:
             continue  # "site.de, Frankfurt, Germany": the outlet and its address
         names.extend(n for n in parts if is_person(n, sites) and n not in names)
@@ -191,13 +205,22 @@ def split_byline(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
+def _without_agency_tail(name: str) -> str:
+    """``"Jill Lawless Associated Press"`` → ``"Jill Lawless"``: a wire credited after the name."""
+    words = name.split()
+    for k in (3, 2, 1):
+        if len(words) >= k + 2 and compact(" ".join(words[-k:])) in AGENCIES:
+            return " ".join(words[:-k])
+    return name
+
+
 def is_person(name: str, sites: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
     """Whether one byline part may be a person's name (not a role, agency, site, slug, address)."""
     words = name.split()
     key = compact(name)
     if not key or len(words) > 5 or any(c.isdigit() for c in name):
         return False
-    if "@" in name or "://" in name or name.startswith("www.") or _SLUG.match(name):
+    if "@" in name or "_" in name or "://" in name or name.startswith("www.") or _SLUG.match(name):
         return False
     if key in sites or compact(words[0]) in sites:  # "n-tv", "MDR THÜRINGEN" on mdr.de
         return False

@@ -24,7 +24,7 @@ from extruct.jsonld import JsonLdExtractor
 from extruct.w3cmicrodata import LxmlMicrodataExtractor
 from lxml.html import HtmlElement
 
-from crawler.extract.authors import clean_authors, compact, inverted
+from crawler.extract.authors import clean_authors, compact, inverted, split_byline
 from crawler.extract.dates import DateOrder, page_order, read_date
 
 ARTICLE_TYPES = frozenset(
@@ -51,10 +51,15 @@ ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corpor
 _JSONLD = JsonLdExtractor()
 _MICRODATA = LxmlMicrodataExtractor()
 _LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-# Visible bylines: rel/itemprop author, or a class naming an author or byline (not a comment's).
+# Visible bylines: rel/itemprop author, or a class naming an author or byline (not a
+# comment's); the innermost of nested ones, so a label ("By") and a name come apart.
+_BYLINE = (
+    f"(@rel='author' or @itemprop='author' or contains({_LOWER}, 'byline')"
+    f" or contains({_LOWER}, 'author'))"
+)
 _BYLINE_XPATH = (
-    f"//*[@rel='author' or @itemprop='author' or contains({_LOWER}, 'byline')"
-    f" or contains({_LOWER}, 'author')][not(ancestor-or-self::*[contains({_LOWER}, 'comment')])]"
+    f"//*[{_BYLINE}][not(.//*[{_BYLINE}])]"
+    f"[not(ancestor-or-self::*[contains({_LOWER}, 'comment')])]"
 )
 # Between a headline and the site's name in a <title>: "Story | Site", "Story - Site".
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:/»]\s+|\s*\|\s*")
@@ -269,11 +274,26 @@ def _authors(
     for key in ("author", "article:author", "parsely-author", "article:byline"):
         if names := clean_authors(tags.get(key, []), sites):
             return names
+    return _byline_authors(tree, sites)
+
+
+def _byline_authors(tree: HtmlElement, sites: set[str]) -> list[str]:
+    """Names in the page's first visible byline: its first element that holds a name-like
+    part, and the elements of the same class after it (one per author)."""
+    names: list[str] = []
+    kind: str | None = None
     for node in tree.xpath(_BYLINE_XPATH)[:BYLINE_NODES]:
         text = " ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
-        if len(text) <= BYLINE_CHARS and any(c.isalpha() for c in text):
-            return clean_authors([text], sites)
-    return []
+        if len(text) > BYLINE_CHARS:
+            continue
+        if kind is None:
+            if not split_byline(text):
+                continue  # a bare label: "By", "Von:"
+            kind = node.get("class") or ""
+        elif (node.get("class") or "") != kind:
+            break
+        names.extend(n for n in clean_authors([text], sites) if n not in names)
+    return names
 
 
 def _page_order(tree: HtmlElement, tags: dict[str, list[str]]) -> DateOrder | None:
