@@ -25,7 +25,7 @@ from extruct.w3cmicrodata import LxmlMicrodataExtractor
 from lxml.html import HtmlElement
 
 from crawler.extract.authors import clean_authors, compact, inverted, split_byline
-from crawler.extract.dates import DateOrder, page_order, read_date
+from crawler.extract.dates import DateOrder, ambiguous, iso_date, page_order, read_date
 
 ARTICLE_TYPES = frozenset(
     {
@@ -50,17 +50,6 @@ BYLINE_CHARS = 200  # a longer element is an author box or a list, not a byline
 ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _JSONLD = JsonLdExtractor()
 _MICRODATA = LxmlMicrodataExtractor()
-_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-# Visible bylines: rel/itemprop author, or a class naming an author or byline (not a
-# comment's); the innermost of nested ones, so a label ("By") and a name come apart.
-_BYLINE = (
-    f"(@rel='author' or @itemprop='author' or contains({_LOWER}, 'byline')"
-    f" or contains({_LOWER}, 'author'))"
-)
-_BYLINE_XPATH = (
-    f"//*[{_BYLINE}][not(.//*[{_BYLINE}])]"
-    f"[not(ancestor-or-self::*[contains({_LOWER}, 'comment')])]"
-)
 # Between a headline and the site's name in a <title>: "Story | Site", "Story - Site".
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:/»]\s+|\s*\|\s*")
 _PUBLISHED_META = (
@@ -277,12 +266,33 @@ def _authors(
     return _byline_authors(tree, sites)
 
 
+def _marks_byline(el: HtmlElement) -> bool:
+    kind = (el.get("class") or "").lower()
+    return "author" in {el.get("rel"), el.get("itemprop")} or "author" in kind or "byline" in kind
+
+
+def byline_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """Visible bylines in page order: elements marked rel/itemprop author, or with a class
+    naming an author or byline; the innermost of nested ones, so a label ("By") and a name
+    come apart; none inside a comment."""
+    marked = [el for el in tree.iter() if isinstance(el.tag, str) and _marks_byline(el)]
+    members = set(marked)
+    outer = {a for el in marked for a in el.iterancestors() if a in members}
+    return [
+        el
+        for el in marked
+        if el not in outer
+        and not any("comment" in (a.get("class") or "").lower() for a in el.iterancestors())
+        and "comment" not in (el.get("class") or "").lower()
+    ]
+
+
 def _byline_authors(tree: HtmlElement, sites: set[str]) -> list[str]:
     """Names in the page's first visible byline: its first element that holds a name-like
     part, and the elements of the same class after it (one per author)."""
     names: list[str] = []
     kind: str | None = None
-    for node in tree.xpath(_BYLINE_XPATH)[:BYLINE_NODES]:
+    for node in byline_elements(tree)[:BYLINE_NODES]:
         text = " ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
         if len(text) > BYLINE_CHARS:
             continue
@@ -296,36 +306,42 @@ def _byline_authors(tree: HtmlElement, sites: set[str]) -> list[str]:
     return names
 
 
-def _page_order(tree: HtmlElement, tags: dict[str, list[str]]) -> DateOrder | None:
-    """The page's numeric date order: its own unambiguous dates, else its declared language."""
+def _languages(tree: HtmlElement, tags: dict[str, list[str]]) -> list[str]:
+    """The page's declared language tags: ``<html lang>``, og:locale, content-language."""
     langs = [
         tree.get("lang") or "",
         *(tags.get(k, [""])[0] for k in ("og:locale", "content-language", "dc.language", "language")),
     ]
-    return page_order([lang for lang in langs if lang], [tree.text_content()])
+    return [lang.strip() for lang in langs if lang.strip()]
 
 
 def _dates(
     tree: HtmlElement, tags: dict[str, list[str]], data: _Structured
 ) -> tuple[datetime | None, datetime | None]:
-    order: list[DateOrder | None] = []  # the page's order, worked out once, when first needed
+    langs = _languages(tree, tags)
+    codes = [re.split(r"[-_]", lang)[0].lower() for lang in langs]
+    orders: list[DateOrder | None] = []  # the page's order, worked out once, when first needed
 
-    def read(value: object) -> datetime | None:
-        parsed = read_date(value)
-        if parsed is None and isinstance(value, str) and read_date(value, "DMY") is not None:
-            if not order:
-                order.append(_page_order(tree, tags))
-            parsed = read_date(value, order[0]) if order[0] else None
-        return parsed
+    def read(text: str) -> datetime | None:
+        if not ambiguous(text):
+            return read_date(text, None, codes)
+        if not orders:
+            orders.append(page_order(langs, [tree.text_content()]))
+        return read_date(text, orders[0], codes) if orders[0] else None
 
     def pick(keys: tuple[str, ...], meta_keys: tuple[str, ...], times: list[str]) -> datetime | None:
         values = [
-            *(item.get(key) for item in (*data.jsonld, *data.micro) for key in keys),
-            *(v for key in meta_keys for v in tags.get(key, [])),
-            *times,
+            unescape(v)
+            for v in (
+                *(item.get(key) for item in (*data.jsonld, *data.micro) for key in keys),
+                *(v for key in meta_keys for v in tags.get(key, [])),
+                *times,
+            )
         ]
-        found = [d for d in map(read, (unescape(v) for v in values)) if d]
-        return with_offset(found[0], found[1:]) if found else None
+        for i, value in enumerate(values):
+            if found := read(value):
+                return with_offset(found, filter(None, map(iso_date, values[i + 1 :])))
+        return None
 
     times = [t.get("datetime") or t.text_content() for t in tree.iter("time")]
     published = pick(("datePublished", "dateCreated"), _PUBLISHED_META, times)
