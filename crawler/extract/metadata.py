@@ -50,6 +50,12 @@ BYLINE_CHARS = 200  # a longer element is an author box or a list, not a byline
 ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _JSONLD = JsonLdExtractor()
 _MICRODATA = LxmlMicrodataExtractor()
+# Marked as a byline: rel/itemprop author, or a class naming an author or a byline
+# ("uthor" and "yline" match "Author" and "Byline" too, without lower-casing every class).
+_BYLINE_XPATH = (
+    "//*[@rel='author' or @itemprop='author' or contains(@class, 'uthor')"
+    " or contains(@class, 'yline')]"
+)
 # Between a headline and the site's name in a <title>: "Story | Site", "Story - Site".
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:/»]\s+|\s*\|\s*")
 _PUBLISHED_META = (
@@ -266,16 +272,11 @@ def _authors(
     return _byline_authors(tree, sites)
 
 
-def _marks_byline(el: HtmlElement) -> bool:
-    kind = (el.get("class") or "").lower()
-    return "author" in {el.get("rel"), el.get("itemprop")} or "author" in kind or "byline" in kind
-
-
 def byline_elements(tree: HtmlElement) -> list[HtmlElement]:
     """Visible bylines in page order: elements marked rel/itemprop author, or with a class
     naming an author or byline; the innermost of nested ones, so a label ("By") and a name
     come apart; none inside a comment."""
-    marked = [el for el in tree.iter() if isinstance(el.tag, str) and _marks_byline(el)]
+    marked = tree.xpath(_BYLINE_XPATH)
     members = set(marked)
     outer = {a for el in marked for a in el.iterancestors() if a in members}
     return [
