@@ -41,19 +41,21 @@ def store_as_old_extractor(
 ) -> None:
     """Store a version as an older extractor did: the widget's line kept in the text."""
     widget_line = html.split("<p>")[-1].split("</p>")[0]
+    store_version(
+        engine,
+        "pub",
+        url=URL,
+        title="Tram line to run every six minutes",
+        text="\n".join([*STORY, widget_line]),
+        at=later(at_hours),
+        page=compress_page(html) if with_page else None,
+    )
+
+
+def store_version(engine: Engine, source: str, **fields: object) -> None:
+    """Store one version of ``source`` with these fields (see tests.store.helpers.record)."""
     with session_scope(engine) as s:
-        source_id = ensure_source(s, "pub", T0)
-        record_fetch(
-            s,
-            source_id,
-            record(
-                url=URL,
-                title="Tram line to run every six minutes",
-                text="\n".join([*STORY, widget_line]),
-                at=later(at_hours),
-                page=compress_page(html) if with_page else None,
-            ),
-        )
+        record_fetch(s, ensure_source(s, source, T0), record(**fields))  # type: ignore[arg-type]
 
 
 def versions(engine: Engine) -> list[ArticleVersion]:
@@ -131,21 +133,17 @@ def test_reextract_brings_stored_metadata_up_to_date(engine: Engine, db_url: str
     page = EN_GB
     url = f"https://demogazette.example{page.path}"
     old = extract_article(page.html, url=url)
-    with session_scope(engine) as s:
-        source_id = ensure_source(s, "gazette", T0)
-        record_fetch(
-            s,
-            source_id,
-            record(
-                url=url,
-                title="Council&#039;s budget vote delayed | Demo Gazette",
-                text=old.text,
-                at=later(0),
-                page=compress_page(page.html),
-                authors=["Dana Whitfield", "Senior Reporter"],
-                published=datetime(2024, 4, 3, tzinfo=UTC),
-            ),
-        )
+    store_version(
+        engine,
+        "gazette",
+        url=url,
+        title="Council&#039;s budget vote delayed | Demo Gazette",
+        text=old.text,
+        at=later(0),
+        page=compress_page(page.html),
+        authors=["Dana Whitfield", "Senior Reporter"],
+        published=datetime(2024, 4, 3, tzinfo=UTC),
+    )
     reextract(db_url)
     with session_scope(engine) as s:
         (version,) = s.scalars(select(ArticleVersion)).all()
