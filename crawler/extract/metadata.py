@@ -294,7 +294,7 @@ def _byline_authors(tree: HtmlElement, sites: set[str]) -> list[str]:
     names: list[str] = []
     kind: str | None = None
     for node in byline_elements(tree)[:BYLINE_NODES]:
-        text = " ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
+        text = unescape(" ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]")))
         if len(text) > BYLINE_CHARS:
             continue
         if kind is None:
