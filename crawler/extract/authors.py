@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 # A leading "by" (English, German, French, Spanish/Portuguese); Italian, Dutch and
 # Scandinavian ones in lower case only, as names begin with "Di" or "Af" too.
@@ -176,21 +177,44 @@ def compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
-def clean_authors(values: Iterable[str], site_names: Iterable[str] = ()) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A site's own names: never a person.
+
+    ``names`` (compacted, see :func:`compact`) are what it calls itself
+    (og:site_name, its publisher). ``hosts`` are its host and the host's
+    labels, lower case, which name it in as many words as they have
+    hyphen-separated parts: "Stuttgarter Zeitung" on stuttgarter-zeitung.de
+    and "mdr.de" are the outlet, "Paul Graham" on paulgraham.com a person.
+    """
+
+    names: frozenset[str] = frozenset()
+    hosts: frozenset[str] = frozenset()
+
+    def named_by(self, text: str) -> bool:
+        """Whether ``text`` is this outlet's name rather than a person's."""
+        key = compact(text)
+        if not key:
+            return False
+        words = len(text.split())
+        return key in self.names or any(
+            key == compact(host) and words <= len(host.split("-")) for host in self.hosts
+        )
+
+
+def clean_authors(values: Iterable[str], outlet: Outlet = Outlet()) -> list[str]:
     """The people among author field values or bylines, in order, each once.
 
     ``["By Dana Whitfield, Senior Reporter"]`` → ``["Dana Whitfield"]``;
-    ``["Ann Lee and Bo Chen | Reuters"]`` → ``["Ann Lee", "Bo Chen"]``.
-    ``site_names`` are the outlet's own names (og:site_name, publisher,
-    host), which are never a person.
+    ``["Ann Lee and Bo Chen | Reuters"]`` → ``["Ann Lee", "Bo Chen"]``;
+    the ``outlet``'s own name is never an author.
     """
-    sites = {compact(s) for s in site_names} - {""}
     names: list[str] = []
     for value in values:
         parts = [_without_agency_tail(p) for p in split_byline(value)]
-        if parts and compact(parts[0]) in sites:
+        if parts and outlet.named_by(parts[0]):
             continue  # "site.de, Frankfurt, Germany": the outlet and its address
-        names.extend(n for n in parts if is_person(n, sites) and n not in names)
+        names.extend(n for n in parts if is_person(n, outlet) and n not in names)
     return names
 
 
@@ -214,7 +238,7 @@ def _without_agency_tail(name: str) -> str:
     return name
 
 
-def is_person(name: str, sites: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+def is_person(name: str, outlet: Outlet = Outlet()) -> bool:
     """Whether one byline part may be a person's name (not a role, agency, site, slug, address)."""
     words = name.split()
     key = compact(name)
@@ -222,8 +246,8 @@ def is_person(name: str, sites: set[str] = frozenset()) -> bool:  # type: ignore
         return False
     if "@" in name or "_" in name or "://" in name or name.startswith("www.") or _SLUG.match(name):
         return False
-    if key in sites or compact(words[0]) in sites:  # "n-tv", "MDR THÜRINGEN" on mdr.de
-        return False
+    if outlet.named_by(name) or outlet.named_by(words[0]):
+        return False  # the outlet, or a desk of it: "n-tv NACHRICHTEN", "MDR THÜRINGEN"
     for k in range(1, min(3, len(words)) + 1):  # "AP", "Associated Press in Valencia"
         if compact(" ".join(words[:k])) in AGENCIES and (k == len(words) or words[k] == "in"):
             return False

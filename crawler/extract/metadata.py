@@ -24,7 +24,7 @@ from extruct.jsonld import JsonLdExtractor
 from extruct.w3cmicrodata import LxmlMicrodataExtractor
 from lxml.html import HtmlElement
 
-from crawler.extract.authors import clean_authors, compact, inverted, split_byline
+from crawler.extract.authors import Outlet, clean_authors, compact, inverted, split_byline
 from crawler.extract.dates import DateOrder, ambiguous, iso_date, page_order, read_date
 
 ARTICLE_TYPES = frozenset(
@@ -202,24 +202,26 @@ def _first(*candidates: Any) -> Any:
     return None
 
 
-def site_names(url: str, tags: dict[str, list[str]], data: _Structured) -> set[str]:
-    """The outlet's own names, compacted: og:site_name, publisher names, and the host's labels.
+def outlet(url: str, tags: dict[str, list[str]], data: _Structured) -> Outlet:
+    """The site's own names: og:site_name and publisher names, and its host's labels.
 
-    ``https://www.n-tv.de/x`` gives ``ntvde`` and ``ntv``; a publisher named
-    "Deutsche Welle (www.dw.com)" gives ``deutschewelle``.
+    ``https://www.n-tv.de/x`` gives hosts ``n-tv.de`` and ``n-tv``; a publisher
+    named "Deutsche Welle (www.dw.com)" gives ``deutschewelle``.
     """
     named = [
         *(tags.get(k, [""])[0] for k in ("og:site_name", "application-name", "publisher")),
-        *(_names(item.get("publisher"), data) for item in data.jsonld),
+        *(n for item in data.jsonld for n in _names(item.get("publisher"), data)),
     ]
-    flat = [n for group in named for n in ([group] if isinstance(group, str) else group)]
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     labels = [label for label in host.split(".")[:-1] if len(label) > 1]
-    found = {compact(re.sub(r"\([^)]*\)", "", n)) for n in [*flat, host, *labels]}
-    return found - {"", "com", "co", "org", "net"}
+    generic = {"", "com", "co", "org", "net"}
+    return Outlet(
+        names=frozenset({compact(re.sub(r"\([^)]*\)", "", n)) for n in named} - generic),
+        hosts=frozenset({host, *labels} - generic),
+    )
 
 
-def _without_site_tail(title: str, others: set[str], sites: set[str]) -> str:
+def _without_site_tail(title: str, others: set[str], site: Outlet) -> str:
     """``"Story | Site"`` → ``"Story"`` when the tail names the site or the rest is another headline."""
     for sep in _TITLE_SEPARATOR.finditer(title):
         head, tail = title[: sep.start()], title[sep.end() :]
@@ -229,13 +231,14 @@ def _without_site_tail(title: str, others: set[str], sites: set[str]) -> str:
             return head
         for part in _TITLE_SEPARATOR.split(tail):
             key = compact(part)
-            if key and any(key == s or (len(s) > 2 and key.startswith(s)) for s in sites):
+            names = site.names | {compact(h) for h in site.hosts}
+            if key and any(key == s or (len(s) > 2 and key.startswith(s)) for s in names):
                 return head
     return title
 
 
 def _title(
-    tree: HtmlElement, tags: dict[str, list[str]], data: _Structured, sites: set[str]
+    tree: HtmlElement, tags: dict[str, list[str]], data: _Structured, site: Outlet
 ) -> str | None:
     candidates = [
         unescape(c)
@@ -252,24 +255,24 @@ def _title(
     if not candidates:
         return None
     title = candidates[0]
-    return _without_site_tail(title, {c.casefold() for c in candidates} - {title.casefold()}, sites)
+    return _without_site_tail(title, {c.casefold() for c in candidates} - {title.casefold()}, site)
 
 
 def _authors(
-    tree: HtmlElement, tags: dict[str, list[str]], data: _Structured, sites: set[str]
+    tree: HtmlElement, tags: dict[str, list[str]], data: _Structured, site: Outlet
 ) -> list[str]:
     for item in (*data.jsonld, *data.micro):
-        names = clean_authors(_names(item.get("author") or item.get("creator"), data), sites)
+        names = clean_authors(_names(item.get("author") or item.get("creator"), data), site)
         if names:
             return names
     # Dublin Core and Highwire citation tags write "Last, First", one tag per author.
     listed = [inverted(n) for key in ("dc.creator", "citation_author") for n in tags.get(key, [])]
-    if names := clean_authors(listed, sites):
+    if names := clean_authors(listed, site):
         return names
     for key in ("author", "article:author", "parsely-author", "article:byline"):
-        if names := clean_authors(tags.get(key, []), sites):
+        if names := clean_authors(tags.get(key, []), site):
             return names
-    return _byline_authors(tree, sites)
+    return _byline_authors(tree, site)
 
 
 def byline_elements(tree: HtmlElement) -> list[HtmlElement]:
@@ -288,7 +291,7 @@ def byline_elements(tree: HtmlElement) -> list[HtmlElement]:
     ]
 
 
-def _byline_authors(tree: HtmlElement, sites: set[str]) -> list[str]:
+def _byline_authors(tree: HtmlElement, site: Outlet) -> list[str]:
     """Names in the page's first visible byline: its first element that holds a name-like
     part, and the elements of the same class after it (one per author)."""
     names: list[str] = []
@@ -303,7 +306,7 @@ def _byline_authors(tree: HtmlElement, sites: set[str]) -> list[str]:
             kind = node.get("class") or ""
         elif (node.get("class") or "") != kind:
             break
-        names.extend(n for n in clean_authors([text], sites) if n not in names)
+        names.extend(n for n in clean_authors([text], site) if n not in names)
     return names
 
 
@@ -369,7 +372,7 @@ def extract_metadata(tree: HtmlElement, url: str = "") -> Metadata:
     """Read title, authors, dates, canonical URL and article markers from a parsed page."""
     data = _structured(tree, url)
     tags = _meta_lists(tree)
-    sites = site_names(url, tags, data)
+    site = outlet(url, tags, data)
     published, modified = _dates(tree, tags, data)
     canonical = _first(*tree.xpath("//link[@rel='canonical']/@href"), _meta(tags, "og:url"))
     og_type = (_meta(tags, "og:type") or "").lower()
@@ -378,8 +381,8 @@ def extract_metadata(tree: HtmlElement, url: str = "") -> Metadata:
         data.jsonld or data.micro or og_type == "article" or len(tree.xpath("//article")) == 1
     )
     return Metadata(
-        title=_title(tree, tags, data, sites),
-        authors=_authors(tree, tags, data, sites),
+        title=_title(tree, tags, data, site),
+        authors=_authors(tree, tags, data, site),
         published=published,
         modified=modified,
         canonical=str(canonical).strip() if canonical else None,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import parse_html
-from crawler.extract.authors import clean_authors, inverted, is_person
+from crawler.extract.authors import Outlet, clean_authors, inverted, is_person
 from crawler.extract.metadata import extract_metadata
 
-SITE = {"demogazette", "gazette"}
+SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gazette.example"}))
 
 
 @pytest.mark.parametrize(
@@ -52,6 +52,13 @@ def test_names_once_in_order_and_the_site_never() -> None:
         "Bo Chen",
     ]
     assert not is_person("Gazette Online", SITE)  # the site's name first
+    assert not is_person("gazette.example", SITE)
+    # a host names the outlet in one word only: a personal site keeps its author
+    assert is_person("Paul Graham", Outlet(hosts=frozenset({"paulgraham", "paulgraham.com"})))
+    assert not is_person("Stuttgarter Zeitung", Outlet(hosts=frozenset({"stuttgarter-zeitung"})))
+    assert authors(
+        '<meta name="author" content="Paul Graham">', url="https://paulgraham.example/a"
+    ) == ["Paul Graham"]
 
 
 def test_dublin_core_names_read_last_first() -> None:
