@@ -47,6 +47,7 @@ ARTICLE_TYPES = frozenset(
 )
 BYLINE_NODES = 5  # the first few byline-like elements; later ones are teasers' and bios'
 BYLINE_CHARS = 200  # a longer element is an author box or a list, not a byline
+SITE_TAIL_WORDS = 3  # "Daily Mail Online": longer tails are a headline's own words
 ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _JSONLD = JsonLdExtractor()
 _MICRODATA = LxmlMicrodataExtractor()
@@ -223,6 +224,7 @@ def outlet(url: str, tags: dict[str, list[str]], data: _Structured) -> Outlet:
 
 def _without_site_tail(title: str, others: set[str], site: Outlet) -> str:
     """``"Story | Site"`` → ``"Story"`` when the tail names the site or the rest is another headline."""
+    names = site.names | {compact(h) for h in site.hosts}
     for sep in _TITLE_SEPARATOR.finditer(title):
         head, tail = title[: sep.start()], title[sep.end() :]
         if len(head) < 8:
@@ -231,8 +233,9 @@ def _without_site_tail(title: str, others: set[str], site: Outlet) -> str:
             return head
         for part in _TITLE_SEPARATOR.split(tail):
             key = compact(part)
-            names = site.names | {compact(h) for h in site.hosts}
-            if key and any(key == s or (len(s) > 2 and key.startswith(s)) for s in names):
+            # "Golem.de", "Daily Mail Online": the name, or a short part that begins with it
+            short = len(part.split()) <= SITE_TAIL_WORDS
+            if key and any(key == n or (short and len(n) > 2 and key.startswith(n)) for n in names):
                 return head
     return title
 

@@ -125,7 +125,12 @@ def test_tricky_pages_read_right(page: Page) -> None:
             "<h1>Rates held steady</h1>",
             "Rates held steady",
         ),
-        # ... but a headline's own dash or colon stays
+        # ... but a headline's own dash or colon stays, even where its words begin with the site's name
+        (
+            '<meta property="og:title" content="Board review: Demo Gazette staff to get raises next year">',
+            "",
+            "Board review: Demo Gazette staff to get raises next year",
+        ),
         (
             '<meta property="og:title" content="Rates held - for now">',
             "<h1>Other</h1>",
