@@ -9,6 +9,11 @@ folder beside this checkout, or ``$CRAWLER_EXTRACTION_BENCH``).
 
     python bench/extraction.py [--dir DIR] [--repeat 3] [--trafilatura]
 
+Where the set's truth also holds title, authors and published (the fundus
+corpus does), their agreement is printed as ``score.py`` computes it, and with
+``--trafilatura`` trafilatura's own metadata beside it (its date is a day, so
+only its day figure compares).
+
 Times are per page, the fastest of ``--repeat`` runs, on one core; the ratio
 divides the median extract time by the median time lxml takes merely to
 parse the same pages, so it carries over between machines.
@@ -33,12 +38,15 @@ import lxml.html
 from crawler.extract import extract_article, read_page
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "extraction-bench"
+DEFAULT_SCORER = Path(os.environ.get("CRAWLER_EXTRACTION_BENCH", DEFAULT_DIR)) / "score.py"
 
 
 def load_scorer(folder: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_score", folder / "score.py")
+    """The set's ``score.py``; a corpus without one (fundus) is scored by the bench's own."""
+    path = next((p for p in (folder / "score.py", DEFAULT_SCORER) if p.is_file()), None)
+    spec = importlib.util.spec_from_file_location("bench_score", path) if path else None
     if spec is None or spec.loader is None:
-        raise SystemExit(f"no score.py in {folder}")
+        raise SystemExit(f"no score.py in {folder} or at {DEFAULT_SCORER}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -57,6 +65,23 @@ def trafilatura_text(html: str, url: str) -> str:
     import trafilatura
 
     return trafilatura.extract(html, url=url, include_comments=False) or ""
+
+
+def trafilatura_metadata(html: str, url: str) -> dict[str, object]:
+    """Trafilatura's title, authors (its ``"A; B"`` split) and date (a day) for one page."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    if doc is None:
+        return {"title": None, "authors": [], "published": None}
+    authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
+    return {"title": doc.title, "authors": authors, "published": doc.date}
+
+
+def metadata_line(scorer: ModuleType, truth: dict, pred: dict) -> str | None:
+    """The set's metadata agreement for ``pred``, or None when its truth has no metadata."""
+    lines = scorer.metadata_agreement(truth, pred)
+    return "metadata  " + "  ".join(lines) if lines else None
 
 
 def main() -> None:
@@ -85,7 +110,13 @@ def main() -> None:
     pred, parse_s, extract_s, fallbacks = {}, [], [], 0
     for key, html in pages.items():
         url = truth[key].get("url", "")
-        pred[key] = {"articleBody": extract_article(html, url=url).text}
+        art = extract_article(html, url=url)
+        pred[key] = {
+            "articleBody": art.text,
+            "title": art.title,
+            "authors": art.authors,
+            "published": art.published,
+        }
         fallbacks += read_page(html, url).fallback
         parse_s.append(fastest(lambda html=html: lxml.html.document_fromstring(html), args.repeat))
         extract_s.append(
@@ -102,6 +133,8 @@ def main() -> None:
     print(
         f"fast path {len(pages) - fallbacks}/{len(pages)} pages, trafilatura fallback {fallbacks}"
     )
+    if line := metadata_line(scorer, truth, pred):
+        print(line)
 
     if args.trafilatura:
         base = {
@@ -118,6 +151,9 @@ def main() -> None:
             f"trafilatura alone: F1 {scored['f1']:.4f}  precision {scored['precision']:.4f}  "
             f"recall {scored['recall']:.4f}  {base_ms:.1f} ms/page  ratio {base_ms / parse_ms:.1f}x"
         )
+        meta = {k: trafilatura_metadata(h, truth[k].get("url", "")) for k, h in pages.items()}
+        if line := metadata_line(scorer, truth, meta):
+            print("trafilatura " + line)
 
 
 if __name__ == "__main__":

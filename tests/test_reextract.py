@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import Engine, select
 
 from crawler.extract import EXTRACTOR_VERSION, extract_article
@@ -10,7 +12,8 @@ from crawler.store.articles import ensure_source, record_fetch
 from crawler.store.db import session_scope
 from crawler.store.models import Article, ArticleVersion
 from crawler.store.page_codec import compress_page
-from tests.crawl.helpers import run_cli
+from tests.crawl.helpers import export, run_cli
+from tests.extract.metadata_pages import EN_GB
 from tests.store.helpers import T0, later, record
 
 URL = "https://pub0.example/2026/03/01/tram.html"
@@ -38,19 +41,21 @@ def store_as_old_extractor(
 ) -> None:
     """Store a version as an older extractor did: the widget's line kept in the text."""
     widget_line = html.split("<p>")[-1].split("</p>")[0]
+    store_version(
+        engine,
+        "pub",
+        url=URL,
+        title="Tram line to run every six minutes",
+        text="\n".join([*STORY, widget_line]),
+        at=later(at_hours),
+        page=compress_page(html) if with_page else None,
+    )
+
+
+def store_version(engine: Engine, source: str, **fields: object) -> None:
+    """Store one version of ``source`` with these fields (see tests.store.helpers.record)."""
     with session_scope(engine) as s:
-        source_id = ensure_source(s, "pub", T0)
-        record_fetch(
-            s,
-            source_id,
-            record(
-                url=URL,
-                title="Tram line to run every six minutes",
-                text="\n".join([*STORY, widget_line]),
-                at=later(at_hours),
-                page=compress_page(html) if with_page else None,
-            ),
-        )
+        record_fetch(s, ensure_source(s, source, T0), record(**fields))  # type: ignore[arg-type]
 
 
 def versions(engine: Engine) -> list[ArticleVersion]:
@@ -122,3 +127,32 @@ def test_cli_reextract_prints_its_report(engine: Engine, db_url: str) -> None:
     done = run_cli("reextract", "--source", "other", "--db", db_url)  # a source never stored
     assert done.returncode == 2
     assert done.stderr == "error: no source named 'other' in the database\n"
+
+
+def test_reextract_brings_stored_metadata_up_to_date(engine: Engine, db_url: str) -> None:
+    """Title, authors and date as an older extractor stored them, corrected from the kept page."""
+    page = EN_GB
+    url = f"https://demogazette.example{page.path}"
+    old = extract_article(page.html, url=url)
+    store_version(
+        engine,
+        "gazette",
+        url=url,
+        title="Council&#039;s budget vote delayed | Demo Gazette",
+        text=old.text,
+        at=later(0),
+        page=compress_page(page.html),
+        authors=["Dana Whitfield", "Senior Reporter"],
+        published=datetime(2024, 4, 3, tzinfo=UTC),
+    )
+    reextract(db_url)
+    with session_scope(engine) as s:
+        (version,) = s.scalars(select(ArticleVersion)).all()
+        assert (version.title, version.authors, version.published) == (
+            page.title,
+            page.authors,
+            page.published,
+        )
+    row = export(db_url)[url]
+    assert (row["title"], row["authors"]) == (page.title, page.authors)
+    assert datetime.fromisoformat(row["published"]) == page.published

@@ -3,22 +3,29 @@
 Precedence, most trusted first: JSON-LD, microdata, OpenGraph and article
 ``<meta>`` tags, ``<time>`` elements, and last the visible byline. Publishers
 write structured data for search engines and keep it right; the visible page
-is for people and carries more noise.
+is for people and carries more noise. Every value is HTML-unescaped (twice
+where a CMS encoded it twice: ``&amp;#039;``); a title loses an SEO tail
+naming the site (`` | Site``, `` - Site``); author values keep people only
+(:mod:`crawler.extract.authors`); dates follow the page's day/month order
+and keep their zone (:mod:`crawler.extract.dates`).
 """
 
 from __future__ import annotations
 
+import html
 import re
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-from dateutil import parser as dateparser
 from extruct.jsonld import JsonLdExtractor
 from extruct.w3cmicrodata import LxmlMicrodataExtractor
 from lxml.html import HtmlElement
+
+from crawler.extract.authors import Outlet, clean_authors, compact, inverted, split_byline
+from crawler.extract.dates import DateOrder, ambiguous, iso_date, page_order, read_date
 
 ARTICLE_TYPES = frozenset(
     {
@@ -38,15 +45,37 @@ ARTICLE_TYPES = frozenset(
         "Blog",
     }
 )
+BYLINE_NODES = 5  # the first few byline-like elements; later ones are teasers' and bios'
+BYLINE_CHARS = 200  # a longer element is an author box or a list, not a byline
+SITE_TAIL_WORDS = 3  # "Daily Mail Online": longer tails are a headline's own words
+ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _JSONLD = JsonLdExtractor()
 _MICRODATA = LxmlMicrodataExtractor()
-_BY = re.compile(r"^\s*(?:by|von|par|por|written by|words by)\s*[:\-]?\s*", re.IGNORECASE)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.IGNORECASE)
+# Marked as a byline: rel/itemprop author, or a class naming an author or a byline
+# ("uthor" and "yline" match "Author" and "Byline" too, without lower-casing every class).
 _BYLINE_XPATH = (
-    "//*[@rel='author' or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
-    " or contains(@class, 'author-name') or @itemprop='author'"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' author ')]"
+    "//*[@rel='author' or @itemprop='author' or contains(@class, 'uthor')"
+    " or contains(@class, 'yline')]"
 )
+# Between a headline and the site's name in a <title>: "Story | Site", "Story - Site".
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:/»]\s+|\s*\|\s*")
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "article:published:time",
+    "og:article:published_time",
+    "pubdate",
+    "publishdate",
+    "publication_date",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "last-modified")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,23 +90,22 @@ class Metadata:
     has_article_markup: bool
 
 
-def parse_date(value: object) -> datetime | None:
-    """An aware datetime from an ISO 8601 or RFC 2822-ish string; None if it is not one."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            with warnings.catch_warnings():  # an unknown zone name ("IST") is read as UTC below
-                warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
-                parsed = dateparser.parse(text, fuzzy=False)
-        except (ValueError, OverflowError, dateparser.ParserError):
-            return None
-    if parsed is None or not 1990 <= parsed.year <= 2100:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def unescape(value: object) -> str:
+    """A metadata string with HTML entities decoded and whitespace folded; ``""`` if none.
+
+    Decoded until stable (at most three rounds), so ``&amp;#039;`` — an
+    apostrophe a CMS encoded twice — becomes ``'``. A list gives its first item.
+    """
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if not isinstance(value, str):
+        return ""
+    for _ in range(3):
+        decoded = html.unescape(value)
+        if decoded == value:
+            break
+        value = decoded
+    return " ".join(value.split())
 
 
 def _types(item: dict[str, Any]) -> set[str]:
@@ -97,18 +125,20 @@ def _walk_jsonld(items: Iterable[Any]) -> Iterator[dict[str, Any]]:
             yield from _walk_jsonld(item)
 
 
-def _article_items(
-    tree: HtmlElement, url: str
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(JSON-LD article objects, microdata article properties), best first."""
+@dataclass(frozen=True, slots=True)
+class _Structured:
+    """A page's JSON-LD and microdata: article objects best first, and every JSON-LD node by @id."""
+
+    jsonld: list[dict[str, Any]]
+    micro: list[dict[str, Any]]
+    by_id: dict[str, dict[str, Any]]
+
+
+def _structured(tree: HtmlElement, url: str) -> _Structured:
     try:
-        jsonld = [
-            i
-            for i in _walk_jsonld(_JSONLD.extract_items(tree, base_url=url))
-            if _types(i) & ARTICLE_TYPES
-        ]
+        nodes = list(_walk_jsonld(_JSONLD.extract_items(tree, base_url=url)))
     except Exception:
-        jsonld = []
+        nodes = []
     try:
         micro = [
             i.get("properties", {})
@@ -117,54 +147,53 @@ def _article_items(
         ]
     except Exception:
         micro = []
-    return jsonld, micro
+    return _Structured(
+        jsonld=[i for i in nodes if _types(i) & ARTICLE_TYPES],
+        micro=micro,
+        by_id={str(i["@id"]): i for i in nodes if isinstance(i.get("@id"), str)},
+    )
 
 
-def _names(value: Any) -> list[str]:
-    """Author names from a JSON-LD/microdata author value (str, object, or list)."""
+def _names(value: Any, data: _Structured) -> list[str]:
+    """Person names from a JSON-LD/microdata author value (str, object, @id reference, or list).
+
+    Organisations are not authors (schema.org ``Organization``); a person
+    given as ``givenName`` + ``familyName`` is joined in that order.
+    """
     values = value if isinstance(value, list) else [value]
     names: list[str] = []
     for v in values:
         if isinstance(v, dict):
-            v = v.get("name") or v.get("properties", {}).get("name")
+            v = data.by_id.get(str(v.get("@id")), v) if set(v) <= {"@id", "@type"} else v
+            if _types(v) & ORGANIZATION_TYPES:
+                continue
+            props = v.get("properties", v)
+            v = props.get("name") or " ".join(
+                unescape(props.get(k)) for k in ("givenName", "familyName") if props.get(k)
+            )
         if isinstance(v, list):
-            names.extend(_names(v))
-        elif isinstance(v, str) and v.strip() and not v.strip().startswith("http"):
-            names.append(" ".join(v.split()))
+            names.extend(_names(v, data))
+        elif text := unescape(v):
+            names.append(text)
     return names
 
 
-def meta_tags(tree: HtmlElement) -> dict[str, str]:
-    """Every ``<meta>`` with content, by lower-case property, name or itemprop; first wins."""
-    tags: dict[str, str] = {}
+def _meta_lists(tree: HtmlElement) -> dict[str, list[str]]:
+    """Every ``<meta>`` content, by lower-case property, name, itemprop or http-equiv, in page order."""
+    tags: dict[str, list[str]] = {}
     for el in tree.iter("meta"):
-        content = (el.get("content") or "").strip()
+        content = unescape(el.get("content"))
         if not content:
             continue
-        for attr in ("property", "name", "itemprop"):
+        for attr in ("property", "name", "itemprop", "http-equiv"):
             key = el.get(attr)
             if key:
-                tags.setdefault(key.strip().lower(), content)
+                tags.setdefault(key.strip().lower(), []).append(content)
     return tags
 
 
-def _meta(tags: dict[str, str], *keys: str) -> str | None:
-    return next((tags[k.lower()] for k in keys if k.lower() in tags), None)
-
-
-def split_authors(byline: str) -> list[str]:
-    """``"By Ann Lee and Bo Chen | Staff"`` → ``["Ann Lee", "Bo Chen"]`` (no roles, no dates)."""
-    text = _BY.sub("", " ".join(byline.split()))
-    text = re.split(r"\s[·•—–-]\s|\s(?:on|updated|published)\s", text, maxsplit=1)[0]
-    names = [n.strip(" .") for n in _AUTHOR_SPLIT.split(text)]
-    return [
-        n
-        for n in names
-        if n
-        and len(n.split()) <= 5
-        and not any(c.isdigit() for c in n)
-        and n.lower() not in {"staff", "staff writer", "editor", "reporter"}
-    ]
+def _meta(tags: dict[str, list[str]], *keys: str) -> str | None:
+    return next((tags[k][0] for k in keys if k in tags), None)
 
 
 def _first(*candidates: Any) -> Any:
@@ -174,98 +203,189 @@ def _first(*candidates: Any) -> Any:
     return None
 
 
-def _title(
-    tree: HtmlElement,
-    tags: dict[str, str],
-    jsonld: list[dict[str, Any]],
-    micro: list[dict[str, Any]],
-) -> str | None:
-    h1 = tree.xpath("normalize-space(//h1[1])")
-    page_title = tree.xpath("normalize-space(//title)")
-    title = _first(
-        *(j.get("headline") or j.get("name") for j in jsonld),
-        *(m.get("headline") or m.get("name") for m in micro),
-        _meta(tags, "og:title", "twitter:title"),
-        h1,
-        page_title,
+def outlet(url: str, tags: dict[str, list[str]], data: _Structured) -> Outlet:
+    """The site's own names: og:site_name and publisher names, and its host's labels.
+
+    ``https://www.n-tv.de/x`` gives hosts ``n-tv.de`` and ``n-tv``; a publisher
+    named "Deutsche Welle (www.dw.com)" gives ``deutschewelle``.
+    """
+    named = [
+        *(tags.get(k, [""])[0] for k in ("og:site_name", "application-name", "publisher")),
+        *(n for item in data.jsonld for n in _names(item.get("publisher"), data)),
+    ]
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    labels = [label for label in host.split(".")[:-1] if len(label) > 1]
+    generic = {"", "com", "co", "org", "net"}
+    return Outlet(
+        names=frozenset({compact(re.sub(r"\([^)]*\)", "", n)) for n in named} - generic),
+        hosts=frozenset({host, *labels} - generic),
     )
-    if isinstance(title, list):
-        title = title[0] if title else None
-    return " ".join(str(title).split()) if title else None
+
+
+def _without_site_tail(title: str, others: set[str], site: Outlet) -> str:
+    """``"Story | Site"`` → ``"Story"`` when the tail names the site or the rest is another headline."""
+    names = site.names | {compact(h) for h in site.hosts}
+    for sep in _TITLE_SEPARATOR.finditer(title):
+        head, tail = title[: sep.start()], title[sep.end() :]
+        if len(head) < 8:
+            continue
+        if head.casefold() in others:
+            return head
+        for part in _TITLE_SEPARATOR.split(tail):
+            key = compact(part)
+            # "Golem.de", "Daily Mail Online": the name, or a short part that begins with it
+            short = len(part.split()) <= SITE_TAIL_WORDS
+            if key and any(key == n or (short and len(n) > 2 and key.startswith(n)) for n in names):
+                return head
+    return title
+
+
+def _title(
+    tree: HtmlElement, tags: dict[str, list[str]], data: _Structured, site: Outlet
+) -> str | None:
+    candidates = [
+        unescape(c)
+        for c in (
+            *(j.get("headline") or j.get("name") for j in data.jsonld),
+            *(m.get("headline") or m.get("name") for m in data.micro),
+            _meta(tags, "og:title"),
+            _meta(tags, "twitter:title"),
+            _first(*(h.text_content() for h in tree.iter("h1"))),
+            tree.xpath("string(//title)"),
+        )
+    ]
+    candidates = [c for c in candidates if c]
+    if not candidates:
+        return None
+    title = candidates[0]
+    return _without_site_tail(title, {c.casefold() for c in candidates} - {title.casefold()}, site)
 
 
 def _authors(
-    tree: HtmlElement,
-    tags: dict[str, str],
-    jsonld: list[dict[str, Any]],
-    micro: list[dict[str, Any]],
+    tree: HtmlElement, tags: dict[str, list[str]], data: _Structured, site: Outlet
 ) -> list[str]:
-    for item in (*jsonld, *micro):
-        names = _names(item.get("author") or item.get("creator"))
-        if names:
-            return list(dict.fromkeys(names))
-    meta = _meta(tags, "author", "article:author", "dc.creator", "parsely-author")
-    if meta and not meta.startswith("http"):
-        return split_authors(meta)
-    for node in tree.xpath(_BYLINE_XPATH)[:3]:
-        names = split_authors(node.text_content())
+    for item in (*data.jsonld, *data.micro):
+        names = clean_authors(_names(item.get("author") or item.get("creator"), data), site)
         if names:
             return names
-    return []
+    # Dublin Core and Highwire citation tags write "Last, First", one tag per author.
+    listed = [inverted(n) for key in ("dc.creator", "citation_author") for n in tags.get(key, [])]
+    if names := clean_authors(listed, site):
+        return names
+    for key in ("author", "article:author", "parsely-author", "article:byline"):
+        if names := clean_authors(tags.get(key, []), site):
+            return names
+    return _byline_authors(tree, site)
+
+
+def byline_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """Visible bylines in page order: elements marked rel/itemprop author, or with a class
+    naming an author or byline; the innermost of nested ones, so a label ("By") and a name
+    come apart; none inside a comment."""
+    marked = tree.xpath(_BYLINE_XPATH)
+    members = set(marked)
+    outer = {a for el in marked for a in el.iterancestors() if a in members}
+    return [
+        el
+        for el in marked
+        if el not in outer
+        and not any("comment" in (a.get("class") or "").lower() for a in el.iterancestors())
+        and "comment" not in (el.get("class") or "").lower()
+    ]
+
+
+def _byline_authors(tree: HtmlElement, site: Outlet) -> list[str]:
+    """Names in the page's first visible byline: its first element that holds a name-like
+    part, and the elements of the same class after it (one per author)."""
+    names: list[str] = []
+    kind: str | None = None
+    for node in byline_elements(tree)[:BYLINE_NODES]:
+        text = unescape(" ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]")))
+        if len(text) > BYLINE_CHARS:
+            continue
+        if kind is None:
+            if not split_byline(text):
+                continue  # a bare label: "By", "Von:"
+            kind = node.get("class") or ""
+        elif (node.get("class") or "") != kind:
+            break
+        names.extend(n for n in clean_authors([text], site) if n not in names)
+    return names
+
+
+def _languages(tree: HtmlElement, tags: dict[str, list[str]]) -> list[str]:
+    """The page's declared language tags: ``<html lang>``, og:locale, content-language."""
+    langs = [
+        tree.get("lang") or "",
+        *(tags.get(k, [""])[0] for k in ("og:locale", "content-language", "dc.language", "language")),
+    ]
+    return [lang.strip() for lang in langs if lang.strip()]
 
 
 def _dates(
-    tree: HtmlElement,
-    tags: dict[str, str],
-    jsonld: list[dict[str, Any]],
-    micro: list[dict[str, Any]],
+    tree: HtmlElement, tags: dict[str, list[str]], data: _Structured
 ) -> tuple[datetime | None, datetime | None]:
-    def pick(keys: tuple[str, ...], meta_keys: tuple[str, ...]) -> datetime | None:
-        for item in (*jsonld, *micro):
-            for key in keys:
-                value = item.get(key)
-                value = value[0] if isinstance(value, list) and value else value
-                if parsed := parse_date(value):
-                    return parsed
-        return parse_date(_meta(tags, *meta_keys))
+    langs = _languages(tree, tags)
+    codes = [re.split(r"[-_]", lang)[0].lower() for lang in langs]
+    orders: list[DateOrder | None] = []  # the page's order, worked out once, when first needed
 
-    published = pick(
-        ("datePublished", "dateCreated"),
-        (
-            "article:published_time",
-            "og:published_time",
-            "pubdate",
-            "publishdate",
-            "date",
-            "dc.date",
-            "DC.date.issued",
-            "sailthru.date",
-            "parsely-pub-date",
-        ),
-    )
-    if published is None:
-        times = tree.xpath(
-            "//time[@pubdate]/@datetime | //article//time/@datetime | //time/@datetime"
-        )
-        published = next((d for d in map(parse_date, times) if d), None)
-    modified = pick(
-        ("dateModified",), ("article:modified_time", "og:updated_time", "last-modified")
-    )
+    def read(text: str) -> datetime | None:
+        if not ambiguous(text):
+            return read_date(text, None, codes)
+        if not orders:
+            orders.append(page_order(langs, [tree.text_content()]))
+        return read_date(text, orders[0], codes) if orders[0] else None
+
+    def pick(keys: tuple[str, ...], meta_keys: tuple[str, ...], times: list[str]) -> datetime | None:
+        values = [
+            unescape(v)
+            for v in (
+                *(item.get(key) for item in (*data.jsonld, *data.micro) for key in keys),
+                *(v for key in meta_keys for v in tags.get(key, [])),
+                *times,
+            )
+        ]
+        for i, value in enumerate(values):
+            if found := read(value):
+                return with_offset(found, filter(None, map(iso_date, values[i + 1 :])))
+        return None
+
+    times = [t.get("datetime") or t.text_content() for t in tree.iter("time")]
+    published = pick(("datePublished", "dateCreated"), _PUBLISHED_META, times)
+    modified = pick(("dateModified",), _MODIFIED_META, [])
     return published, modified
+
+
+def with_offset(chosen: datetime, others: Iterable[datetime]) -> datetime:
+    """``chosen``, aware: a missing or UTC offset is taken from another value of the same wall-clock minute.
+
+    A CMS that drops the zone writes the local time as if it were UTC; the
+    same minute with a real offset elsewhere on the page says which zone it
+    was. Failing that, a naive value is taken as UTC.
+    """
+    if chosen.tzinfo is None or chosen.utcoffset() == timedelta(0):
+        minute = chosen.replace(tzinfo=None, second=0, microsecond=0)
+        for other in others:
+            if other.utcoffset() and other.replace(tzinfo=None, second=0, microsecond=0) == minute:
+                return chosen.replace(tzinfo=other.tzinfo)
+    return chosen if chosen.tzinfo else chosen.replace(tzinfo=UTC)
 
 
 def extract_metadata(tree: HtmlElement, url: str = "") -> Metadata:
     """Read title, authors, dates, canonical URL and article markers from a parsed page."""
-    jsonld, micro = _article_items(tree, url)
-    tags = meta_tags(tree)
-    published, modified = _dates(tree, tags, jsonld, micro)
+    data = _structured(tree, url)
+    tags = _meta_lists(tree)
+    site = outlet(url, tags, data)
+    published, modified = _dates(tree, tags, data)
     canonical = _first(*tree.xpath("//link[@rel='canonical']/@href"), _meta(tags, "og:url"))
     og_type = (_meta(tags, "og:type") or "").lower()
     # One <article> marks an article page; several are the cards of a listing.
-    markup = bool(jsonld or micro or og_type == "article" or len(tree.xpath("//article")) == 1)
+    markup = bool(
+        data.jsonld or data.micro or og_type == "article" or len(tree.xpath("//article")) == 1
+    )
     return Metadata(
-        title=_title(tree, tags, jsonld, micro),
-        authors=_authors(tree, tags, jsonld, micro),
+        title=_title(tree, tags, data, site),
+        authors=_authors(tree, tags, data, site),
         published=published,
         modified=modified,
         canonical=str(canonical).strip() if canonical else None,

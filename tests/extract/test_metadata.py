@@ -2,8 +2,12 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from crawler.extract import extract_article, parse_html
-from crawler.extract.metadata import extract_metadata, split_authors
+from crawler.extract.authors import clean_authors
+from crawler.extract.metadata import extract_metadata
+from tests.extract.metadata_pages import PAGES, Page
 
 JSONLD = """<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
 "headline":"LD headline","author":[{"@type":"Person","name":"Ann Lee"},{"name":"Bo Chen"}],
@@ -62,12 +66,12 @@ def test_listing_with_many_article_cards_is_not_an_article() -> None:
 
 
 def test_split_authors() -> None:
-    assert split_authors("By Ann Lee, Bo Chen & Cy Dee · March 1, 2026") == [
+    assert clean_authors(["By Ann Lee, Bo Chen & Cy Dee · March 1, 2026"]) == [
         "Ann Lee",
         "Bo Chen",
         "Cy Dee",
     ]
-    assert split_authors("Staff") == []
+    assert clean_authors(["Staff"]) == []
 
 
 def test_bytes_decode_like_a_browser() -> None:
@@ -80,3 +84,79 @@ def test_bytes_decode_like_a_browser() -> None:
 def test_empty_and_binary_input() -> None:
     assert extract_article(b"").text == ""
     assert extract_article(b"\x00\x01\x02garbage").text == ""
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.path for p in PAGES])
+def test_tricky_pages_read_right(page: Page) -> None:
+    art = extract_article(page.html, url=f"https://demogazette.example{page.path}")
+    assert (art.title, art.authors, art.published) == (page.title, page.authors, page.published)
+    assert art.published is None or art.published.utcoffset() == page.published.utcoffset()
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "title"),
+    [
+        # entities, once or twice encoded, in every place a title is read
+        ('<meta property="og:title" content="It&amp;#8217;s &amp;amp; more">', "", "It’s & more"),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "Caf&eacute; &#039;open&#039; &amp;amp; busy"}</script>',
+            "",
+            "Café 'open' & busy",
+        ),
+        (
+            "",
+            '<div itemscope itemtype="https://schema.org/Article"><h2 itemprop="headline">A &amp;amp; B</h2></div>',
+            "A & B",
+        ),
+        # a site tail goes: named by og:site_name, the host, or the rest being the h1
+        (
+            '<meta property="og:title" content="Rates held steady | Demo Gazette">',
+            "",
+            "Rates held steady",
+        ),
+        (
+            '<meta property="og:title" content="Rates held steady - demogazette.example">',
+            "",
+            "Rates held steady",
+        ),
+        (
+            '<meta property="og:title" content="Rates held steady – Politics">',
+            "<h1>Rates held steady</h1>",
+            "Rates held steady",
+        ),
+        # ... but a headline's own dash or colon stays, even where its words begin with the site's name
+        (
+            '<meta property="og:title" content="Board review: Demo Gazette staff to get raises next year">',
+            "",
+            "Board review: Demo Gazette staff to get raises next year",
+        ),
+        (
+            '<meta property="og:title" content="Rates held - for now">',
+            "<h1>Other</h1>",
+            "Rates held - for now",
+        ),
+        (
+            '<meta property="og:title" content="Gazette: the paper that was">',
+            "",
+            "Gazette: the paper that was",
+        ),
+    ],
+)
+def test_titles_decoded_and_without_site_tail(head: str, body: str, title: str) -> None:
+    tree = parse_html(
+        '<html><head><title>Something | Demo Gazette</title><meta property="og:site_name" '
+        f'content="Demo Gazette">{head}</head><body>{body}</body></html>'
+    )
+    assert tree is not None
+    assert extract_metadata(tree, "https://www.demogazette.example/a").title == title
+
+
+def test_the_page_title_loses_its_tail_when_nothing_better_is_there() -> None:
+    tree = parse_html(
+        "<html><head><title>Bridge closed for repairs | Demo Gazette</title></head><body></body></html>"
+    )
+    assert tree is not None
+    assert (
+        extract_metadata(tree, "https://demogazette.example/a").title == "Bridge closed for repairs"
+    )

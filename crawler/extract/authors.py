@@ -1,0 +1,262 @@
+"""Author names from what a page offers as its authors: people only.
+
+A byline or an author field often holds more than names: a role ("Senior
+Reporter", "Staff Writer"), a desk, a wire agency or the outlet standing in
+for a person ("Reuters", "Staff", the site's own name), an image credit, an
+e-mail address or a URL slug taken from an author page ("chuck-ross"). None
+of those is an author. Names joined by a comma, ``;``, ``&`` or a
+conjunction ("and", "und", "et", "y", "e", "og", "och", "en") are split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# A leading "by" (English, German, French, Spanish/Portuguese); Italian, Dutch and
+# Scandinavian ones in lower case only, as names begin with "Di" or "Af" too.
+_BY = re.compile(
+    r"^\s*(?:(?i:written by|words by|posted by|by|von|par|por)|di|door|av|af)\b\s*[:\-]?\s*"
+)
+# Conjunctions in lower case only: "Ana Y. López" keeps its initial.
+_SPLIT = re.compile(r"\s*(?:[,;&|]|\s(?:and|und|et|y|e|og|och|en)\s)\s*")
+_TAIL = re.compile(r"\s[·•—–-]\s|\s(?:on|updated|published|posted)\s", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
+_CREDIT = re.compile(r"\b(?:image|images|photo|photos|picture|foto|fotos|bild)\s*:", re.IGNORECASE)
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+_WORD = re.compile(r"[^\W\d_]+")
+# Link labels that sit inside a byline element beside the name.
+_SOCIAL = re.compile(
+    r"(?:^|\s+)(?:twitter|facebook|instagram|linkedin|bluesky|mastodon|e-?mail|follow|folgen)\b.*$",
+    re.IGNORECASE,
+)
+
+# Words that make a byline part a job, a desk or a team rather than a person.
+ROLE_WORDS = frozenset(
+    [
+        "reporter",
+        "reporters",
+        "correspondent",
+        "correspondents",
+        "editor",
+        "editors",
+        "writer",
+        "writers",
+        "staff",
+        "columnist",
+        "contributor",
+        "contributors",
+        "journalist",
+        "journalists",
+        "desk",
+        "team",
+        "newsroom",
+        "bureau",
+        "photographer",
+        "photographers",
+        "critic",
+        "analyst",
+        "producer",
+        "presenter",
+        "host",
+        "senior",
+        "chief",
+        "deputy",
+        "political",
+        "economics",
+        "business",
+        "foreign",
+        "sports",
+        "sport",
+        "science",
+        "redaktion",
+        "quelle",
+        "admin",
+        "administrator",
+        "agency",
+        "agentur",
+        "agence",
+        "agencia",
+        "phd",
+        "md",
+        "ms",
+        "mba",
+        "rd",
+        "rdn",
+        "rn",
+        "mph",
+        "source",
+        "fuente",
+        "news",
+        "nachrichten",
+        "noticias",
+        "nyheter",
+        "online",
+        "media",
+        "digital",
+        "inc",
+        "ltd",
+        "llc",
+        "gmbh",
+        "corp",
+        "group",
+        "기자",
+        "記者",
+        "redakteur",
+        "redakteurin",
+        "korrespondent",
+        "korrespondentin",
+        "autor",
+        "autorin",
+        "reporterin",
+        "journalistin",
+        "nachrichtenredaktion",
+        "onlineredaktion",
+        "rédaction",
+        "rédacteur",
+        "journaliste",
+        "correspondant",
+        "envoyé",
+        "redacción",
+        "redactor",
+        "corresponsal",
+        "periodista",
+        "redazione",
+        "giornalista",
+        "redactie",
+        "redaksjonen",
+    ]
+)
+# Wire agencies and pools that stand in for a person (casefolded, letters only).
+AGENCIES = frozenset(
+    [
+        "reuters",
+        "ap",
+        "associatedpress",
+        "theassociatedpress",
+        "afp",
+        "agencefrancepresse",
+        "dpa",
+        "pa",
+        "pressassociation",
+        "pamedia",
+        "upi",
+        "ansa",
+        "efe",
+        "apa",
+        "kna",
+        "epd",
+        "sda",
+        "keystonesda",
+        "xinhua",
+        "kyodo",
+        "kyodonews",
+        "yonhap",
+        "tass",
+        "ria",
+        "bloomberg",
+        "aa",
+        "anadoluagency",
+        "anadoluajansi",
+        "cnn",
+        "bbc",
+        "agencies",
+        "agenturen",
+        "agences",
+        "agencias",
+        "newsagencies",
+        "wires",
+        "staff",
+    ]
+)
+
+
+def compact(text: str) -> str:
+    """Letters and digits only, case-folded: ``"n-tv NACHRICHTEN"`` → ``"ntvnachrichten"``."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A site's own names: never a person.
+
+    ``names`` (compacted, see :func:`compact`) are what it calls itself
+    (og:site_name, its publisher). ``hosts`` are its host and the host's
+    labels, lower case, which name it in as many words as they have
+    hyphen-separated parts: "Stuttgarter Zeitung" on stuttgarter-zeitung.de
+    and "mdr.de" are the outlet, "Paul Graham" on paulgraham.com a person.
+    """
+
+    names: frozenset[str] = frozenset()
+    hosts: frozenset[str] = frozenset()
+
+    def named_by(self, text: str) -> bool:
+        """Whether ``text`` is this outlet's name rather than a person's."""
+        key = compact(text)
+        if not key:
+            return False
+        words = len(text.split())
+        return key in self.names or any(
+            key == compact(host) and words <= len(host.split("-")) for host in self.hosts
+        )
+
+
+def clean_authors(values: Iterable[str], outlet: Outlet = Outlet()) -> list[str]:
+    """The people among author field values or bylines, in order, each once.
+
+    ``["By Dana Whitfield, Senior Reporter"]`` → ``["Dana Whitfield"]``;
+    ``["Ann Lee and Bo Chen | Reuters"]`` → ``["Ann Lee", "Bo Chen"]``;
+    the ``outlet``'s own name is never an author.
+    """
+    names: list[str] = []
+    for value in values:
+        parts = [_without_agency_tail(p) for p in split_byline(value)]
+        if parts and outlet.named_by(parts[0]):
+            continue  # "site.de, Frankfurt, Germany": the outlet and its address
+        names.extend(n for n in parts if is_person(n, outlet) and n not in names)
+    return names
+
+
+def split_byline(text: str) -> list[str]:
+    """A byline cut into its name-like parts: no "by", parentheses, credits or dates."""
+    text = _PARENTHESES.sub(" ", " ".join(text.split()))
+    credit = _CREDIT.search(text)
+    if credit:
+        text = text[: credit.start()]
+    text = _TAIL.split(_BY.sub("", text), maxsplit=1)[0]
+    parts = (_SOCIAL.sub("", part).strip(" .:-") for part in _SPLIT.split(text))
+    return [part for part in parts if part]
+
+
+def _without_agency_tail(name: str) -> str:
+    """``"Jill Lawless Associated Press"`` → ``"Jill Lawless"``: a wire credited after the name."""
+    words = name.split()
+    for k in (3, 2, 1):
+        if len(words) >= k + 2 and compact(" ".join(words[-k:])) in AGENCIES:
+            return " ".join(words[:-k])
+    return name
+
+
+def is_person(name: str, outlet: Outlet = Outlet()) -> bool:
+    """Whether one byline part may be a person's name (not a role, agency, site, slug, address)."""
+    words = name.split()
+    key = compact(name)
+    if not key or len(words) > 5 or any(c.isdigit() for c in name):
+        return False
+    if "@" in name or "_" in name or "://" in name or name.startswith("www.") or _SLUG.match(name):
+        return False
+    if outlet.named_by(name) or outlet.named_by(words[0]):
+        return False  # the outlet, or a desk of it: "n-tv NACHRICHTEN", "MDR THÜRINGEN"
+    for k in range(1, min(3, len(words)) + 1):  # "AP", "Associated Press in Valencia"
+        if compact(" ".join(words[:k])) in AGENCIES and (k == len(words) or words[k] == "in"):
+            return False
+    return not any(w.casefold() in ROLE_WORDS for w in _WORD.findall(name))
+
+
+def inverted(name: str) -> str:
+    """A Dublin Core / citation "Last, First" name in reading order: ``"Brazil, Rachel"`` → ``"Rachel Brazil"``."""
+    last, sep, first = name.partition(",")
+    if not sep or "," in first or not first.strip() or len(name.split()) > 4:
+        return name
+    return f"{first.strip()} {last.strip()}"

@@ -1,0 +1,139 @@
+"""Authors: people only, split where several are named, structured data before bylines."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import parse_html
+from crawler.extract.authors import Outlet, clean_authors, inverted, is_person
+from crawler.extract.metadata import extract_metadata
+
+SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gazette.example"}))
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Dana Whitfield, Senior Reporter", ["Dana Whitfield"]),
+        ("Political Correspondent", []),
+        ("Staff Writer", []),
+        ("By Ann Lee and Bo Chen", ["Ann Lee", "Bo Chen"]),
+        ("Ann Lee, Bo Chen and Cy Dee", ["Ann Lee", "Bo Chen", "Cy Dee"]),
+        ("Von Anna Berg und Jonas Keller", ["Anna Berg", "Jonas Keller"]),
+        ("Par Louise Martin et Paul Roux", ["Louise Martin", "Paul Roux"]),
+        ("Por Ana Y. López y Juan Gil", ["Ana Y. López", "Juan Gil"]),
+        ("By Reuters", []),
+        ("AP", []),
+        ("Jill Lawless, Associated Press", ["Jill Lawless"]),
+        ("Jill Lawless Associated Press", ["Jill Lawless"]),
+        ("Associated Press in Valencia", []),
+        ("Staff", []),
+        ("Demo Gazette", []),
+        ("Demo Gazette, Springfield, Illinois", []),  # the outlet and its address
+        ("Emma Mackenzie (Image: Getty Images)", ["Emma Mackenzie"]),
+        ("(Image: Getty Images/Cultura RF)", []),
+        ("chuck-ross", []),
+        ("d.kuckelkorn@example.org", []),
+        ("https://example.org/author/ann", []),
+        ("Elena Oberholzer (obe)", ["Elena Oberholzer"]),
+        ("Sarah Lazare Twitter", ["Sarah Lazare"]),
+        ("Di Eve", ["Di Eve"]),  # "di" is "by" in Italian, but only in lower case
+        ("Ilana Muhlstein, MS, RDN", ["Ilana Muhlstein"]),
+        ("By Ann Lee · March 1, 2026", ["Ann Lee"]),
+    ],
+)
+def test_bylines(byline: str, names: list[str]) -> None:
+    assert clean_authors([byline], SITE) == names
+
+
+def test_names_once_in_order_and_the_site_never() -> None:
+    assert clean_authors(["Ann Lee", "Bo Chen and Ann Lee", "gazette"], SITE) == [
+        "Ann Lee",
+        "Bo Chen",
+    ]
+    assert not is_person("Gazette Online", SITE)  # the site's name first
+    assert not is_person("gazette.example", SITE)
+    # a host names the outlet in one word only: a personal site keeps its author
+    assert is_person("Paul Graham", Outlet(hosts=frozenset({"paulgraham", "paulgraham.com"})))
+    assert not is_person("Stuttgarter Zeitung", Outlet(hosts=frozenset({"stuttgarter-zeitung"})))
+    assert authors(
+        '<meta name="author" content="Paul Graham">', url="https://paulgraham.example/a"
+    ) == ["Paul Graham"]
+
+
+def test_dublin_core_names_read_last_first() -> None:
+    assert inverted("Brazil, Rachel") == "Rachel Brazil"
+    assert inverted("Ann Lee") == "Ann Lee"
+    assert inverted("Lee, Ann, Bo") == "Lee, Ann, Bo"
+
+
+def authors(head: str, body: str = "", url: str = "https://www.demogazette.example/a") -> list[str]:
+    tree = parse_html(
+        f'<html><head><title>T</title><meta property="og:site_name" content="Demo Gazette">'
+        f"{head}</head><body><h1>Headline</h1>{body}</body></html>"
+    )
+    assert tree is not None
+    return extract_metadata(tree, url).authors
+
+
+BYLINE = '<p class="byline">By Fay Gee and Hal Ivy</p>'
+
+
+def test_jsonld_list_beats_a_byline_and_references_resolve() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@graph": ['
+        '{"@type": "NewsArticle", "author": [{"@id": "#p1"}, {"@type": "Person", "name": "Bo Chen"}]},'
+        '{"@type": "Person", "@id": "#p1", "name": "Ann Lee"}]}</script>'
+    )
+    assert authors(ld, BYLINE) == ["Ann Lee", "Bo Chen"]
+
+
+def test_structured_values_are_cleaned_and_organisations_skipped() -> None:
+    joined = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "author": {"@type": "Person", "name": "Ann Lee and Bo Chen"}}</script>'
+    )
+    assert authors(joined) == ["Ann Lee", "Bo Chen"]
+    org = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "author": {"@type": "Organization", "name": "Demo Gazette"}}</script>'
+    )
+    assert authors(org, BYLINE) == ["Fay Gee", "Hal Ivy"]
+    parts = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "author": [{"@type": "Person", "givenName": "Anna Giulia", "familyName": "Fink"}]}</script>'
+    )
+    assert authors(parts) == ["Anna Giulia Fink"]
+    slug = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "author": {"@type": "Person", "name": "chuck-ross"}}</script>'
+        '<meta name="author" content="Chuck Ross">'
+    )
+    assert authors(slug) == ["Chuck Ross"]
+
+
+def test_microdata_meta_tags_and_dublin_core() -> None:
+    micro = (
+        '<div itemscope itemtype="https://schema.org/NewsArticle"><span itemprop="author">'
+        "Cy Dee, Staff Writer</span></div>"
+    )
+    assert authors("", micro + BYLINE) == ["Cy Dee"]
+    assert authors('<meta name="author" content="Demo Gazette">', BYLINE) == ["Fay Gee", "Hal Ivy"]
+    dc = '<meta name="dc.creator" content="Brazil, Rachel"><meta name="dc.creator" content="You, Xiaoying">'
+    assert authors(dc, BYLINE) == ["Rachel Brazil", "Xiaoying You"]
+
+
+def test_visible_bylines() -> None:
+    labelled = '<p class="story-authors"><span class="authors-by">Von:</span> <a class="author-link">Nadja Berg</a></p>'
+    assert authors("", labelled) == ["Nadja Berg"]
+    one_per_author = (
+        '<span class="author-name">Julia Vergin</span> | <span class="author-name">Clare Roth</span>'
+        '<aside><span class="teaser-author">Someone Else</span></aside>'
+    )
+    assert authors("", one_per_author) == ["Julia Vergin", "Clare Roth"]
+    credit_and_agency = (
+        '<p class="byline">By Reuters</p><div class="more"><span class="author">Al Bo</span></div>'
+    )
+    assert authors("", credit_and_agency) == []  # the article's byline names no person
+    comment = '<div class="comment"><span class="comment-author">Troll</span></div>'
+    assert authors("", comment) == []

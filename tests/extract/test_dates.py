@@ -1,0 +1,114 @@
+"""Dates: the page's day/month order, zone names and written offsets kept, else no date."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from crawler.extract import parse_html
+from crawler.extract.dates import language_orders, orders_seen, page_order, read_date
+from crawler.extract.metadata import extract_metadata, with_offset
+
+
+def published(lang: str, head: str = "", body: str = "") -> datetime | None:
+    tree = parse_html(
+        f'<html lang="{lang}"><head><title>T</title>{head}</head>'
+        f"<body><h1>Headline</h1>{body}</body></html>"
+    )
+    assert tree is not None
+    return extract_metadata(tree, "https://site.example/a").published
+
+
+def test_cldr_orders_of_a_language_and_its_regions() -> None:
+    assert language_orders("en-GB") == {"DMY"}
+    assert language_orders("en_US") == {"MDY"}
+    assert language_orders("de") == {"DMY"}
+    assert {"DMY", "MDY"} <= language_orders("en")  # its regions disagree
+    assert language_orders("xx-nonsense") == frozenset()
+
+
+def test_unambiguous_dates_show_the_order() -> None:
+    assert orders_seen(["Updated 13/03/2024", "04/03/2024"]) == {"DMY"}
+    assert orders_seen(["03/13/2024"]) == {"MDY"}
+    assert orders_seen(["04/03/2024", "version 1.2.3"]) == frozenset()
+    assert page_order(["en"], ["13.03.2024"]) == "DMY"
+    assert page_order(["en-US"], []) == "MDY"
+    assert page_order(["en"], ["13/03/2024", "03/14/2024"]) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "markup", "expected"),
+    [
+        ("en-GB", "<time>04/03/2024</time>", datetime(2024, 3, 4, tzinfo=UTC)),
+        ("de", "<time>04.03.2024</time>", datetime(2024, 3, 4, tzinfo=UTC)),
+        ("en-US", "<time>04/03/2024</time>", datetime(2024, 4, 3, tzinfo=UTC)),
+        ("en", "<time>04/03/2024</time>", None),  # no way to tell: no date rather than a wrong one
+        (
+            "en",
+            "<time>04/03/2024</time><p>Updated 13/03/2024</p>",
+            datetime(2024, 3, 4, tzinfo=UTC),
+        ),
+        ("en", "<time>03/03/2024</time>", datetime(2024, 3, 3, tzinfo=UTC)),  # same either way
+    ],
+)
+def test_ambiguous_numeric_dates_follow_the_page(
+    lang: str, markup: str, expected: datetime | None
+) -> None:
+    assert published(lang, body=markup) == expected
+
+
+def test_language_from_og_locale_and_content_language() -> None:
+    meta = '<meta name="date" content="04/03/2024">'
+    assert published("", head=meta + '<meta property="og:locale" content="en_GB">') == datetime(
+        2024, 3, 4, tzinfo=UTC
+    )
+    assert published(
+        "", head=meta + '<meta http-equiv="content-language" content="en-US">'
+    ) == datetime(2024, 4, 3, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "hours"),
+    [
+        ("March 4, 2024 10:00 EST", -5),
+        ("Mon, 04 Mar 2024 10:00:00 PST", -8),
+        ("2024-03-04 10:00 CET", 1),
+        ("2024-07-04 10:00 BST", 1),
+        ("Fri Apr 28 19:20:36 CEST 2023", 2),
+        ("2024-03-04T10:00:00-04:00", -4),
+    ],
+)
+def test_named_zones_and_written_offsets_are_kept(value: str, hours: int) -> None:
+    parsed = read_date(value)
+    assert parsed is not None
+    assert parsed.utcoffset() == timedelta(hours=hours)
+    assert (parsed.hour, parsed.minute) in {(10, 0), (19, 20)}
+
+
+def test_what_is_not_a_date() -> None:
+    assert read_date("vor 5 Minuten") is None  # relative: never read against today
+    assert read_date("March 2024") is None  # no day
+    assert read_date("04/03/1875") is None
+    assert read_date(None) is None
+
+
+def test_an_offset_in_one_value_beats_the_same_minute_written_as_utc() -> None:
+    edt = timezone(timedelta(hours=-4))
+    as_utc = datetime(2021, 12, 25, 13, 46, tzinfo=UTC)
+    with_zone = datetime(2021, 12, 25, 13, 46, tzinfo=edt)
+    assert with_offset(as_utc, [with_zone]) == with_zone
+    assert with_offset(datetime(2021, 12, 25, 13, 46), [with_zone]) == with_zone  # naive
+    assert with_offset(with_zone, [as_utc]) == with_zone
+    assert with_offset(datetime(2021, 12, 25, 9, 0), [with_zone]).tzinfo == UTC  # another minute
+    head = (
+        '<meta property="article:published_time" content="2021-12-25T13:46:00-04:00">'
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2021-12-25T13:46:00+00:00"}</script>'
+    )
+    assert published("en", head=head) == with_zone
+    microdata = (
+        '<div itemscope itemtype="https://schema.org/NewsArticle">'
+        '<meta itemprop="datePublished" content="2021-12-25 13:46"></div>'
+    )
+    assert published("en", head=head.split("<script")[0], body=microdata) == with_zone
