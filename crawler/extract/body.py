@@ -11,6 +11,7 @@ about four pages in five take the fast path.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
@@ -91,10 +92,48 @@ def find_body(seg: Segmented, root: HtmlElement) -> Body:
 
     best = max(candidates, key=worth)
     first, end = run(best)
-    paragraphs = [b.text for b in blocks[first:end] if b.link_density <= MAX_KEPT_LINK_DENSITY]
+    kept = [b for b in blocks[first:end] if b.link_density <= MAX_KEPT_LINK_DENSITY]
+    paragraphs = [b.text for b in without_pull_quotes(kept, best)]
     prose = prose_before[end] - prose_before[first]
     confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * prose_before[-1]
     return Body(paragraphs, confident)
+
+
+# A pull quote repeats a sentence of the body; a repeat this short may be chance.
+PULL_QUOTE_MIN_WORDS = 6
+_SET_APART_TAGS = frozenset({"blockquote", "aside", "figure"})
+_WORDS = re.compile(r"\w+")
+
+
+def without_pull_quotes(blocks: list[Block], container: HtmlElement) -> list[Block]:
+    """The blocks without pull quotes: set-apart copies of words the body already holds.
+
+    A block is set apart when it, or an element between it and ``container``,
+    is a ``blockquote``, ``aside`` or ``figure`` or has "quote" in its class,
+    or when it is a ``div`` holding bare text (a styled box). It is a pull
+    quote when its words, in order, stand inside a longer block of the body;
+    the sentence stays in its paragraph. Headings and plain paragraphs that
+    repeat the body (a subheading quoting a sentence) are kept.
+    """
+    keys = [" ".join(_WORDS.findall(b.text.lower())) for b in blocks]
+    return [
+        block
+        for block, key in zip(blocks, keys, strict=True)
+        if key.count(" ") + 1 < PULL_QUOTE_MIN_WORDS
+        or not _set_apart(block, container)
+        or not any(len(other) > len(key) and key in other for other in keys)
+    ]
+
+
+def _set_apart(block: Block, container: HtmlElement) -> bool:
+    if block.tag == "div":
+        return True
+    el: HtmlElement | None = block.element
+    while el is not None and el is not container:
+        if el.tag in _SET_APART_TAGS or "quote" in (el.get("class") or "").lower():
+            return True
+        el = el.getparent()
+    return False
 
 
 def trafilatura_paragraphs(tree: HtmlElement, url: str = "") -> list[str]:

@@ -10,7 +10,7 @@ and lists of other stories.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from lxml.etree import XPath
@@ -29,7 +29,17 @@ _BOILERPLATE = re.compile(
     r"|this (?:post|article|page|story) (?:may )?contains? affiliate.*"
     r"|by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})*"
     r"(?:,? (?:on )?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}|\d{4}-\d\d-\d\d).*)?"
-    r"|updated:? .{0,40}|published:? .{0,40})[.:!]?$",
+    r"|updated:? .{0,40}|published:? .{0,40}"
+    # captions' credit lines: "(Image credit: Getty)", "Photograph: A. Lee for Daily", "Credit: AP"
+    r"|\(?(?:(?:photo|image|picture|video|graphic|illustration)s?(?: credit)?|photograph|credits?"
+    r"|pictured|source):? .*|(?:photo|image|picture)s? (?:by|courtesy(?: of)?|©) .*"
+    # interface strings: "Placeholder image", "open/close the box", "Show more", "Loading..."
+    r"|.{0,30}\bplaceholder\b.*|.{0,30}\b(?:open|expand)\s?/\s?(?:close|collapse)\b.*"
+    r"|(?:show|read|see|view) (?:more|less|all)|loading\W*"
+    # paywall notices: "This article is reserved for subscribers", "Already a subscriber?"
+    r"|.{0,60}\b(?:reserved|available|exclusive(?:ly)?) (?:to|for) (?:our )?(?:paying )?"
+    r"(?:subscribers|members)\b.*|(?:already (?:a )?(?:subscriber|member)|subscribers? only).*"
+    r"|(?:log|sign) in to (?:read|continue|comment).*)[.:!?)]?$",
     re.IGNORECASE,
 )
 BOILERPLATE_MAX_WORDS = 20
@@ -50,6 +60,21 @@ _COOKIE_NOTICE = re.compile(
     re.IGNORECASE,
 )
 COOKIE_NOTICE_MAX_WORDS = 100
+# "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
+_POINTER = re.compile(
+    r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
+    r"|further reading|watch|listen|recommended)\s*[:|–—>»-]\s*\S",
+    re.IGNORECASE,
+)
+POINTER_MAX_WORDS = 25
+# A reader comment's first line: "Sam wrote:", "Ann Lee says:"; the comments run to the end.
+_COMMENT_OPENER = re.compile(r"^\S+(?: \S+){0,4} (?:wrote|writes|says|said|replied):$")
+# An author bio names one of the article's authors and says what they do.
+BIO_MAX_WORDS = 80
+_BIO_VERBS = (
+    r"(?:is|was|writes|wrote|covers|covered|reports|reported|has|had|joined|lives|leads|edits"
+    r"|works|worked|specialises|specializes|spent|previously|before)"
+)
 
 
 TEASER_MAX_WORDS = 80
@@ -107,11 +132,15 @@ def is_boilerplate(line: str) -> bool:
     return words <= COOKIE_NOTICE_MAX_WORDS and bool(_COOKIE_NOTICE.search(line))
 
 
-def clean_paragraphs(paragraphs: Iterable[str], title: str | None) -> list[str]:
-    """Drop headline repeats, boilerplate lines and lists of other stories.
+def clean_paragraphs(
+    paragraphs: Iterable[str], title: str | None, authors: Sequence[str] = ()
+) -> list[str]:
+    """Drop headline repeats, boilerplate, lists of other stories, bios and comments.
 
-    A paragraph that repeats an earlier one is dropped too. The source's
-    furniture is dropped after this, by :func:`crawler.extract.clean_article`.
+    A paragraph that repeats an earlier one is dropped too; reader comments ("Ann wrote:") end the body; paragraphs at
+    the end that name one of ``authors`` and describe them are their bio. The
+    source's furniture is dropped after this, by
+    :func:`crawler.extract.clean_article`.
     """
     title_key = line_key(title) if title else None
     kept: list[str] = []
@@ -120,7 +149,10 @@ def clean_paragraphs(paragraphs: Iterable[str], title: str | None) -> list[str]:
     for raw in paragraphs:
         line = " ".join(raw.split())
         key = line_key(line)
-        if _LIST_OPENER.match(normalise(line)):
+        plain = normalise(line)
+        if kept and _COMMENT_OPENER.match(plain):
+            break
+        if _LIST_OPENER.match(plain):
             in_list = True
             continue
         in_list = in_list and len(line.split()) <= LIST_ITEM_MAX_WORDS
@@ -128,6 +160,23 @@ def clean_paragraphs(paragraphs: Iterable[str], title: str | None) -> list[str]:
             continue
         if not key or key == title_key or key in seen or is_boilerplate(line):
             continue
+        if len(line.split()) <= POINTER_MAX_WORDS and _POINTER.match(plain):
+            continue
         seen.add(key)
         kept.append(line)
+    while kept and _is_bio(kept[-1], authors):
+        kept.pop()
     return kept
+
+
+def _is_bio(line: str, authors: Sequence[str]) -> bool:
+    """A short paragraph that names one of the authors and says what they do or did."""
+    if not authors or len(line.split()) > BIO_MAX_WORDS:
+        return False
+    for author in authors:
+        name = author.strip()
+        if " " not in name:  # a bare first name or an outlet: too weak to go on
+            continue
+        if re.search(rf"\b{re.escape(name)}\b(?:,[^,]{{1,60}},)?\s+{_BIO_VERBS}\b", line, re.I):
+            return True
+    return False

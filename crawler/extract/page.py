@@ -74,7 +74,7 @@ def clean_article(
     meta = reading.meta
     paragraphs = [
         p
-        for p in clean_paragraphs(reading.paragraphs, meta.title)
+        for p in clean_paragraphs(reading.paragraphs, meta.title, meta.authors)
         if not furniture or line_hash(p) not in furniture
     ]
     return ExtractedArticle(
