@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Container
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -45,7 +46,9 @@ def _is_prose(block: Block) -> bool:
     )
 
 
-def find_body(seg: Segmented, root: HtmlElement) -> Body:
+def find_body(
+    seg: Segmented, root: HtmlElement, boxed: Container[HtmlElement] = frozenset()
+) -> Body:
     """The blocks of the page's main region, and whether the choice was clear.
 
     An element's run is its blocks from its first paragraph of prose to its
@@ -56,6 +59,10 @@ def find_body(seg: Segmented, root: HtmlElement) -> Body:
     text outside the run. The article is the element worth most: the
     container of the story's paragraphs, however deeply a template nests or
     splits them, stopping before the sidebars and link lists around it.
+
+    Blocks of elements in ``boxed`` (teaser cards and caption boxes, see
+    :mod:`crawler.extract.clean`) are left out of the chosen run; they do not
+    change which element is chosen.
     """
     blocks = seg.blocks
     prose_flags = [_is_prose(b) for b in blocks]
@@ -92,7 +99,11 @@ def find_body(seg: Segmented, root: HtmlElement) -> Body:
 
     best = max(candidates, key=worth)
     first, end = run(best)
-    kept = [b for b in blocks[first:end] if b.link_density <= MAX_KEPT_LINK_DENSITY]
+    kept = [
+        b
+        for b in blocks[first:end]
+        if b.link_density <= MAX_KEPT_LINK_DENSITY and b.element not in boxed
+    ]
     paragraphs = [b.text for b in without_pull_quotes(kept, best)]
     prose = prose_before[end] - prose_before[first]
     confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * prose_before[-1]

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.dedupe.fingerprint import normalise
+from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS
 
 # A short line that is only one of these is site furniture, never article text.
 _BOILERPLATE = re.compile(
@@ -78,7 +79,16 @@ _BIO_VERBS = (
 
 
 TEASER_MAX_WORDS = 80
-_TEASER_CONTAINERS = frozenset({"div", "section", "li", "figure", "span", "aside"})
+_TEASER_CONTAINERS = frozenset(
+    {"div", "section", "li", "figure", "span", "aside", "p", "td", "tr", "table", "article"}
+)
+# A teaser card's headline link leads another page; its blurb is short.
+CARD_MAX_WORDS = 70
+CARD_HEADLINE_MIN_WORDS = 3
+# A caption box: an image and a few words beside it, in whatever box holds them.
+CAPTION_MAX_WORDS = 35
+_BOX_TAGS = frozenset({"div", "p", "td", "tr", "table", "span", "font", "center", "figure", "li"})
+_TINY = 32  # px: an icon or emoji image, not a photo
 
 
 def offsite_teasers(tree: HtmlElement, url: str) -> set[HtmlElement]:
@@ -96,12 +106,127 @@ def offsite_teasers(tree: HtmlElement, url: str) -> set[HtmlElement]:
         host = urlsplit(link.get("href", "")).hostname
         if not host or _same_host(host, site_host):
             continue
-        el = link.getparent()
-        while el is not None and el.tag not in _TEASER_CONTAINERS:
-            el = el.getparent()
+        el = _container(link)
         if el is not None and len(el.text_content().split()) <= TEASER_MAX_WORDS:
             found.add(el)
     return found
+
+
+def teaser_cards(tree: HtmlElement, url: str) -> set[HtmlElement]:
+    """Cards that lead to another page: a line wholly a link, a short blurb under it.
+
+    ``<div><a href="/other"><span>Headline</span></a><div>Blurb ...</div></div>``,
+    ``<p><b><a href="/other">Headline</a></b><br>Blurb ...</p>`` or a table row
+    of the same: the link is a whole line of its own (nothing else in its
+    block before a line break), names another page than ``url``, has a
+    headline's few words, and the smallest box around it holds at most
+    ``CARD_MAX_WORDS`` words. On-site or off-site alike; a link inside a
+    sentence is the article citing something, and stays.
+    """
+    here = _page_key(url)
+    found: set[HtmlElement] = set()
+    for link in tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        if here and _page_key(urljoin(url, href)) == here:
+            continue
+        words = word_count(link.text_content())
+        if words < CARD_HEADLINE_MIN_WORDS or not _whole_line(link):
+            continue
+        box = _container(link)
+        while box is not None and word_count(box.text_content()) <= words:
+            box = _container(box)  # the headline's own box: the card is around it
+        if box is not None and word_count(box.text_content()) <= CARD_MAX_WORDS:
+            found.add(box)
+    return found
+
+
+def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
+    """Boxes holding an image and a few words: its caption and credit.
+
+    The smallest box (``div``, table cell, ``font``, ``p`` ...) around an
+    ``<img>`` that holds any text, when that text is at most
+    ``CAPTION_MAX_WORDS`` words; a ``<p>`` only when the image stands on a
+    line of its own. Icons and emoji (declared at most 32 px wide or high)
+    are not photos.
+    """
+    found: set[HtmlElement] = set()
+    for img in tree.iter("img"):
+        if any(_px(img.get(dim)) <= _TINY for dim in ("width", "height")):
+            continue
+        box = img.getparent()
+        while box is not None and (box.tag not in _BOX_TAGS or not box.text_content().strip()):
+            if box.tag in {"body", "article", "main"}:
+                box = None
+                break
+            box = box.getparent()
+        if box is None or word_count(box.text_content()) > CAPTION_MAX_WORDS:
+            continue
+        if box.tag == "p" and not _on_own_line(img):
+            continue  # a short paragraph with a picture floated beside it
+        found.add(box)
+    return found
+
+
+def _on_own_line(img: HtmlElement) -> bool:
+    """The image (or the link around it) is followed by a line break."""
+    el = img.getparent() if img.getparent() is not None and img.getparent().tag == "a" else img
+    after = el.getnext()
+    return after is not None and after.tag == "br" and not (el.tail or "").strip()
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``; for scripts written without spaces (CJK, Thai), characters / 6.
+
+    Six characters per word is the average length of an English word with its
+    space, so a limit in words means about the same length in any script.
+    """
+    return max(len(text.split()), len(text) // 6)
+
+
+def _px(value: str | None) -> int:
+    digits = (value or "").strip().removesuffix("px")
+    return int(digits) if digits.isdigit() else _TINY + 1
+
+
+def _container(el: HtmlElement) -> HtmlElement | None:
+    el = el.getparent()
+    while el is not None and el.tag not in _TEASER_CONTAINERS:
+        if el.tag in {"body", "main"}:
+            return None
+        el = el.getparent()
+    return el
+
+
+def _whole_line(link: HtmlElement) -> bool:
+    """The link is a line of its own: its block holds nothing else before a line break."""
+    el, text = link, link.text_content().strip()
+    while (
+        el.getparent() is not None
+        and el.getparent().tag not in _LINE_BLOCKS
+        and el.getparent().text_content().strip() == text
+    ):
+        el = el.getparent()  # <b><a>..</a></b>, <h3><a>..</a></h3>: the wrapper is the line
+    parent, before = el.getparent(), el.getprevious()
+    if parent is None or parent.tag not in _LINE_BLOCKS:
+        return False
+    if before is None:
+        if (parent.text or "").strip():
+            return False
+    elif before.tag != "br" or (before.tail or "").strip():
+        return False
+    after = el.getnext()
+    return not (el.tail or "").strip() and (after is None or after.tag in _LINE_BLOCKS | {"br"})
+
+
+_LINE_BLOCKS = BLOCK_TAGS | CELL_TAGS
+
+
+def _page_key(url: str) -> str:
+    """Host and path: two links to one page differ only in query, fragment or scheme."""
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
 
 
 # Links around or inside a headline or image. Only a link with "//" in it can

@@ -16,7 +16,12 @@ from w3lib.encoding import html_to_unicode
 from crawler.extract import ExtractedArticle
 from crawler.extract.blocks import segment
 from crawler.extract.body import find_body, trafilatura_paragraphs
-from crawler.extract.clean import clean_paragraphs, offsite_teasers
+from crawler.extract.clean import (
+    caption_boxes,
+    clean_paragraphs,
+    offsite_teasers,
+    teaser_cards,
+)
 from crawler.extract.furniture import line_hash
 from crawler.extract.metadata import Metadata, extract_metadata
 
@@ -98,8 +103,9 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     if root is None:
         root = tree
     teasers = offsite_teasers(root, url)
+    boxes = teaser_cards(root, url) | caption_boxes(root)
     seg = segment(root, teasers.__contains__ if teasers else None)
-    body = find_body(seg, root)
+    body = find_body(seg, root, {el for box in boxes for el in box.iter()})
     if body.confident:
         return PageReading(meta, body.paragraphs)
     for el in seg.skipped:
