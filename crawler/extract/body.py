@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from itertools import accumulate
 
 import trafilatura
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.extract.blocks import HEADING_TAGS, Block, Segmented
+from crawler.extract.clean import is_byline
 
 MIN_PROSE_CHARS = 25  # shorter blocks are labels, buttons, dates: they don't vote
 MAX_PROSE_LINK_DENSITY = 0.33
@@ -89,6 +91,10 @@ def find_body(
         last = prose_at[bisect_left(prose_at, end) - 1]
         return first, last + 1
 
+    def run_prose(el: HtmlElement) -> bool:
+        first, end = run(el)
+        return prose_before[end] - prose_before[first] >= MIN_CONFIDENT_CHARS
+
     def worth(el: HtmlElement) -> float:
         first, end = run(el)
         prose = prose_before[end] - prose_before[first]
@@ -98,7 +104,11 @@ def find_body(
         return prose - OTHER_TEXT_COST * other - AROUND_TEXT_COST * around
 
     best = max(candidates, key=worth)
+    story = first_of_several_stories(best, lambda el: el in candidates and run_prose(el))
+    if story is not None:  # an infinite-scroll page: the next stories follow the first
+        best = max((el for el in candidates if _within(el, story)), key=worth)
     first, end = run(best)
+    end = next_story_start(blocks, first, end)
     kept = [
         b
         for b in blocks[first:end]
@@ -108,6 +118,58 @@ def find_body(
     prose = prose_before[end] - prose_before[first]
     confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * prose_before[-1]
     return Body(paragraphs, confident)
+
+
+def next_story_start(blocks: list[Block], first: int, end: int) -> int:
+    """Where a second story begins in ``blocks[first:end]``, or ``end``.
+
+    A second story opens with a top-level headline (``h1`` or ``h2``) followed
+    within two blocks by a byline of its own ("By Ann Lee"), after the first
+    story has had a run of prose.
+    """
+    prose = 0
+    for i in range(first, end):
+        block = blocks[i]
+        if (
+            block.tag in _STORY_HEADINGS
+            and prose >= MIN_CONFIDENT_CHARS
+            and any(is_byline(b.text) for b in blocks[i + 1 : min(i + 3, end)])
+        ):
+            return i
+        if _is_prose(block):
+            prose += len(block.text)
+    return end
+
+
+_STORY_HEADINGS = frozenset({"h1", "h2"})
+
+
+def first_of_several_stories(
+    container: HtmlElement, is_story: Callable[[HtmlElement], bool]
+) -> HtmlElement | None:
+    """The first of two or more ``<article>`` elements side by side in ``container``, or None.
+
+    A page that appends the next stories as the reader scrolls holds each in
+    an ``<article>`` of its own; the page's own story comes first. Articles
+    nested in an article (its comments, its embedded cards) are not counted,
+    and a container that is itself an ``<article>`` is one story. Only
+    articles ``is_story`` accepts (holding a run of prose) count.
+    """
+    if container.tag == "article":
+        return None
+    stories = [el for el in _TOP_ARTICLES(container) if is_story(el)]
+    return stories[0] if len(stories) > 1 else None
+
+
+_TOP_ARTICLES = XPath(".//article[not(ancestor::article)]")
+
+
+def _within(el: HtmlElement | None, ancestor: HtmlElement) -> bool:
+    while el is not None:
+        if el is ancestor:
+            return True
+        el = el.getparent()
+    return False
 
 
 # A pull quote repeats a sentence of the body; a repeat this short may be chance.

@@ -249,6 +249,16 @@ def line_key(line: str) -> str:
     return normalise(line).lower().strip(" .:;!?-|\"'")
 
 
+# "By Ann Lee", "Von Jana Roth", "Par Luc Martin": a byline's first words, in a few languages.
+_BYLINE = re.compile(r"^(?i:by|von|par|por|di|door|av|af|de)\s+[A-Z\u00c0-\u00de][\w.'-]+\s+\S")
+BYLINE_MAX_WORDS = 12
+
+
+def is_byline(line: str) -> bool:
+    """A short line that opens with "By" and a capitalised name."""
+    return len(line.split()) <= BYLINE_MAX_WORDS and bool(_BYLINE.match(line.strip()))
+
+
 def is_boilerplate(line: str) -> bool:
     """A short furniture line ("Share this", "By Ann Lee"), or a cookie or affiliate notice."""
     words = len(line.split())
