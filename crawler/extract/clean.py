@@ -250,7 +250,7 @@ def line_key(line: str) -> str:
 
 
 # "By Ann Lee", "Von Jana Roth", "Par Luc Martin": a byline's first words, in a few languages.
-_BYLINE = re.compile(r"^(?i:by|von|par|por|di|door|av|af|de)\s+[A-Z\u00c0-\u00de][\w.'-]+\s+\S")
+_BYLINE = re.compile(r"^(?i:by|von|par|por|door|av|af)\s+[A-Z\u00c0-\u00de][\w.'-]+\s+\S")
 BYLINE_MAX_WORDS = 12
 
 
