@@ -36,6 +36,7 @@ _BOILERPLATE = re.compile(
     r"|pictured|source):? .*|(?:photo|image|picture)s? (?:by|courtesy(?: of)?|©) .*"
     # interface strings: "Placeholder image", "open/close the box", "Show more", "Loading..."
     r"|.{0,30}\bplaceholder\b.*|.{0,30}\b(?:open|expand)\s?/\s?(?:close|collapse)\b.*"
+    r"|.{0,30}\b(?:auf|zu|aus|ein)klappen|.{0,30}\b(?:expand|collapse) (?:the )?(?:box|section)"
     r"|(?:show|read|see|view) (?:more|less|all)|loading\W*"
     # paywall notices: "This article is reserved for subscribers", "Already a subscriber?"
     r"|.{0,60}\b(?:reserved|available|exclusive(?:ly)?) (?:to|for) (?:our )?(?:paying )?"
@@ -49,7 +50,12 @@ _LIST_OPENER = re.compile(
     r"^(?:related(?: news| stories| articles| posts| coverage| content)?|read more|read next"
     r"|more (?:from|on|in|about) .{0,40}|more stories|more news|you (?:may|might) also like"
     r"|recommended(?: for you)?|explore further|most (?:popular|read|viewed|shared)"
-    r"|trending(?: now| stories)?|don'?t miss|see also|also read|popular (?:now|stories))"
+    r"|trending(?: now| stories)?|don'?t miss|see also|also read|popular (?:now|stories)"
+    # the same openers in the languages of Europe's larger presses
+    r"|(?:das )?könnte (?:sie|dich) auch interessieren|lesen sie (?:auch|mehr)(?: zum thema)?"
+    r"|mehr zum thema|weitere artikel|(?:à )?lire aussi|sur le même sujet|leggi anche"
+    r"|potrebbe interessarti|lee también|te puede interesar|noticias relacionadas"
+    r"|les også|läs också|lees ook|zobacz (?:też|także)|czytaj (?:też|także))"
     r"[.:!…]*$",
     re.IGNORECASE,
 )
