@@ -175,15 +175,17 @@ def _within(el: HtmlElement | None, ancestor: HtmlElement) -> bool:
 # A pull quote repeats a sentence of the body; a repeat this short may be chance.
 PULL_QUOTE_MIN_WORDS = 6
 _SET_APART_TAGS = frozenset({"blockquote", "aside", "figure"})
+_FLOW_TAGS = HEADING_TAGS | {"p", "li", "dd", "dt", "pre"}
 _WORDS = re.compile(r"\w+")
 
 
 def without_pull_quotes(blocks: list[Block], container: HtmlElement) -> list[Block]:
     """The blocks without pull quotes: set-apart copies of words the body already holds.
 
-    A block is set apart when it, or an element between it and ``container``,
-    is a ``blockquote``, ``aside`` or ``figure`` or has "quote" in its class,
-    or when it is a ``div`` holding bare text (a styled box). It is a pull
+    A block is set apart when it is not a paragraph, heading or list item (a
+    styled ``div`` or a table row holding bare text), or when an element
+    between it and ``container`` is a ``blockquote``, ``aside`` or ``figure``
+    or has "quote" in its class. It is a pull
     quote when its words, in order, stand inside a longer block of the body;
     the sentence stays in its paragraph. Headings and plain paragraphs that
     repeat the body (a subheading quoting a sentence) are kept.
@@ -199,7 +201,7 @@ def without_pull_quotes(blocks: list[Block], container: HtmlElement) -> list[Blo
 
 
 def _set_apart(block: Block, container: HtmlElement) -> bool:
-    if block.tag == "div":
+    if block.tag not in _FLOW_TAGS:  # a box of its own: a styled div, a table row
         return True
     el: HtmlElement | None = block.element
     while el is not None and el is not container:

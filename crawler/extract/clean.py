@@ -24,7 +24,8 @@ _BOILERPLATE = re.compile(
     r"^(?:advertisement|sponsored(?: content)?|image|caption|close|print|email|\d+ of \d+"
     r"|share(?: this(?: article| story)?| on \w+)?|follow us.*|subscribe.*|sign up.*"
     r"|(?:get|join) our newsletter.*|we use cookies.*|accept(?: all)?(?: cookies)?"
-    r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*|\d+ comments?|photo:.*|image:.*"
+    r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*|\d+ (?:comments?|responses?|replies)"
+    r"|photo:.*|image:.*"
     r"|(?:photo|image) credit.*|getty images|©.*|copyright .*|all rights reserved.*"
     r"|.{0,40}\brequires? javascript.*|(?:please )?enable javascript.*|sharing is caring"
     r"|this (?:post|article|page|story) (?:may )?contains? affiliate.*"
@@ -86,14 +87,15 @@ _BIO_VERBS = (
 
 TEASER_MAX_WORDS = 80
 _TEASER_CONTAINERS = frozenset(
-    {"div", "section", "li", "figure", "span", "aside", "p", "td", "tr", "table", "article"}
+    {"div", "section", "li", "figure", "span", "aside", "p", "tr", "table", "article"}
 )
 # A teaser card's headline link leads another page; its blurb is short.
 CARD_MAX_WORDS = 70
 CARD_HEADLINE_MIN_WORDS = 3
 # A caption box: an image and a few words beside it, in whatever box holds them.
 CAPTION_MAX_WORDS = 35
-_BOX_TAGS = frozenset({"div", "p", "td", "tr", "table", "span", "font", "center", "figure", "li"})
+# Table cells are left out: a row is one block (see crawler.extract.blocks), so the row is the box.
+_BOX_TAGS = frozenset({"div", "p", "tr", "table", "span", "font", "center", "figure", "li"})
 _TINY = 32  # px: an icon or emoji image, not a photo
 
 
@@ -151,7 +153,7 @@ def teaser_cards(tree: HtmlElement, url: str) -> set[HtmlElement]:
 def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
     """Boxes holding an image and a few words: its caption and credit.
 
-    The smallest box (``div``, table cell, ``font``, ``p`` ...) around an
+    The smallest box (``div``, table row, ``font``, ``p`` ...) around an
     ``<img>`` that holds any text, when that text is at most
     ``CAPTION_MAX_WORDS`` words; a ``<p>`` only when the image stands on a
     line of its own. Icons and emoji (declared at most 32 px wide or high)
