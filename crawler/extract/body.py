@@ -49,7 +49,9 @@ def _is_prose(block: Block) -> bool:
 
 
 def find_body(
-    seg: Segmented, root: HtmlElement, boxed: Container[HtmlElement] = frozenset()
+    seg: Segmented,
+    root: HtmlElement,
+    boxes: Callable[[HtmlElement], Container[HtmlElement]] | None = None,
 ) -> Body:
     """The blocks of the page's main region, and whether the choice was clear.
 
@@ -62,9 +64,10 @@ def find_body(
     container of the story's paragraphs, however deeply a template nests or
     splits them, stopping before the sidebars and link lists around it.
 
-    Blocks of elements in ``boxed`` (teaser cards and caption boxes, see
-    :mod:`crawler.extract.clean`) are left out of the chosen run; they do not
-    change which element is chosen.
+    ``boxes`` names, for the chosen element, the elements inside it whose
+    blocks are left out of its run (teaser cards and caption boxes, see
+    :mod:`crawler.extract.clean`); they do not change which element is chosen,
+    and are looked for only there.
     """
     blocks = seg.blocks
     prose_flags = [_is_prose(b) for b in blocks]
@@ -109,6 +112,7 @@ def find_body(
         best = max((el for el in candidates if _within(el, story)), key=worth)
     first, end = run(best)
     end = next_story_start(blocks, first, end)
+    boxed = boxes(best) if boxes is not None else frozenset()
     kept = [
         b
         for b in blocks[first:end]

@@ -137,10 +137,10 @@ def teaser_cards(tree: HtmlElement, url: str) -> set[HtmlElement]:
         href = (link.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        if here and _page_key(urljoin(url, href)) == here:
-            continue
         words = word_count(link.text_content())
         if words < CARD_HEADLINE_MIN_WORDS or not _whole_line(link):
+            continue
+        if here and _page_key(urljoin(url, href)) == here:
             continue
         box = _container(link)
         while box is not None and word_count(box.text_content()) <= words:

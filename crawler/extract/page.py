@@ -103,9 +103,15 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     if root is None:
         root = tree
     teasers = offsite_teasers(root, url)
-    boxes = teaser_cards(root, url) | caption_boxes(root)
     seg = segment(root, teasers.__contains__ if teasers else None)
-    body = find_body(seg, root, {el for box in boxes for el in box.iter()})
+
+    def boxes(body: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+        """Teaser cards and caption boxes inside ``body``, with all they hold."""
+        inside = set(body.iterdescendants())
+        found = (teaser_cards(body, url) | caption_boxes(body)) & inside
+        return {el for box in found for el in box.iter()}
+
+    body = find_body(seg, root, boxes)
     if body.confident:
         return PageReading(meta, body.paragraphs)
     for el in seg.skipped:
