@@ -42,12 +42,12 @@ DROP_TAGS = frozenset(
     {
         "iframe", "svg", "button", "select", "textarea",
         "input", "object", "embed", "canvas", "video", "audio", "map", "head",
-        "nav", "aside", "figcaption", "label", "dialog", "menu",
+        "nav", "figcaption", "label", "dialog", "menu",
     }
 )  # fmt: skip
 # Page furniture by position; dropped unless they hold much of the page's text
-# (some sites wrap the whole story in a <header> or <footer>).
-FURNITURE_TAGS = frozenset({"header", "footer", "figure"})
+# (some sites wrap the whole story in a <header> or <footer>, or an <aside>).
+FURNITURE_TAGS = frozenset({"header", "footer", "figure", "aside"})
 
 # class/id words that mark a block as not-the-article, matched on whole
 # word parts of class and id values ("c-related-links", "share_bar", "adBox").
@@ -147,10 +147,14 @@ def noise_by_markup(el: HtmlElement) -> bool:
                 return True
     if (el.get("role") or "").lower() in _NOISE_ROLES:
         return True
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-        return True
     style = el.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    hidden = (
+        el.get("hidden") is not None
+        or el.get("aria-hidden") == "true"
+        or bool(style and _HIDDEN_STYLE.search(style))
+    )
+    # Paywalled pages ship the rest of the story hidden, for a script to reveal.
+    return hidden and el.xpath(_LONG_PARAGRAPHS) < STRONG_GUARD_PARAGRAPHS
 
 
 def segment(

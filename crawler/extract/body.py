@@ -11,14 +11,18 @@ about four pages in five take the fast path.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from itertools import accumulate
 
 import trafilatura
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.extract.blocks import HEADING_TAGS, Block, Segmented
+from crawler.extract.clean import is_byline
 
 MIN_PROSE_CHARS = 25  # shorter blocks are labels, buttons, dates: they don't vote
 MAX_PROSE_LINK_DENSITY = 0.33
@@ -44,7 +48,11 @@ def _is_prose(block: Block) -> bool:
     )
 
 
-def find_body(seg: Segmented, root: HtmlElement) -> Body:
+def find_body(
+    seg: Segmented,
+    root: HtmlElement,
+    boxes: Callable[[HtmlElement], Container[HtmlElement]] | None = None,
+) -> Body:
     """The blocks of the page's main region, and whether the choice was clear.
 
     An element's run is its blocks from its first paragraph of prose to its
@@ -55,6 +63,11 @@ def find_body(seg: Segmented, root: HtmlElement) -> Body:
     text outside the run. The article is the element worth most: the
     container of the story's paragraphs, however deeply a template nests or
     splits them, stopping before the sidebars and link lists around it.
+
+    ``boxes`` names, for the chosen element, the elements inside it whose
+    blocks are left out of its run (teaser cards and caption boxes, see
+    :mod:`crawler.extract.clean`); they do not change which element is chosen,
+    and are looked for only there.
     """
     blocks = seg.blocks
     prose_flags = [_is_prose(b) for b in blocks]
@@ -81,6 +94,10 @@ def find_body(seg: Segmented, root: HtmlElement) -> Body:
         last = prose_at[bisect_left(prose_at, end) - 1]
         return first, last + 1
 
+    def run_prose(el: HtmlElement) -> bool:
+        first, end = run(el)
+        return prose_before[end] - prose_before[first] >= MIN_CONFIDENT_CHARS
+
     def worth(el: HtmlElement) -> float:
         first, end = run(el)
         prose = prose_before[end] - prose_before[first]
@@ -90,11 +107,112 @@ def find_body(seg: Segmented, root: HtmlElement) -> Body:
         return prose - OTHER_TEXT_COST * other - AROUND_TEXT_COST * around
 
     best = max(candidates, key=worth)
+    story = first_of_several_stories(best, lambda el: el in candidates and run_prose(el))
+    if story is not None:  # an infinite-scroll page: the next stories follow the first
+        best = max((el for el in candidates if _within(el, story)), key=worth)
     first, end = run(best)
-    paragraphs = [b.text for b in blocks[first:end] if b.link_density <= MAX_KEPT_LINK_DENSITY]
+    end = next_story_start(blocks, first, end)
+    boxed = boxes(best) if boxes is not None else frozenset()
+    kept = [
+        b
+        for b in blocks[first:end]
+        if b.link_density <= MAX_KEPT_LINK_DENSITY and b.element not in boxed
+    ]
+    paragraphs = [b.text for b in without_pull_quotes(kept, best)]
     prose = prose_before[end] - prose_before[first]
     confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * prose_before[-1]
     return Body(paragraphs, confident)
+
+
+def next_story_start(blocks: list[Block], first: int, end: int) -> int:
+    """Where a second story begins in ``blocks[first:end]``, or ``end``.
+
+    A second story opens with a top-level headline (``h1`` or ``h2``) followed
+    within two blocks by a byline of its own ("By Ann Lee"), after the first
+    story has had a run of prose.
+    """
+    prose = 0
+    for i in range(first, end):
+        block = blocks[i]
+        if (
+            block.tag in _STORY_HEADINGS
+            and prose >= MIN_CONFIDENT_CHARS
+            and any(is_byline(b.text) for b in blocks[i + 1 : min(i + 3, end)])
+        ):
+            return i
+        if _is_prose(block):
+            prose += len(block.text)
+    return end
+
+
+_STORY_HEADINGS = frozenset({"h1", "h2"})
+
+
+def first_of_several_stories(
+    container: HtmlElement, is_story: Callable[[HtmlElement], bool]
+) -> HtmlElement | None:
+    """The first of two or more ``<article>`` elements side by side in ``container``, or None.
+
+    A page that appends the next stories as the reader scrolls holds each in
+    an ``<article>`` of its own; the page's own story comes first. Articles
+    nested in an article (its comments, its embedded cards) are not counted,
+    and a container that is itself an ``<article>`` is one story. Only
+    articles ``is_story`` accepts (holding a run of prose) count.
+    """
+    if container.tag == "article":
+        return None
+    stories = [el for el in _TOP_ARTICLES(container) if is_story(el)]
+    return stories[0] if len(stories) > 1 else None
+
+
+_TOP_ARTICLES = XPath(".//article[not(ancestor::article)]")
+
+
+def _within(el: HtmlElement | None, ancestor: HtmlElement) -> bool:
+    while el is not None:
+        if el is ancestor:
+            return True
+        el = el.getparent()
+    return False
+
+
+# A pull quote repeats a sentence of the body; a repeat this short may be chance.
+PULL_QUOTE_MIN_WORDS = 6
+_SET_APART_TAGS = frozenset({"blockquote", "aside", "figure"})
+_FLOW_TAGS = HEADING_TAGS | {"p", "li", "dd", "dt", "pre"}
+_WORDS = re.compile(r"\w+")
+
+
+def without_pull_quotes(blocks: list[Block], container: HtmlElement) -> list[Block]:
+    """The blocks without pull quotes: set-apart copies of words the body already holds.
+
+    A block is set apart when it is not a paragraph, heading or list item (a
+    styled ``div`` or a table row holding bare text), or when an element
+    between it and ``container`` is a ``blockquote``, ``aside`` or ``figure``
+    or has "quote" in its class. It is a pull
+    quote when its words, in order, stand inside a longer block of the body;
+    the sentence stays in its paragraph. Headings and plain paragraphs that
+    repeat the body (a subheading quoting a sentence) are kept.
+    """
+    keys = [" ".join(_WORDS.findall(b.text.lower())) for b in blocks]
+    return [
+        block
+        for block, key in zip(blocks, keys, strict=True)
+        if key.count(" ") + 1 < PULL_QUOTE_MIN_WORDS
+        or not _set_apart(block, container)
+        or not any(len(other) > len(key) and key in other for other in keys)
+    ]
+
+
+def _set_apart(block: Block, container: HtmlElement) -> bool:
+    if block.tag not in _FLOW_TAGS:  # a box of its own: a styled div, a table row
+        return True
+    el: HtmlElement | None = block.element
+    while el is not None and el is not container:
+        if el.tag in _SET_APART_TAGS or "quote" in (el.get("class") or "").lower():
+            return True
+        el = el.getparent()
+    return False
 
 
 def trafilatura_paragraphs(tree: HtmlElement, url: str = "") -> list[str]:

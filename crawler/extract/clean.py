@@ -10,26 +10,39 @@ and lists of other stories.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from urllib.parse import urlsplit
+from collections.abc import Iterable, Sequence
+from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.dedupe.fingerprint import normalise
+from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS
 
 # A short line that is only one of these is site furniture, never article text.
 _BOILERPLATE = re.compile(
     r"^(?:advertisement|sponsored(?: content)?|image|caption|close|print|email|\d+ of \d+"
     r"|share(?: this(?: article| story)?| on \w+)?|follow us.*|subscribe.*|sign up.*"
     r"|(?:get|join) our newsletter.*|we use cookies.*|accept(?: all)?(?: cookies)?"
-    r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*|\d+ comments?|photo:.*|image:.*"
+    r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*|\d+ (?:comments?|responses?|replies)"
+    r"|photo:.*|image:.*"
     r"|(?:photo|image) credit.*|getty images|©.*|copyright .*|all rights reserved.*"
     r"|.{0,40}\brequires? javascript.*|(?:please )?enable javascript.*|sharing is caring"
     r"|this (?:post|article|page|story) (?:may )?contains? affiliate.*"
     r"|by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})*"
     r"(?:,? (?:on )?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}|\d{4}-\d\d-\d\d).*)?"
-    r"|updated:? .{0,40}|published:? .{0,40})[.:!]?$",
+    r"|updated:? .{0,40}|published:? .{0,40}"
+    # captions' credit lines: "(Image credit: Getty)", "Photograph: A. Lee for Daily", "Credit: AP"
+    r"|\(?(?:(?:photo|image|picture|video|graphic|illustration)s?(?: credit)?|photograph|credits?"
+    r"|pictured|source):? .*|(?:photo|image|picture)s? (?:by|courtesy(?: of)?|©) .*"
+    # interface strings: "Placeholder image", "open/close the box", "Show more", "Loading..."
+    r"|.{0,30}\bplaceholder\b.*|.{0,30}\b(?:open|expand)\s?/\s?(?:close|collapse)\b.*"
+    r"|.{0,30}\b(?:auf|zu|aus|ein)klappen|.{0,30}\b(?:expand|collapse) (?:the )?(?:box|section)"
+    r"|(?:show|read|see|view) (?:more|less|all)|loading\W*"
+    # paywall notices: "This article is reserved for subscribers", "Already a subscriber?"
+    r"|.{0,60}\b(?:reserved|available|exclusive(?:ly)?) (?:to|for) (?:our )?(?:paying )?"
+    r"(?:subscribers|members)\b.*|(?:already (?:a )?(?:subscriber|member)|subscribers? only).*"
+    r"|(?:log|sign) in to (?:read|continue|comment).*)[.:!?)]?$",
     re.IGNORECASE,
 )
 BOILERPLATE_MAX_WORDS = 20
@@ -38,7 +51,12 @@ _LIST_OPENER = re.compile(
     r"^(?:related(?: news| stories| articles| posts| coverage| content)?|read more|read next"
     r"|more (?:from|on|in|about) .{0,40}|more stories|more news|you (?:may|might) also like"
     r"|recommended(?: for you)?|explore further|most (?:popular|read|viewed|shared)"
-    r"|trending(?: now| stories)?|don'?t miss|see also|also read|popular (?:now|stories))"
+    r"|trending(?: now| stories)?|don'?t miss|see also|also read|popular (?:now|stories)"
+    # the same openers in the languages of Europe's larger presses
+    r"|(?:das )?könnte (?:sie|dich) auch interessieren|lesen sie (?:auch|mehr)(?: zum thema)?"
+    r"|mehr zum thema|weitere artikel|(?:à )?lire aussi|sur le même sujet|leggi anche"
+    r"|potrebbe interessarti|lee también|te puede interesar|noticias relacionadas"
+    r"|les også|läs också|lees ook|zobacz (?:też|także)|czytaj (?:też|także))"
     r"[.:!…]*$",
     re.IGNORECASE,
 )
@@ -50,10 +68,35 @@ _COOKIE_NOTICE = re.compile(
     re.IGNORECASE,
 )
 COOKIE_NOTICE_MAX_WORDS = 100
+# "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
+_POINTER = re.compile(
+    r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
+    r"|further reading|watch|listen|recommended)\s*[:|–—>»-]\s*\S",
+    re.IGNORECASE,
+)
+POINTER_MAX_WORDS = 25
+# A reader comment's first line: "Sam wrote:", "Ann Lee says:"; the comments run to the end.
+_COMMENT_OPENER = re.compile(r"^\S+(?: \S+){0,4} (?:wrote|writes|says|said|replied):$")
+# An author bio names one of the article's authors and says what they do.
+BIO_MAX_WORDS = 80
+_BIO_VERBS = (
+    r"(?:is|was|writes|wrote|covers|covered|reports|reported|has|had|joined|lives|leads|edits"
+    r"|works|worked|specialises|specializes|spent|previously|before)"
+)
 
 
 TEASER_MAX_WORDS = 80
-_TEASER_CONTAINERS = frozenset({"div", "section", "li", "figure", "span", "aside"})
+_TEASER_CONTAINERS = frozenset(
+    {"div", "section", "li", "figure", "span", "aside", "p", "tr", "table", "article"}
+)
+# A teaser card's headline link leads another page; its blurb is short.
+CARD_MAX_WORDS = 70
+CARD_HEADLINE_MIN_WORDS = 3
+# A caption box: an image and a few words beside it, in whatever box holds them.
+CAPTION_MAX_WORDS = 35
+# Table cells are left out: a row is one block (see crawler.extract.blocks), so the row is the box.
+_BOX_TAGS = frozenset({"div", "p", "tr", "table", "span", "font", "center", "figure", "li"})
+_TINY = 32  # px: an icon or emoji image, not a photo
 
 
 def offsite_teasers(tree: HtmlElement, url: str) -> set[HtmlElement]:
@@ -71,12 +114,127 @@ def offsite_teasers(tree: HtmlElement, url: str) -> set[HtmlElement]:
         host = urlsplit(link.get("href", "")).hostname
         if not host or _same_host(host, site_host):
             continue
-        el = link.getparent()
-        while el is not None and el.tag not in _TEASER_CONTAINERS:
-            el = el.getparent()
+        el = _container(link)
         if el is not None and len(el.text_content().split()) <= TEASER_MAX_WORDS:
             found.add(el)
     return found
+
+
+def teaser_cards(tree: HtmlElement, url: str) -> set[HtmlElement]:
+    """Cards that lead to another page: a line wholly a link, a short blurb under it.
+
+    ``<div><a href="/other"><span>Headline</span></a><div>Blurb ...</div></div>``,
+    ``<p><b><a href="/other">Headline</a></b><br>Blurb ...</p>`` or a table row
+    of the same: the link is a whole line of its own (nothing else in its
+    block before a line break), names another page than ``url``, has a
+    headline's few words, and the smallest box around it holds at most
+    ``CARD_MAX_WORDS`` words. On-site or off-site alike; a link inside a
+    sentence is the article citing something, and stays.
+    """
+    here = _page_key(url)
+    found: set[HtmlElement] = set()
+    for link in tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        words = word_count(link.text_content())
+        if words < CARD_HEADLINE_MIN_WORDS or not _whole_line(link):
+            continue
+        if here and _page_key(urljoin(url, href)) == here:
+            continue
+        box = _container(link)
+        while box is not None and word_count(box.text_content()) <= words:
+            box = _container(box)  # the headline's own box: the card is around it
+        if box is not None and word_count(box.text_content()) <= CARD_MAX_WORDS:
+            found.add(box)
+    return found
+
+
+def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
+    """Boxes holding an image and a few words: its caption and credit.
+
+    The smallest box (``div``, table row, ``font``, ``p`` ...) around an
+    ``<img>`` that holds any text, when that text is at most
+    ``CAPTION_MAX_WORDS`` words; a ``<p>`` only when the image stands on a
+    line of its own. Icons and emoji (declared at most 32 px wide or high)
+    are not photos.
+    """
+    found: set[HtmlElement] = set()
+    for img in tree.iter("img"):
+        if any(_px(img.get(dim)) <= _TINY for dim in ("width", "height")):
+            continue
+        box = img.getparent()
+        while box is not None and (box.tag not in _BOX_TAGS or not box.text_content().strip()):
+            if box.tag in {"body", "article", "main"}:
+                box = None
+                break
+            box = box.getparent()
+        if box is None or word_count(box.text_content()) > CAPTION_MAX_WORDS:
+            continue
+        if box.tag == "p" and not _on_own_line(img):
+            continue  # a short paragraph with a picture floated beside it
+        found.add(box)
+    return found
+
+
+def _on_own_line(img: HtmlElement) -> bool:
+    """The image (or the link around it) is followed by a line break."""
+    el = img.getparent() if img.getparent() is not None and img.getparent().tag == "a" else img
+    after = el.getnext()
+    return after is not None and after.tag == "br" and not (el.tail or "").strip()
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``; for scripts written without spaces (CJK, Thai), characters / 6.
+
+    Six characters per word is the average length of an English word with its
+    space, so a limit in words means about the same length in any script.
+    """
+    return max(len(text.split()), len(text) // 6)
+
+
+def _px(value: str | None) -> int:
+    digits = (value or "").strip().removesuffix("px")
+    return int(digits) if digits.isdigit() else _TINY + 1
+
+
+def _container(el: HtmlElement) -> HtmlElement | None:
+    el = el.getparent()
+    while el is not None and el.tag not in _TEASER_CONTAINERS:
+        if el.tag in {"body", "main"}:
+            return None
+        el = el.getparent()
+    return el
+
+
+def _whole_line(link: HtmlElement) -> bool:
+    """The link is a line of its own: its block holds nothing else before a line break."""
+    el, text = link, link.text_content().strip()
+    while (
+        el.getparent() is not None
+        and el.getparent().tag not in _LINE_BLOCKS
+        and el.getparent().text_content().strip() == text
+    ):
+        el = el.getparent()  # <b><a>..</a></b>, <h3><a>..</a></h3>: the wrapper is the line
+    parent, before = el.getparent(), el.getprevious()
+    if parent is None or parent.tag not in _LINE_BLOCKS:
+        return False
+    if before is None:
+        if (parent.text or "").strip():
+            return False
+    elif before.tag != "br" or (before.tail or "").strip():
+        return False
+    after = el.getnext()
+    return not (el.tail or "").strip() and (after is None or after.tag in _LINE_BLOCKS | {"br"})
+
+
+_LINE_BLOCKS = BLOCK_TAGS | CELL_TAGS
+
+
+def _page_key(url: str) -> str:
+    """Host and path: two links to one page differ only in query, fragment or scheme."""
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
 
 
 # Links around or inside a headline or image. Only a link with "//" in it can
@@ -99,6 +257,16 @@ def line_key(line: str) -> str:
     return normalise(line).lower().strip(" .:;!?-|\"'")
 
 
+# "By Ann Lee", "Von Jana Roth", "Par Luc Martin": a byline's first words, in a few languages.
+_BYLINE = re.compile(r"^(?i:by|von|par|por|door|av|af)\s+[A-Z\u00c0-\u00de][\w.'-]+\s+\S")
+BYLINE_MAX_WORDS = 12
+
+
+def is_byline(line: str) -> bool:
+    """A short line that opens with "By" and a capitalised name."""
+    return len(line.split()) <= BYLINE_MAX_WORDS and bool(_BYLINE.match(line.strip()))
+
+
 def is_boilerplate(line: str) -> bool:
     """A short furniture line ("Share this", "By Ann Lee"), or a cookie or affiliate notice."""
     words = len(line.split())
@@ -107,11 +275,15 @@ def is_boilerplate(line: str) -> bool:
     return words <= COOKIE_NOTICE_MAX_WORDS and bool(_COOKIE_NOTICE.search(line))
 
 
-def clean_paragraphs(paragraphs: Iterable[str], title: str | None) -> list[str]:
-    """Drop headline repeats, boilerplate lines and lists of other stories.
+def clean_paragraphs(
+    paragraphs: Iterable[str], title: str | None, authors: Sequence[str] = ()
+) -> list[str]:
+    """Drop headline repeats, boilerplate, lists of other stories, bios and comments.
 
-    A paragraph that repeats an earlier one is dropped too. The source's
-    furniture is dropped after this, by :func:`crawler.extract.clean_article`.
+    A paragraph that repeats an earlier one is dropped too; reader comments ("Ann wrote:") end the body; paragraphs at
+    the end that name one of ``authors`` and describe them are their bio. The
+    source's furniture is dropped after this, by
+    :func:`crawler.extract.clean_article`.
     """
     title_key = line_key(title) if title else None
     kept: list[str] = []
@@ -120,7 +292,10 @@ def clean_paragraphs(paragraphs: Iterable[str], title: str | None) -> list[str]:
     for raw in paragraphs:
         line = " ".join(raw.split())
         key = line_key(line)
-        if _LIST_OPENER.match(normalise(line)):
+        plain = normalise(line)
+        if kept and _COMMENT_OPENER.match(plain):
+            break
+        if _LIST_OPENER.match(plain):
             in_list = True
             continue
         in_list = in_list and len(line.split()) <= LIST_ITEM_MAX_WORDS
@@ -128,6 +303,23 @@ def clean_paragraphs(paragraphs: Iterable[str], title: str | None) -> list[str]:
             continue
         if not key or key == title_key or key in seen or is_boilerplate(line):
             continue
+        if len(line.split()) <= POINTER_MAX_WORDS and _POINTER.match(plain):
+            continue
         seen.add(key)
         kept.append(line)
+    while kept and _is_bio(kept[-1], authors):
+        kept.pop()
     return kept
+
+
+def _is_bio(line: str, authors: Sequence[str]) -> bool:
+    """A short paragraph that names one of the authors and says what they do or did."""
+    if not authors or len(line.split()) > BIO_MAX_WORDS:
+        return False
+    for author in authors:
+        name = author.strip()
+        if " " not in name:  # a bare first name or an outlet: too weak to go on
+            continue
+        if re.search(rf"\b{re.escape(name)}\b(?:,[^,]{{1,60}},)?\s+{_BIO_VERBS}\b", line, re.I):
+            return True
+    return False

@@ -317,7 +317,10 @@ def _languages(tree: HtmlElement, tags: dict[str, list[str]]) -> list[str]:
     """The page's declared language tags: ``<html lang>``, og:locale, content-language."""
     langs = [
         tree.get("lang") or "",
-        *(tags.get(k, [""])[0] for k in ("og:locale", "content-language", "dc.language", "language")),
+        *(
+            tags.get(k, [""])[0]
+            for k in ("og:locale", "content-language", "dc.language", "language")
+        ),
     ]
     return [lang.strip() for lang in langs if lang.strip()]
 
@@ -336,7 +339,9 @@ def _dates(
             orders.append(page_order(langs, [tree.text_content()]))
         return read_date(text, orders[0], codes) if orders[0] else None
 
-    def pick(keys: tuple[str, ...], meta_keys: tuple[str, ...], times: list[str]) -> datetime | None:
+    def pick(
+        keys: tuple[str, ...], meta_keys: tuple[str, ...], times: list[str]
+    ) -> datetime | None:
         values = [
             unescape(v)
             for v in (

@@ -16,7 +16,12 @@ from w3lib.encoding import html_to_unicode
 from crawler.extract import ExtractedArticle
 from crawler.extract.blocks import segment
 from crawler.extract.body import find_body, trafilatura_paragraphs
-from crawler.extract.clean import clean_paragraphs, offsite_teasers
+from crawler.extract.clean import (
+    caption_boxes,
+    clean_paragraphs,
+    offsite_teasers,
+    teaser_cards,
+)
 from crawler.extract.furniture import line_hash
 from crawler.extract.metadata import Metadata, extract_metadata
 
@@ -74,7 +79,7 @@ def clean_article(
     meta = reading.meta
     paragraphs = [
         p
-        for p in clean_paragraphs(reading.paragraphs, meta.title)
+        for p in clean_paragraphs(reading.paragraphs, meta.title, meta.authors)
         if not furniture or line_hash(p) not in furniture
     ]
     return ExtractedArticle(
@@ -99,7 +104,14 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
         root = tree
     teasers = offsite_teasers(root, url)
     seg = segment(root, teasers.__contains__ if teasers else None)
-    body = find_body(seg, root)
+
+    def boxes(body: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+        """Teaser cards and caption boxes inside ``body``, with all they hold."""
+        inside = set(body.iterdescendants())
+        found = (teaser_cards(body, url) | caption_boxes(body)) & inside
+        return {el for box in found for el in box.iter()}
+
+    body = find_body(seg, root, boxes)
     if body.confident:
         return PageReading(meta, body.paragraphs)
     for el in seg.skipped:
