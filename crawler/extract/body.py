@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Container
 from dataclasses import dataclass
 from itertools import accumulate
@@ -127,9 +128,9 @@ def find_body(
 def next_story_start(blocks: list[Block], first: int, end: int) -> int:
     """Where a second story begins in ``blocks[first:end]``, or ``end``.
 
-    A second story opens with a top-level headline (``h1`` or ``h2``) followed
-    within two blocks by a byline of its own ("By Ann Lee"), after the first
-    story has had a run of prose.
+    A second story opens with a headline (``h1`` to ``h3``) followed within
+    four blocks by a byline of its own ("By Ann Lee"), after the first story
+    has had a run of prose.
     """
     prose = 0
     for i in range(first, end):
@@ -137,7 +138,7 @@ def next_story_start(blocks: list[Block], first: int, end: int) -> int:
         if (
             block.tag in _STORY_HEADINGS
             and prose >= MIN_CONFIDENT_CHARS
-            and any(is_byline(b.text) for b in blocks[i + 1 : min(i + 3, end)])
+            and any(is_byline(b.text) for b in blocks[i + 1 : min(i + 1 + BYLINE_WINDOW, end)])
         ):
             return i
         if _is_prose(block):
@@ -145,7 +146,8 @@ def next_story_start(blocks: list[Block], first: int, end: int) -> int:
     return end
 
 
-_STORY_HEADINGS = frozenset({"h1", "h2"})
+_STORY_HEADINGS = frozenset({"h1", "h2", "h3"})
+BYLINE_WINDOW = 4  # blocks after a headline: a standfirst and a dateline may come first
 
 
 def first_of_several_stories(
@@ -186,33 +188,47 @@ _WORDS = re.compile(r"\w+")
 def without_pull_quotes(blocks: list[Block], container: HtmlElement) -> list[Block]:
     """The blocks without pull quotes: set-apart copies of words the body already holds.
 
-    A block is set apart when it is not a paragraph, heading or list item (a
-    styled ``div`` or a table row holding bare text), or when an element
-    between it and ``container`` is a ``blockquote``, ``aside`` or ``figure``
-    or has "quote" in its class. It is a pull
-    quote when its words, in order, stand inside a longer block of the body;
-    the sentence stays in its paragraph. Headings and plain paragraphs that
-    repeat the body (a subheading quoting a sentence) are kept.
+    A block is set apart when an element between it and ``container`` is a
+    ``blockquote``, ``aside`` or ``figure`` or has "quote" in its class, or
+    when it is a box of its own: a ``div`` or table row holding bare text whose
+    tag and class differ from those most of the body's blocks share (its own
+    paragraphs, even on pages built of divs). It is a pull quote when its
+    words, in order, stand inside a longer block of the body; the sentence
+    stays in its paragraph, and the rest of the quote's box (its attribution)
+    goes with it. Headings and plain paragraphs that repeat the body (a
+    subheading quoting a sentence) are kept.
     """
     keys = [" ".join(_WORDS.findall(b.text.lower())) for b in blocks]
-    return [
-        block
-        for block, key in zip(blocks, keys, strict=True)
-        if key.count(" ") + 1 < PULL_QUOTE_MIN_WORDS
-        or not _set_apart(block, container)
-        or not any(len(other) > len(key) and key in other for other in keys)
-    ]
+    shapes = Counter(_shape(b.element) for b in blocks)
+    body_shape = shapes.most_common(1)[0][0] if shapes else None
+    quote_boxes: set[HtmlElement] = set()
+    for block, key in zip(blocks, keys, strict=True):
+        if key.count(" ") + 1 < PULL_QUOTE_MIN_WORDS:
+            continue
+        box = _set_apart_box(block, container, body_shape)
+        if box is not None and any(len(other) > len(key) and key in other for other in keys):
+            quote_boxes.add(box)
+    if not quote_boxes:
+        return blocks
+    return [b for b in blocks if not any(_within(b.element, box) for box in quote_boxes)]
 
 
-def _set_apart(block: Block, container: HtmlElement) -> bool:
-    if block.tag not in _FLOW_TAGS:  # a box of its own: a styled div, a table row
-        return True
+def _shape(el: HtmlElement) -> tuple[str, str]:
+    return el.tag, el.get("class") or ""
+
+
+def _set_apart_box(
+    block: Block, container: HtmlElement, body_shape: tuple[str, str] | None
+) -> HtmlElement | None:
+    """The box that sets ``block`` apart from the body's flow, or None."""
     el: HtmlElement | None = block.element
     while el is not None and el is not container:
         if el.tag in _SET_APART_TAGS or "quote" in (el.get("class") or "").lower():
-            return True
+            return el
         el = el.getparent()
-    return False
+    if block.tag not in _FLOW_TAGS and _shape(block.element) != body_shape:
+        return block.element  # a styled div or a table row unlike the body's paragraphs
+    return None
 
 
 def trafilatura_paragraphs(tree: HtmlElement, url: str = "") -> list[str]:

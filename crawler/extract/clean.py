@@ -19,29 +19,46 @@ from lxml.html import HtmlElement
 from crawler.dedupe.fingerprint import normalise
 from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS
 
+# A capitalised name, case-sensitive inside the case-insensitive patterns below.
+_NAME = r"(?-i:[A-Z\u00c0-\u00de][\w.'’-]+)"
+_NAMES = rf"{_NAME}(?: {_NAME}){{0,3}}"
+_MONTH = r"(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-zé]*\.?"
+# A date or a time, as datelines write them: "1:23 p.m.", "12.03.2026", "May 8", "8 May 2026".
+_WHEN = (
+    rf"(?:\b\d{{1,2}}[:.h]\d\d\b|\b\d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b|\b{_MONTH} \d{{1,2}}\b"
+    rf"|\b\d{{1,2}}\.? {_MONTH}|\bago\b|\byesterday\b|\btoday\b)"
+)
 # A short line that is only one of these is site furniture, never article text.
 _BOILERPLATE = re.compile(
     r"^(?:advertisement|sponsored(?: content)?|image|caption|close|print|email|\d+ of \d+"
-    r"|share(?: this(?: article| story)?| on \w+)?|follow us.*|subscribe.*|sign up.*"
+    r"|share(?: this(?: article| story)?| on \w+)?|follow us.*|subscribe\b.*|sign up.*"
     r"|(?:get|join) our newsletter.*|we use cookies.*|accept(?: all)?(?: cookies)?"
-    r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*|\d+ (?:comments?|responses?|replies)"
-    r"|photo:.*|image:.*"
+    r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*"
+    r"|\d+ (?:comments?|responses?|replies|kommentare?|commentaires?|commenti|comentarios)"
+    r"|\d+ thoughts? on .{0,120}"
     r"|(?:photo|image) credit.*|getty images|©.*|copyright .*|all rights reserved.*"
     r"|.{0,40}\brequires? javascript.*|(?:please )?enable javascript.*|sharing is caring"
     r"|this (?:post|article|page|story) (?:may )?contains? affiliate.*"
-    r"|by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})*"
-    r"(?:,? (?:on )?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}|\d{4}-\d\d-\d\d).*)?"
-    r"|updated:? .{0,40}|published:? .{0,40}"
-    # captions' credit lines: "(Image credit: Getty)", "Photograph: A. Lee for Daily", "Credit: AP"
-    r"|\(?(?:(?:photo|image|picture|video|graphic|illustration)s?(?: credit)?|photograph|credits?"
-    r"|pictured|source):? .*|(?:photo|image|picture)s? (?:by|courtesy(?: of)?|©) .*"
+    rf"|by {_NAMES}(?:,? (?:and|&) {_NAMES})*"
+    r"(?:(?:,| ·| \|| on| -) ?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}"
+    r"|\d{4}-\d\d-\d\d).*)?"
+    # a dateline: it carries a date or time
+    rf"|(?:updated|published|aktualisiert|veröffentlicht|mis à jour|publié)\b.{{0,40}}{_WHEN}.{{0,30}}"
+    # captions' credit lines: "(Image credit: Getty)", "Photograph: A. Lee for Daily", "Foto: dpa"
+    r"|\(?(?:(?:photo|image|picture|video|graphic|illustration|foto|bild)s?(?: credits?)?"
+    r"|photograph|credits?|pictured|source|quelle)\s?:\s.*"
+    r"|(?:photo|image|picture|photograph)s? (?:by|courtesy(?: of)?|©) .*"
     # interface strings: "Placeholder image", "open/close the box", "Show more", "Loading..."
     r"|.{0,30}\bplaceholder\b.*|.{0,30}\b(?:open|expand)\s?/\s?(?:close|collapse)\b.*"
-    r"|.{0,30}\b(?:auf|zu|aus|ein)klappen|.{0,30}\b(?:expand|collapse) (?:the )?(?:box|section)"
-    r"|(?:show|read|see|view) (?:more|less|all)|loading\W*"
+    r"|(?:open|close|expand|collapse) the (?:\w+ )?(?:box|section|panel)"
+    r"|.{0,30}\b(?:auf|zu|aus|ein)klappen|(?:show|read|see|view) (?:more|less|all)|loading\W*"
+    r"|(?:mehr|weniger) anzeigen|(?:afficher|voir) (?:plus|moins)|embed"
+    r"|(?:video )?player (?:is )?loading.*|player wird geladen.*"
     # paywall notices: "This article is reserved for subscribers", "Already a subscriber?"
-    r"|.{0,60}\b(?:reserved|available|exclusive(?:ly)?) (?:to|for) (?:our )?(?:paying )?"
-    r"(?:subscribers|members)\b.*|(?:already (?:a )?(?:subscriber|member)|subscribers? only).*"
+    r"|.{0,60}\b(?:reserved|exclusive(?:ly)?) (?:to|for) (?:our )?(?:paying |digital )?subscribers"
+    r"|.{0,60}\bfor subscribers only|subscribers? only|already (?:a )?subscriber\b.{0,30}"
+    r"|.{0,40}\b(?:nur )?für abonnenten.*|(?:bereits|schon) abonnent\b.{0,30}"
+    r"|déjà abonné.{0,30}|.{0,40}réservée? aux abonnés.*"
     r"|(?:log|sign) in to (?:read|continue|comment).*)[.:!?)]?$",
     re.IGNORECASE,
 )
@@ -49,7 +66,8 @@ BOILERPLATE_MAX_WORDS = 20
 # A line that opens a list of other stories; it and the short lines after it go.
 _LIST_OPENER = re.compile(
     r"^(?:related(?: news| stories| articles| posts| coverage| content)?|read more|read next"
-    r"|more (?:from|on|in|about) .{0,40}|more stories|more news|you (?:may|might) also like"
+    r"|more (?:from|in) (?-i:[A-Z]).{0,40}|more (?:on|about) (?:this|that) (?:story|topic)"
+    r"|more stories|more news|you (?:may|might) also like"
     r"|recommended(?: for you)?|explore further|most (?:popular|read|viewed|shared)"
     r"|trending(?: now| stories)?|don'?t miss|see also|also read|popular (?:now|stories)"
     # the same openers in the languages of Europe's larger presses
@@ -62,26 +80,40 @@ _LIST_OPENER = re.compile(
 )
 LIST_ITEM_MAX_WORDS = 14
 # Cookie, consent and affiliate notices run long, but always say the same few things.
+# A notice speaks to the reader ("we use cookies", "your browser"); news about cookies does not.
 _COOKIE_NOTICE = re.compile(
-    r"\bcookies?\b.*\b(?:website|site|browser|experience|consent|opt[ -]out|accept|privacy)\b"
-    r"|\baffiliate (?:commission|links?|partner)|\bshare of (?:the )?sales?\b",
+    r"\b(?:we|our|you|your)\b.*\bcookies?\b|\bcookies?\b.*\b(?:we|our|you|your)\b"
+    r"|\b(?:necessary|essential|functional|analytics?|performance|advertisement) cookies\b"
+    r"|\bthis (?:web)?site uses cookies\b|\bcookies? (?:policy|settings|preferences)\b"
+    r"|\baffiliate (?:commission|links?|partner)"
+    r"|\b(?:we|us)\b.{0,40}\b(?:commission|share of (?:the )?sales?)\b",
     re.IGNORECASE,
 )
 COOKIE_NOTICE_MAX_WORDS = 100
 # "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
 _POINTER = re.compile(
     r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
-    r"|further reading|watch|listen|recommended)\s*[:|–—>»-]\s*\S",
+    r"|further reading|watch|listen|recommended|lesen sie (?:auch|mehr)|mehr zum thema"
+    r"|(?:à )?lire aussi|leggi anche|lee también|les også|läs också|lees ook"
+    r"|zobacz (?:też|także)|czytaj (?:też|także))\s*[:|–—>»-]\s*\S",
     re.IGNORECASE,
 )
 POINTER_MAX_WORDS = 25
 # A reader comment's first line: "Sam wrote:", "Ann Lee says:"; the comments run to the end.
-_COMMENT_OPENER = re.compile(r"^\S+(?: \S+){0,4} (?:wrote|writes|says|said|replied):$")
-# An author bio names one of the article's authors and says what they do.
+# A reader's name is capitalised words, initials or a handle ("mike_r", "anna84").
+_COMMENTER = r"(?:(?-i:[A-Z\u00c0-\u00de])[\w.'’-]*|@?\w*[_\d]\w*)"
+_COMMENT_OPENER = re.compile(
+    rf"^{_COMMENTER}(?: {_COMMENTER}){{0,3}}(?: on .{{0,40}})?"
+    r" (?:wrote|writes|says|schrieb|meint|a écrit|scrive|escribió)\s?:(?: .{0,40}\d.{0,20})?$",
+    re.IGNORECASE,
+)
+# An author bio opens with one of the article's authors and says what they are or do.
 BIO_MAX_WORDS = 80
+BIO_TAIL_MAX_WORDS = 30  # short lines after a bio ("Follow Ann on X") belong to it
 _BIO_VERBS = (
-    r"(?:is|was|writes|wrote|covers|covered|reports|reported|has|had|joined|lives|leads|edits"
-    r"|works|worked|specialises|specializes|spent|previously|before)"
+    r"(?:is|was|ist|war|est|était|es|è|writes|covers|reports|reported|joined|edits|leads"
+    r"|lives|studied|specialises|specializes|has (?:been|covered|reported|written|worked)"
+    r"|previously|before)"
 )
 
 
@@ -160,9 +192,11 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
     are not photos.
     """
     found: set[HtmlElement] = set()
-    for img in tree.iter("img"):
+    for img in tree.iter("img", "amp-img"):
         if any(_px(img.get(dim)) <= _TINY for dim in ("width", "height")):
             continue
+        if _in_prose(img):
+            continue  # a picture inside a sentence's line
         box = img.getparent()
         while box is not None and (box.tag not in _BOX_TAGS or not box.text_content().strip()):
             if box.tag in {"body", "article", "main"}:
@@ -173,8 +207,25 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
             continue
         if box.tag == "p" and not _on_own_line(img):
             continue  # a short paragraph with a picture floated beside it
+        if box.tag in {"tr", "table"} and _is_data_table(box):
+            continue  # a row of results with a logo in it
         found.add(box)
     return found
+
+
+def _in_prose(img: HtmlElement) -> bool:
+    """Text runs on right after the image (or its link): it sits in a line of prose."""
+    el = img.getparent() if img.getparent() is not None and img.getparent().tag == "a" else img
+    return bool((el.tail or "").strip())
+
+
+def _is_data_table(box: HtmlElement) -> bool:
+    """A row (or a table with a row) with two or more cells that hold text."""
+    rows = [box] if box.tag == "tr" else box.iter("tr")
+    return any(
+        sum(bool(cell.text_content().strip()) for cell in row if cell.tag in CELL_TAGS) >= 2
+        for row in rows
+    )
 
 
 def _on_own_line(img: HtmlElement) -> bool:
@@ -258,13 +309,20 @@ def line_key(line: str) -> str:
 
 
 # "By Ann Lee", "Von Jana Roth", "Par Luc Martin": a byline's first words, in a few languages.
-_BYLINE = re.compile(r"^(?i:by|von|par|por|door|av|af)\s+[A-Z\u00c0-\u00de][\w.'-]+\s+\S")
-BYLINE_MAX_WORDS = 12
+_BYLINE = re.compile(
+    rf"^(?:by|von|par|por|door|av|af) {_NAMES}(?:(?:,| and| &| und| et) {_NAMES})*"
+    r"(?:\s*[,·|–-]\s*.{0,40})?$",
+    re.IGNORECASE,
+)
 
 
 def is_byline(line: str) -> bool:
-    """A short line that opens with "By" and a capitalised name."""
-    return len(line.split()) <= BYLINE_MAX_WORDS and bool(_BYLINE.match(line.strip()))
+    """A byline: "By" and capitalised names, then perhaps a role or date after a comma or dot.
+
+    "By Ann Lee · 8 May 2026", "Von Jana Roth und Max Muster"; not "By September
+    the shop should be open".
+    """
+    return bool(_BYLINE.match(" ".join(line.split())))
 
 
 def is_boilerplate(line: str) -> bool:
@@ -307,19 +365,33 @@ def clean_paragraphs(
             continue
         seen.add(key)
         kept.append(line)
-    while kept and _is_bio(kept[-1], authors):
-        kept.pop()
-    return kept
+    return _without_bio(kept, authors)
+
+
+def _without_bio(lines: list[str], authors: Sequence[str]) -> list[str]:
+    """The lines before the author bio at the end: a bio among the last three lines, and any
+    short lines after it."""
+    for i in range(max(0, len(lines) - 3), len(lines)):
+        if _is_bio(lines[i], authors) and all(
+            len(line.split()) <= BIO_TAIL_MAX_WORDS for line in lines[i + 1 :]
+        ):
+            return lines[:i]
+    return lines
 
 
 def _is_bio(line: str, authors: Sequence[str]) -> bool:
-    """A short paragraph that names one of the authors and says what they do or did."""
+    """A short paragraph that opens with one of the authors' names and says what they do.
+
+    "Jane Roe writes about chips", "Omar Haddad (@omar) is the desk's reporter",
+    "Jana Roth ist Redakteurin"; not "Jane Roe has asked the council ...".
+    """
     if not authors or len(line.split()) > BIO_MAX_WORDS:
         return False
     for author in authors:
         name = author.strip()
         if " " not in name:  # a bare first name or an outlet: too weak to go on
             continue
-        if re.search(rf"\b{re.escape(name)}\b(?:,[^,]{{1,60}},)?\s+{_BIO_VERBS}\b", line, re.I):
+        pattern = rf"^\W*{re.escape(name)}(?:\s*\([^)]{{1,40}}\)|,[^,]{{1,60}},)?\s+{_BIO_VERBS}\b"
+        if re.match(pattern, line, re.I):
             return True
     return False

@@ -6,6 +6,13 @@ knows, anonymous divs, an old table layout) with one kind of noise in it;
 ``<kind>-<markup>.json`` has the URL it is read as and the exact title and
 paragraphs a crawl must store. The rules that pass these name no site and
 no class: add a page by adding the two files.
+
+The pages not named ``<kind>-<markup>`` came from an adversarial review (our
+own text in yet other templates: WordPress-like, hashed React classes, AMP,
+German and French pages): noise in new shapes, and real text that looks like
+noise and must stay (a paragraph that mentions the author, "In a statement,
+the company said:", "By September ...", a results table with logos, an
+article about cookie banners).
 """
 
 from __future__ import annotations
