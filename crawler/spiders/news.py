@@ -89,6 +89,9 @@ class NewsSpider(Spider):
         )
         self.requested: set[str] = set()
         self.errors: list[str] = []
+        # The source's routes (as requested), and those whose request failed, with why.
+        self.routes = frozenset(Request(url).url for url in source.routes)
+        self.failed_routes: dict[str, str] = {}
         self._links = LinkExtractor(unique=True)  # hosts are checked in _candidate
 
     # -- start -------------------------------------------------------------------------
@@ -282,7 +285,14 @@ class NewsSpider(Spider):
         url = request.url if request is not None else "?"
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             return  # counted by Scrapy as robotstxt/forbidden
-        self._note(f"{url}: {failure.getErrorMessage()}", error_kind(failure))
+        kind, message = error_kind(failure), f"{url}: {failure.getErrorMessage()}"
+        self._note(message, kind)
+        if url in self.routes:
+            self.failed_routes[url] = f"{kind}: {message}"
+
+    def every_route_failed(self) -> bool:
+        """Whether every feed, sitemap and start URL of the source failed to download."""
+        return self.failed_routes.keys() >= self.routes
 
 
 def _header(response: Response, name: str) -> str | None:
