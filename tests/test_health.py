@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from crawler.health import QUIET_RUNS, health_flags
-from crawler.store.runs import RunRecord
+from crawler.store.runs import FAILED, PARTIAL, RunRecord
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -43,3 +44,12 @@ def test_a_sudden_drop_in_text_per_page_is_a_layout_change() -> None:
     assert health_flags([*history, run(9, chars=2000)]) == []  # a smaller drop is not flagged
     assert health_flags([*history, run(9, pages=1, chars=10)]) == []  # one page says little
     assert health_flags([run(0), run(1, chars=100)]) == []  # no history to compare with
+
+
+def test_a_failed_or_partial_last_run_is_flagged_until_a_run_goes_well() -> None:
+    history = [run(i) for i in range(4)]
+    failed = replace(run(4, candidates=0, pages=0), status=FAILED)
+    assert health_flags([*history, failed]) == ["last run failed"]
+    partial = replace(run(4), status=PARTIAL, counts={**run(4).counts, "lost": 7})
+    assert health_flags([*history, partial]) == ["last run partial: 7 items not stored"]
+    assert health_flags([*history, failed, run(5)]) == []
