@@ -28,7 +28,7 @@ from crawler.store import articles as store
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import SQLITE_BUSY_TIMEOUT_S, make_engine, session_scope
 from crawler.store.furniture import count_lines, forget_rare_lines, load_furniture
-from crawler.store.retry import FaultRetry, one_line
+from crawler.store.retry import FaultRetry, is_fault, one_line
 
 Item = FetchedPage | NotModified | Gone
 logger = logging.getLogger(__name__)
@@ -46,10 +46,13 @@ class Written:
     failures: list[str] = field(default_factory=list)
 
     @classmethod
-    def lost(cls, item: Item, exc: BaseException) -> Written:
-        url = item.url or (item.fetch_url if isinstance(item, FetchedPage) else "?")
-        logger.error("could not store %s: %s", url, one_line(exc))
-        return cls(Counter({"lost": 1, "errors/store": 1}), [f"store: {url}: {one_line(exc)}"])
+    def lost_all(cls, items: list[Item], exc: BaseException) -> Written:
+        """``items``, none of them stored, because of ``exc``."""
+        reason = one_line(exc)
+        urls = [i.url or (i.fetch_url if isinstance(i, FetchedPage) else "?") for i in items]
+        logger.error("could not store %d items (%s): %s", len(urls), ", ".join(urls), reason)
+        counts = Counter({"lost": len(urls), "errors/store": len(urls)})
+        return cls(counts, [f"store: {url}: {reason}" for url in urls])
 
     def add(self, other: Written) -> None:
         self.counts += other.counts
@@ -87,17 +90,20 @@ class Writer:
         try:
             return Written(self.retry.run(lambda: self._transaction(batch)))
         except Exception as exc:
-            if len(batch) == 1:
-                return Written.lost(batch[0], exc)
+            if is_fault(exc) or len(batch) == 1:  # the database is away: no item would do
+                return Written.lost_all(batch, exc)
             logger.warning(
                 "a batch of %d failed, writing it item by item: %s", len(batch), one_line(exc)
             )
         written = Written(Counter())
-        for item in batch:
+        for n, item in enumerate(batch):
             try:
-                written.counts += self.retry.run(lambda item=item: self._transaction([item]))
+                written.add(Written(self.retry.run(lambda item=item: self._transaction([item]))))
             except Exception as exc:
-                written.add(Written.lost(item, exc))
+                if is_fault(exc):
+                    written.add(Written.lost_all(batch[n:], exc))
+                    break
+                written.add(Written.lost_all([item], exc))
         return written
 
     def _transaction(self, batch: list[Item]) -> Counter[str]:
