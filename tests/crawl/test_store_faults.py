@@ -10,6 +10,7 @@ the step wanted, so no step depends on how fast the machine is.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -194,7 +196,7 @@ def assert_lost_and_named(site: DemoSite, db_url: str, lost: tuple[int, str, str
     status, errors = run_statuses(db_url)[0]
     assert status == runs.PARTIAL
     assert errors[0].startswith(f"{public} items not stored")
-    named = [e for e in errors if e.startswith("store: ")]
+    named = [e for e in errors if e.startswith("store: http")]
     assert {e.split(": ")[1] for e in named} == {site.url(a) for a in site.public()}
     assert all("Error" in e for e in named)  # the database's reason, one line each
     assert last_counts(db_url, "pub")["lost"] == public
@@ -279,21 +281,22 @@ class PrivatePostgres:
 
 
 @pytest.fixture
-def private_postgres(tmp_path: Path) -> Iterator[PrivatePostgres]:
+def private_postgres() -> Iterator[PrivatePostgres]:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not found or (os.geteuid() == 0 and not shutil.which("runuser")):
         pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) to start a private one")
-    data = tmp_path / "pg"
-    data.mkdir()
+    # Not under pytest's tmp_path: the server's user must reach its directory.
+    home = Path(tempfile.mkdtemp(prefix="crawler-test-pg-"))
     if os.geteuid() == 0:
-        shutil.chown(tmp_path, "postgres")
-        shutil.chown(data, "postgres")
-    server = PrivatePostgres(found[-1].parent, data)
-    server.init()
+        shutil.chown(home, "postgres")
+    server = PrivatePostgres(found[-1].parent, home / "data")
     try:
+        server.init()
         yield server
     finally:
-        server.stop("immediate")
+        with contextlib.suppress(subprocess.CalledProcessError):
+            server.stop("immediate")
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def test_postgresql_stopped_mid_crawl_is_retried_then_reported_partial(
