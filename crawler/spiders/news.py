@@ -89,7 +89,7 @@ class NewsSpider(Spider):
         )
         self.requested: set[str] = set()
         self.errors: list[str] = []
-        # The source's routes (as requested), and those whose request failed, with why.
+        # The source's routes (as requested), and those whose download failed, with why.
         self.routes = frozenset(Request(url).url for url in source.routes)
         self.failed_routes: dict[str, str] = {}
         self._links = LinkExtractor(unique=True)  # hosts are checked in _candidate
@@ -287,7 +287,7 @@ class NewsSpider(Spider):
             return  # counted by Scrapy as robotstxt/forbidden
         kind, message = error_kind(failure), f"{url}: {failure.getErrorMessage()}"
         self._note(message, kind)
-        if url in self.routes:
+        if url in self.routes and not failure.check(IgnoreRequest):  # refused by policy: not down
             self.failed_routes[url] = f"{kind}: {message}"
 
     def every_route_failed(self) -> bool:
