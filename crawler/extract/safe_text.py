@@ -1,12 +1,13 @@
 """Text both databases accept: no NUL characters, no lone surrogates.
 
-PostgreSQL refuses a NUL (U+0000) in any text value ("A string literal cannot
-contain NUL (0x00) characters", psycopg's dumper), and neither database
+PostgreSQL refuses a NUL (U+0000) in any text value (psycopg raises
+``DataError: PostgreSQL text fields cannot contain NUL (0x00) bytes``), and neither database
 driver can encode a lone surrogate (U+D800-U+DFFF unpaired) to UTF-8, nor can
 the content hash. Both reach a page's metadata through JSON-LD, whose
 ``\\u0000`` and ``\\ud800`` escapes ``json.loads`` decodes as they are
-(RFC 8259 section 8.2 leaves unpaired surrogates undefined). The extraction
-worker passes every article it hands over through :func:`safe_article`.
+(RFC 8259 section 8.2 leaves unpaired surrogates undefined). Extraction
+passes every article it hands over through :func:`safe_article`
+(:func:`crawler.extract.page.clean_article`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from crawler.dedupe.fingerprint import content_hash
 from crawler.dedupe.minhash import signature
 from crawler.extract import ExtractedArticle
 from crawler.extract.furniture import page_line_hashes
-from crawler.extract.safe_text import safe_article
 from crawler.store.page_codec import compress_page
 
 
@@ -35,12 +34,11 @@ class ProcessedPage:
 
 
 def process_page(html: str, url: str, furniture: frozenset[int]) -> ProcessedPage:
-    """Extract (:func:`read_page`), clean (:func:`clean_article`), make every text field safe
-    for both databases (:func:`~crawler.extract.safe_text.safe_article`), then fingerprint."""
+    """Extract (:func:`read_page`), clean (:func:`clean_article`), then fingerprint."""
     from crawler.extract.page import clean_article, read_page  # see the module docstring
 
     reading = read_page(html, url)
-    article = safe_article(clean_article(reading, furniture))
+    article = clean_article(reading, furniture)
     text = article.text
     return ProcessedPage(
         article=article,
