@@ -81,8 +81,8 @@ class Writer:
         """Write ``items`` in one transaction: fetched pages, then 304s, then gone pages.
 
         A database fault is retried (see :class:`~crawler.store.retry.FaultRetry`);
-        if the transaction still fails, because of one bad item or a fault
-        outlasting the retry budget, the items are written one by one, each in
+        one that outlasts the retry budget gives the items up. Any other failure
+        (an item the database refuses) has the items written one by one, each in
         its own transaction, so that every good one is stored. Returns how many
         of each outcome, once committed, and one line per item not stored.
         """
