@@ -14,8 +14,9 @@ The writing itself happens in :mod:`crawler.pipelines.writer`, in one child
 process, while the reactor goes on fetching. Items wait only when the batch
 before theirs is still being written, which is the back-pressure a slow
 database should give. Database faults are retried for ``store_retry`` (a
-crawl setting, one minute by default); a batch that still fails is written
-item by item, so one bad item costs only itself. Each item not stored is
+crawl setting, one minute by default); a batch that fails otherwise (an item
+the database refuses) is written item by item, so one bad item costs only
+itself. Each item not stored is
 counted (``lost``, ``errors/store``) and named, with the reason, in the run's
 errors (the :data:`STORE_FAILURES` stat), and the run ends ``partial``; what
 was stored stays, and the next crawl fetches the lost pages again.
@@ -138,9 +139,8 @@ class StorePipeline:
             done = await job
         except Exception as exc:
             logger.exception(failure)
-            done = writer.Written(
-                Counter({"errors/store": 1, "lost": items}), [f"store: {failure}: {one_line(exc)}"]
-            )
+            counts = Counter({"errors/store": 1, "lost": items})
+            done = writer.Written(+counts, [f"store: {failure}: {one_line(exc)}"])
         if isinstance(done, Counter):
             done = writer.Written(done)
         stats = self.crawler.stats
