@@ -167,6 +167,7 @@ def crawl_through(
     until: str,
 ) -> tuple[int, str, str]:
     """Crawl with a database fault from the first article on until the log says ``until``."""
+
     def asked() -> int:
         return len([r for r in site.log if r.path.startswith("/news/")])
 
