@@ -1,4 +1,7 @@
-"""The ``crawler`` command: parse, call, print. Exit 0 done, 2 bad config or arguments, 1 else.
+"""The ``crawler`` command: parse, call, print.
+
+Exit 0 done, 2 bad config or arguments, 3 a crawl finished ``partial`` (some
+items could not be stored), 1 anything else.
 
 A database that cannot be opened (a wrong ``--db``, an unreachable server, no
 store yet for a read command) is a bad argument: one line, exit 2; one that
@@ -27,6 +30,7 @@ from crawler import __version__
 from crawler.config import Config, ConfigError, Source, load
 from crawler.store import db
 
+EXIT_PARTIAL = 3  # a crawl ran to its end but lost items: see its run's errors
 CONFIG_OPTION = click.option(
     "--config",
     "config_path",
@@ -146,8 +150,10 @@ def crawl(
     for s in summaries:
         if s.status == "skipped":
             click.echo(f"{s.source}: {s.errors[0]}", err=True)
-    if any(s.status not in {"ok", "skipped"} for s in summaries):
+    if any(s.status not in {"ok", "skipped", "partial"} for s in summaries):
         sys.exit(1)
+    if any(s.status == "partial" for s in summaries):
+        sys.exit(EXIT_PARTIAL)
 
 
 @cli.command()

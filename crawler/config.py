@@ -127,6 +127,9 @@ class CrawlSettings(_Strict):
     max_crawl_delay: Duration = timedelta(seconds=30)
     timeout: Duration = timedelta(seconds=30)
     retries: StrictInt = Field(default=3, ge=0, le=10)
+    # How long a failed database write is retried, with backoff, before its items are
+    # given up (counted as lost; the run ends "partial").
+    store_retry: Duration = timedelta(seconds=60)
     max_response_size: ByteSize = ByteSize(5 * 1024 * 1024)
     max_depth: StrictInt = Field(default=3, ge=0)
     max_pages: StrictInt = Field(default=1000, ge=1)

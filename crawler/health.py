@@ -1,9 +1,11 @@
 """Is a source still giving us anything? Flags drawn from its recent runs, for people to look at.
 
 A source that silently returns nothing is the commonest complaint about news
-crawlers. Two signs are read from ``crawl_runs`` (pure functions, so the crawl
-summary and ``crawler status`` say the same thing):
+crawlers. These signs are read from ``crawl_runs`` (pure functions, so the crawl
+summary, ``crawler status`` and the web's sources page say the same thing):
 
+- its last run ``failed`` (every route failed, or the crawl ended early) or was
+  ``partial`` (items it fetched could not be stored); the run's errors say why;
 - its last :data:`QUIET_RUNS` finished runs found no new candidate URL on any
   route (a moved feed, a sitemap that stopped updating, a blocked crawler);
 - its last run extracted far less text per page than its runs before
@@ -20,7 +22,7 @@ from statistics import median
 
 from sqlalchemy.orm import Session
 
-from crawler.store.runs import RunRecord, recent_runs
+from crawler.store.runs import FAILED, PARTIAL, RunRecord, recent_runs
 
 QUIET_RUNS = 3
 SHRINK = 0.5  # flagged below half the earlier median of characters per page
@@ -42,6 +44,10 @@ def health_flags(runs: Sequence[RunRecord]) -> list[str]:
     """What looks wrong with a source, from its finished runs, oldest first."""
     finished = [r for r in runs if r.finished_at is not None]
     flags = []
+    if finished and finished[-1].status == FAILED:
+        flags.append("last run failed")
+    elif finished and finished[-1].status == PARTIAL:
+        flags.append(f"last run partial: {finished[-1].counts.get('lost', 0)} items not stored")
     last = finished[-QUIET_RUNS:]
     if len(last) == QUIET_RUNS and not any(candidates(r) for r in last):
         flags.append(f"no new candidates in the last {QUIET_RUNS} runs")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from crawler.health import QUIET_RUNS, health_flags
-from crawler.store.runs import RunRecord
+from crawler.store.runs import FAILED, PARTIAL, RunRecord
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -51,3 +52,12 @@ def test_an_unreachable_robots_txt_in_the_last_run_is_flagged_until_a_run_reads_
     flag = "robots.txt unreachable on 2 host(s) in the last run: nothing fetched"
     assert health_flags([run(0), blocked]) == [flag]
     assert health_flags([run(0), blocked, run(2)]) == []
+
+
+def test_a_failed_or_partial_last_run_is_flagged_until_a_run_goes_well() -> None:
+    history = [run(i) for i in range(4)]
+    failed = replace(run(4, candidates=0, pages=0), status=FAILED)
+    assert health_flags([*history, failed]) == ["last run failed"]
+    partial = replace(run(4), status=PARTIAL, counts={**run(4).counts, "lost": 7})
+    assert health_flags([*history, partial]) == ["last run partial: 7 items not stored"]
+    assert health_flags([*history, failed, run(5)]) == []

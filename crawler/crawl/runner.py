@@ -29,11 +29,13 @@ from scrapy.utils.reactor import install_reactor
 
 from crawler.config import Source
 from crawler.crawl.settings import build_settings
+from crawler.pipelines.store import STORE_FAILURES
 from crawler.spiders.news import NewsSpider
 from crawler.store import articles as store
 from crawler.store import runs
 from crawler.store.db import make_engine, session_scope
 from crawler.store.locks import source_lock
+from crawler.store.retry import FaultRetry
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 T = TypeVar("T")
@@ -111,29 +113,63 @@ async def _crawl_locked(
             min_interval=source.revisit.min_interval,
         )
     crawler = Crawler(NewsSpider, Settings(build_settings(source, db_url, log_level)))
-    status, errors = runs.OK, []
+    reason: str | None = None
     try:
         await runner.crawl(crawler, source=source, known_urls=known, revisits=revisits)
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
-        if reason == "shutdown":
-            status = runs.STOPPED
-            errors.append("stopped by a signal before the crawl was done")
-        elif reason not in (None, "finished"):
-            status = runs.FAILED
-            errors.append(f"crawl ended early: {reason}")
     except Exception as exc:
-        status = runs.FAILED
-        errors.append(f"{type(exc).__name__}: {exc}")
+        reason = f"{type(exc).__name__}: {exc}"
         logging.getLogger(__name__).exception("crawl of %s failed", source.name)
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    counts = summarise_stats(stats)
     spider = crawler.spider
+    route_errors: list[str] = []
+    if isinstance(spider, NewsSpider) and spider.every_route_failed():
+        route_errors = list(spider.failed_routes.values())
+    status, errors = run_outcome(reason, counts, route_errors)
+    errors += stats.get(STORE_FAILURES, [])  # what was lost, by URL, before what was not fetched
     if isinstance(spider, NewsSpider):
-        errors = spider.errors + errors
-    counts = summarise_stats(crawler.stats.get_stats() if crawler.stats else {})
+        errors += [e for e in spider.errors if e not in errors]
+    errors = _first_lines(errors)
     finished = datetime.now(UTC)
-    with session_scope(engine) as session:
-        runs.finish_run(session, run_id, finished, status, counts, errors)
+
+    def finish() -> None:
+        with session_scope(engine) as session:
+            runs.finish_run(session, run_id, finished, status, counts, errors)
+
+    FaultRetry(source.store_retry.total_seconds()).run(finish)
     engine.dispose()
     return RunSummary(source.name, status, started, finished, counts, errors)
+
+
+def run_outcome(
+    reason: str | None, counts: dict[str, int], route_errors: list[str]
+) -> tuple[str, list[str]]:
+    """A run's status, and the error lines that explain it, from how its crawl ended.
+
+    ``reason``: Scrapy's ``finish_reason`` (``finished``, ``shutdown`` on a stop
+    signal, anything else when it ended early), or the exception that ended it.
+    ``counts`` (see :func:`summarise_stats`): ``lost`` items, not stored, make
+    the run ``partial``. ``route_errors``: one line per route when every feed,
+    sitemap and start URL failed to download; with nothing fetched either (no
+    revisit got through) the run is ``failed`` and these lines are its errors.
+    """
+    if reason not in (None, "finished", "shutdown"):
+        return runs.FAILED, [f"crawl ended early: {reason}"]
+    stopped = ["stopped by a signal before the crawl was done"] if reason == "shutdown" else []
+    if lost := counts.get("lost", 0):
+        lines = [f"{lost} items not stored (named below); the next crawl fetches them again"]
+        return runs.PARTIAL, [*lines, *stopped]
+    if stopped:
+        return runs.STOPPED, stopped
+    if route_errors and not counts.get("pages_fetched", 0):
+        return runs.FAILED, route_errors
+    return runs.OK, []
+
+
+def _first_lines(errors: list[str]) -> list[str]:
+    """Each error as one line (its first), for ``crawl_runs.errors`` and the status table."""
+    return [(e.strip().splitlines() or [""])[0] for e in errors]
 
 
 async def crawl_sources(

@@ -101,6 +101,7 @@ def build_settings(source: Source, db_url: str, log_level: str = "WARNING") -> d
         # Ours, read by the pipelines:
         "CRAWLER_DB_URL": db_url,
         "CRAWLER_STORE_BATCH": 50,
+        "CRAWLER_STORE_RETRY_S": source.store_retry.total_seconds(),
         # Our callbacks are linted; the check parses their source on every response.
         "WARN_ON_GENERATOR_RETURN_VALUE": False,
     }

@@ -24,6 +24,7 @@ from crawler.extract.clean import (
 )
 from crawler.extract.furniture import line_hash
 from crawler.extract.metadata import Metadata, extract_metadata
+from crawler.extract.safe_text import safe_article
 
 
 def decode_html(html: str | bytes) -> str:
@@ -75,14 +76,19 @@ def extract_article(
 def clean_article(
     reading: PageReading, furniture: frozenset[int] = frozenset()
 ) -> ExtractedArticle:
-    """The cleaned article of a page reading, without the source's furniture lines."""
+    """The cleaned article of a page reading, without the source's furniture lines.
+
+    Every text field is made safe for both databases on the way out (see
+    :func:`~crawler.extract.safe_text.safe_article`): this is where extraction
+    hands an article over, to the crawl's workers and to ``reextract`` alike.
+    """
     meta = reading.meta
     paragraphs = [
         p
         for p in clean_paragraphs(reading.paragraphs, meta.title, meta.authors)
         if not furniture or line_hash(p) not in furniture
     ]
-    return ExtractedArticle(
+    article = ExtractedArticle(
         title=meta.title or "",
         text="\n".join(paragraphs),
         authors=meta.authors,
@@ -91,6 +97,7 @@ def clean_article(
         canonical=meta.canonical,
         has_article_markup=meta.has_article_markup,
     )
+    return safe_article(article)
 
 
 def read_page(html: str | bytes, url: str = "") -> PageReading:

@@ -13,9 +13,13 @@ very first crawl already stores clean text.
 The writing itself happens in :mod:`crawler.pipelines.writer`, in one child
 process, while the reactor goes on fetching. Items wait only when the batch
 before theirs is still being written, which is the back-pressure a slow
-database should give. A batch whose write fails is logged and counted
-(``errors/store``); what earlier batches stored stays, and the next crawl
-fetches the lost pages again.
+database should give. Database faults are retried for ``store_retry`` (a
+crawl setting, one minute by default); a batch that fails otherwise (an item
+the database refuses) is written item by item, so one bad item costs only
+itself. Each item not stored is
+counted (``lost``, ``errors/store``) and named, with the reason, in the run's
+errors (the :data:`STORE_FAILURES` stat), and the run ends ``partial``; what
+was stored stays, and the next crawl fetches the lost pages again.
 """
 
 from __future__ import annotations
@@ -37,24 +41,32 @@ from crawler.pipelines.processes import worker_pool
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
 from crawler.store.furniture import load_furniture
+from crawler.store.retry import one_line
 
 logger = logging.getLogger(__name__)
+STORE_FAILURES = "store/failures"  # a stat: one line per item not stored, for the run's errors
 
 
 class StorePipeline:
-    def __init__(self, crawler: Crawler, db_url: str, batch_size: int) -> None:
+    def __init__(self, crawler: Crawler, db_url: str, batch_size: int, retry_s: float) -> None:
         self.crawler = crawler
         self.db_url = db_url
         self.batch_size = batch_size
+        self.retry_s = retry_s
         self.buffer: list[writer.Item] = []
         self.writer: ProcessPoolExecutor | None = None  # started with the first batch
-        self.opening: tuple[str, int, frozenset[int]] = (db_url, 0, frozenset())
+        self.opening: tuple[str, int, frozenset[int], float] = (db_url, 0, frozenset(), retry_s)
         self.writing: asyncio.Future[None] | None = None  # the batch being written
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        return cls(crawler, settings["CRAWLER_DB_URL"], settings.getint("CRAWLER_STORE_BATCH", 50))
+        return cls(
+            crawler,
+            settings["CRAWLER_DB_URL"],
+            settings.getint("CRAWLER_STORE_BATCH", 50),
+            settings.getfloat("CRAWLER_STORE_RETRY_S", 60.0),
+        )
 
     def open_spider(self) -> None:
         assert self.crawler.spider is not None
@@ -67,7 +79,7 @@ class StorePipeline:
                 furniture = load_furniture(session, source_id, FURNITURE_MIN_PAGES)
         finally:
             engine.dispose()
-        self.opening = (self.db_url, source_id, furniture)
+        self.opening = (self.db_url, source_id, furniture, self.retry_s)
 
     async def close_spider(self) -> None:
         await self._write_buffer()
@@ -99,25 +111,36 @@ class StorePipeline:
         batch, self.buffer = self.buffer, []
         message = f"could not store a batch of {len(batch)} pages"
         self.writing = asyncio.ensure_future(
-            self._count(self._in_writer(writer.write_batch, batch), message)
+            self._count(self._in_writer(writer.write_batch, batch), message, len(batch))
         )
 
     def _in_writer(
-        self, job: Callable[..., Counter[str]], *args: Any
-    ) -> asyncio.Future[Counter[str]]:
+        self, job: Callable[..., writer.Written | Counter[str]], *args: Any
+    ) -> asyncio.Future[writer.Written | Counter[str]]:
         """Run ``job`` in the writer process, started on first use."""
         if self.writer is None:
             self.writer = worker_pool(1, writer.open_writer, self.opening)
         return asyncio.get_running_loop().run_in_executor(self.writer, job, *args)
 
-    async def _count(self, job: Awaitable[Counter[str]], failure: str) -> None:
-        """Count the outcomes ``job`` returns; a failure is logged and counted as one error."""
+    async def _count(
+        self, job: Awaitable[writer.Written | Counter[str]], failure: str, items: int = 0
+    ) -> None:
+        """Count the outcomes ``job`` returns and keep its failure lines.
+
+        If ``job`` itself fails (the writer process died, say), its ``items``
+        are lost and it is one error.
+        """
         try:
-            counts = await job
-        except Exception:
+            done = await job
+        except Exception as exc:
             logger.exception(failure)
-            counts = Counter({"errors/store": 1})
+            counts = Counter({"errors/store": 1, "lost": items})
+            done = writer.Written(+counts, [f"store: {failure}: {one_line(exc)}"])
+        if isinstance(done, Counter):
+            done = writer.Written(done)
         stats = self.crawler.stats
         assert stats is not None
-        for outcome, n in counts.items():
+        for outcome, n in done.counts.items():
             stats.inc_value(f"crawler/{outcome}", n)
+        if done.failures:
+            stats.set_value(STORE_FAILURES, stats.get_value(STORE_FAILURES, []) + done.failures)

@@ -11,6 +11,7 @@ time, as the store's lock order wants.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,10 +26,37 @@ from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.store import articles as store
 from crawler.store.clusters import lock_clusters
-from crawler.store.db import make_engine, session_scope
+from crawler.store.db import SQLITE_BUSY_TIMEOUT_S, make_engine, session_scope
 from crawler.store.furniture import count_lines, forget_rare_lines, load_furniture
+from crawler.store.retry import FaultRetry, is_fault, one_line
 
 Item = FetchedPage | NotModified | Gone
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Written:
+    """What writing some items did: outcome counts, and one line per item not stored.
+
+    An item not stored counts as ``lost`` and ``errors/store``; its line (the
+    run's errors) names its URL and the database's reason.
+    """
+
+    counts: Counter[str]
+    failures: list[str] = field(default_factory=list)
+
+    @classmethod
+    def lost_all(cls, items: list[Item], exc: BaseException) -> Written:
+        """``items``, none of them stored, because of ``exc``."""
+        reason = one_line(exc)
+        urls = [i.url or (i.fetch_url if isinstance(i, FetchedPage) else "?") for i in items]
+        logger.error("could not store %d items (%s): %s", len(urls), ", ".join(urls), reason)
+        counts = Counter({"lost": len(urls), "errors/store": len(urls)})
+        return cls(counts, [f"store: {url}: {reason}" for url in urls])
+
+    def add(self, other: Written) -> None:
+        self.counts += other.counts
+        self.failures += other.failures
 
 
 @dataclass
@@ -44,22 +72,51 @@ class Writer:
     engine: Engine
     source_id: int
     furniture_at_open: frozenset[int]
+    retry: FaultRetry
     learnt: frozenset[int] = frozenset()
     # Each article given a version, with how many lines had been learnt when it was.
     stored_urls: dict[str, int] = field(default_factory=dict)
 
-    def write(self, items: list[Item]) -> Counter[str]:
+    def write(self, items: list[Item]) -> Written:
         """Write ``items`` in one transaction: fetched pages, then 304s, then gone pages.
 
-        Returns how many of each outcome, once committed.
+        A database fault is retried (see :class:`~crawler.store.retry.FaultRetry`);
+        one that outlasts the retry budget gives the items up. Any other failure
+        (an item the database refuses) has the items written one by one, each in
+        its own transaction, so that every good one is stored. Returns how many
+        of each outcome, once committed, and one line per item not stored.
         """
         batch = sorted(items, key=lambda item: item.url or "")
+        try:
+            return Written(self.retry.run(lambda: self._transaction(batch)))
+        except Exception as exc:
+            if is_fault(exc) or len(batch) == 1:  # the database is away: no item would do
+                return Written.lost_all(batch, exc)
+            logger.warning(
+                "a batch of %d failed, writing it item by item: %s", len(batch), one_line(exc)
+            )
+        written = Written(Counter())
+        for n, item in enumerate(batch):
+            try:
+                written.add(Written(self.retry.run(lambda item=item: self._transaction([item]))))
+            except Exception as exc:
+                if is_fault(exc):
+                    written.add(Written.lost_all(batch[n:], exc))
+                    break
+                written.add(Written.lost_all([item], exc))
+        return written
+
+    def _transaction(self, batch: list[Item]) -> Counter[str]:
+        """Write ``batch`` in one transaction; this writer's state moves only once it commits."""
         fetched = [item for item in batch if isinstance(item, FetchedPage)]
         outcomes: list[str] = []
+        learnt: frozenset[int] = frozenset()
+        stored: dict[str, int] = {}
         with session_scope(self.engine) as session:
             if fetched:
                 lock_clusters(session)  # first, before any row lock: one lock order for all
-                outcomes += self._record_pages(session, fetched)
+                page_outcomes, stored, learnt = self._record_pages(session, fetched)
+                outcomes += page_outcomes
             not_modified = [item for item in batch if isinstance(item, NotModified)]
             store.touch_many(
                 session,
@@ -70,9 +127,14 @@ class Writer:
                 if isinstance(item, Gone):
                     gone = store.mark_gone(session, item.url, item.fetched_at)
                     outcomes.append("gone" if gone else "already_gone")
+        self.stored_urls.update(stored)
+        self.learnt |= learnt
         return Counter(outcomes)
 
-    def _record_pages(self, session: Any, items: list[FetchedPage]) -> list[str]:
+    def _record_pages(
+        self, session: Any, items: list[FetchedPage]
+    ) -> tuple[list[str], dict[str, int], frozenset[int]]:
+        """Record ``items``: their outcomes, the URLs given a version, and the lines learnt."""
         records = []
         stripped = 0
         for item in items:
@@ -105,21 +167,22 @@ class Writer:
             records.append((record, item.signature))
         outcomes = record_articles(session, self.source_id, records)
         generation = len(self.learnt)
-        self.stored_urls.update(
-            (item.url, generation)
+        stored = {
+            item.url: generation
             for item, o in zip(items, outcomes, strict=True)
             if item.url and o is not store.Outcome.UNCHANGED
-        )
+        }
         new_pages = [
             item.line_hashes
             for item, o in zip(items, outcomes, strict=True)
             if o is store.Outcome.NEW
         ]
         counts = count_lines(session, self.source_id, new_pages, max(i.fetched_at for i in items))
-        self.learnt |= {
-            line for line, pages in counts.items() if pages >= FURNITURE_MIN_PAGES
-        } - self.furniture_at_open
-        return [o.value for o in outcomes] + ["furniture_stripped"] * stripped
+        learnt = (
+            frozenset(line for line, pages in counts.items() if pages >= FURNITURE_MIN_PAGES)
+            - self.furniture_at_open
+        )
+        return [o.value for o in outcomes] + ["furniture_stripped"] * stripped, stored, learnt
 
     def strip_new_furniture(self) -> Counter[str]:
         """Take lines that became furniture during this crawl out of what it stored.
@@ -128,6 +191,9 @@ class Writer:
         corrected in place. One that becomes identical to its predecessor (the
         "edit" was a furniture line) is counted, not removed.
         """
+        return self.retry.run(self._strip_new_furniture)
+
+    def _strip_new_furniture(self) -> Counter[str]:
         with session_scope(self.engine) as session:
             new = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
             new -= self.furniture_at_open
@@ -188,13 +254,20 @@ def _corrections(
 _writer: Writer | None = None  # this process's: set by open_writer, the pool's initializer
 
 
-def open_writer(db_url: str, source_id: int, furniture_at_open: frozenset[int]) -> None:
-    """Pool initializer: connect this process to the store for one source's crawl."""
+def open_writer(
+    db_url: str, source_id: int, furniture_at_open: frozenset[int], retry_s: float
+) -> None:
+    """Pool initializer: connect this process to the store for one source's crawl.
+
+    Database faults are retried for ``retry_s`` seconds per outage, SQLite's
+    own wait for a lock included (its busy timeout is capped to that).
+    """
     global _writer  # one writer per process is the point
-    _writer = Writer(make_engine(db_url), source_id, furniture_at_open)
+    engine = make_engine(db_url, busy_timeout_s=min(SQLITE_BUSY_TIMEOUT_S, retry_s))
+    _writer = Writer(engine, source_id, furniture_at_open, FaultRetry(retry_s))
 
 
-def write_batch(items: list[Item]) -> Counter[str]:
+def write_batch(items: list[Item]) -> Written:
     """Write one batch (see :meth:`Writer.write`) and return its outcomes."""
     assert _writer is not None, "open_writer first"
     return _writer.write(items)

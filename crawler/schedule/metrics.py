@@ -1,4 +1,9 @@
-"""Prometheus metrics of the daemon (``--metrics-port``): runs, their outcome, duration and counts."""
+"""Prometheus metrics of the daemon (``--metrics-port``): runs, their outcome, duration and counts.
+
+Each run's outcome is a ``status`` label of ``crawler_runs_total``: ``ok``,
+``partial`` (items lost, also counted in ``crawler_items_lost_total``),
+``failed``, ``timed_out``, ``stopped``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ COUNTED = {
     "not_modified": "crawler_not_modified_total",
     "gone": "crawler_articles_gone_total",
     "errors": "crawler_errors_total",
+    "lost": "crawler_items_lost_total",  # fetched but not stored: the run is "partial"
 }
 
 

@@ -119,6 +119,9 @@ class NewsSpider(Spider):
         self.sitemaps_seen: set[str] = set()
         self.sitemaps_in_flight = 0
         self.sitemaps_asked = 0
+        # The source's routes (as requested), and those whose download failed, with why.
+        self.routes = frozenset(Request(url).url for url in source.routes)
+        self.failed_routes: dict[str, str] = {}
         self._links = LinkExtractor(unique=True)  # hosts are checked in _candidate
 
     # -- start -------------------------------------------------------------------------
@@ -442,7 +445,14 @@ class NewsSpider(Spider):
             return  # counted as robotstxt/forbidden
         if failure.check(RedirectDropped):
             return  # counted by the middleware as dropped/redirect_*
-        self._note(f"{url}: {failure.getErrorMessage()}", error_kind(failure))
+        kind, message = error_kind(failure), f"{url}: {failure.getErrorMessage()}"
+        self._note(message, kind)
+        if url in self.routes and not failure.check(IgnoreRequest):  # refused by policy: not down
+            self.failed_routes[url] = f"{kind}: {message}"
+
+    def every_route_failed(self) -> bool:
+        """Whether every feed, sitemap and start URL of the source failed to download."""
+        return self.failed_routes.keys() >= self.routes
 
 
 def served_headers(response: Response) -> list[tuple[str, str]]:

@@ -167,7 +167,14 @@ def _sqlite_read_only_url(url: str, path: Path) -> str:
     return URL.create("sqlite", database=database, query=query).render_as_string()
 
 
-def make_engine(url: str, *, write: bool = True, read_only: bool = False, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    write: bool = True,
+    read_only: bool = False,
+    busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S,
+    **kwargs: Any,
+) -> Engine:
     """An engine for ``url``.
 
     On SQLite, write engines open every transaction with ``BEGIN IMMEDIATE``
@@ -176,6 +183,8 @@ def make_engine(url: str, *, write: bool = True, read_only: bool = False, **kwar
     consistent snapshot while a crawl writes. ``read_only`` engines (the web
     app) are refused every write by the database itself: SQLite's
     ``query_only``, PostgreSQL's ``default_transaction_read_only``.
+    ``busy_timeout_s``: how long SQLite waits for another writer's lock
+    before it raises "database is locked".
     """
     url = normalise_url(url)
     write = write and not read_only
@@ -188,13 +197,13 @@ def make_engine(url: str, *, write: bool = True, read_only: bool = False, **kwar
             options = f"{target.query.get('options', '')} -c default_transaction_read_only=on"
             target = target.update_query_dict({"options": options.strip()})
         return create_engine(target, pool_pre_ping=True, **kwargs)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **kwargs)
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_s}, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_conn.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
         # 2 MB by default; indexes that outgrow it (URLs, LSH bands) turn inserts into misses.
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
         if read_only:

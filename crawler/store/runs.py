@@ -12,7 +12,8 @@ from crawler.store.models import CrawlRun, SourceRow
 
 RUNNING = "running"
 OK = "ok"
-FAILED = "failed"
+FAILED = "failed"  # ended early, or every route failed
+PARTIAL = "partial"  # finished, but some items could not be stored (its errors name them)
 TIMED_OUT = "timed_out"
 STOPPED = "stopped"  # a stop signal ended it early; what it stored is complete
 SKIPPED = "skipped"  # another crawl of the source was running; nothing done (not recorded)

@@ -1,11 +1,15 @@
-"""The store writer learns furniture as it counts lines, on both databases.
+"""The store writer, on both databases: it learns furniture as it counts lines, and one
+bad item costs only itself.
 
 A line that reaches the furniture threshold during a crawl is stripped from
 every page written after that, and only the versions written before it are
-corrected when the crawl ends.
+corrected when the crawl ends. A batch whose transaction fails is written item
+by item: every good item is stored, and each bad one is named with its reason.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -16,6 +20,7 @@ from crawler.pipelines.writer import Writer
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
 from crawler.store.models import Article, ArticleVersion
+from crawler.store.retry import FaultRetry
 from tests.store.helpers import T0
 
 NOTE = "Every story on this site is checked by two editors before it is published here."
@@ -53,14 +58,16 @@ def test_furniture_learnt_mid_crawl_is_stripped_on_write_and_corrected_only_befo
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         source_id = store.ensure_source(session, "pub", T0)
-    writer = Writer(engine, source_id, frozenset())
+    writer = Writer(engine, source_id, frozenset(), FaultRetry(5))
 
-    first = writer.write([_page(n) for n in range(FURNITURE_MIN_PAGES)])
+    first = writer.write([_page(n) for n in range(FURNITURE_MIN_PAGES)]).counts
     assert first["new"] == FURNITURE_MIN_PAGES
     assert "furniture_stripped" not in first
     assert len(writer.learnt) == 1  # the note reached the threshold with this batch
 
-    second = writer.write([_page(n) for n in range(FURNITURE_MIN_PAGES, FURNITURE_MIN_PAGES + 2)])
+    second = writer.write(
+        [_page(n) for n in range(FURNITURE_MIN_PAGES, FURNITURE_MIN_PAGES + 2)]
+    ).counts
     assert second["new"] == 2
     assert second["furniture_stripped"] == 2  # stored clean: nothing left to correct later
 
@@ -74,4 +81,30 @@ def test_furniture_learnt_mid_crawl_is_stripped_on_write_and_corrected_only_befo
         ).all()
     assert len(texts) == FURNITURE_MIN_PAGES + 2
     assert all(NOTE not in t and t.startswith("Story") for t in texts)
+    engine.dispose()
+
+
+def test_a_batch_with_an_item_the_database_refuses_stores_every_other_item(db_url: str) -> None:
+    # A lone surrogate no driver can encode: what extraction's safe_article prevents,
+    # handed to the writer directly, as any other bad value would be.
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        source_id = store.ensure_source(session, "pub", T0)
+    writer = Writer(engine, source_id, frozenset(), FaultRetry(5))
+    pages = [_page(n) for n in range(6)]
+    bad = pages[2]
+    assert bad.article is not None
+    pages[2] = replace(bad, article=replace(bad.article, title="Story \ud800 2"))
+
+    written = writer.write(pages)
+
+    assert written.counts["new"] == 5
+    assert written.counts["lost"] == 1
+    assert len(written.failures) == 1
+    assert written.failures[0].startswith(f"store: {bad.url}: ")
+    assert "\n" not in written.failures[0]
+    with session_scope(engine) as session:
+        urls = session.scalars(select(Article.url).order_by(Article.url)).all()
+    assert urls == sorted(p.url for n, p in enumerate(pages) if n != 2)
+    assert writer.stored_urls.keys() == set(urls)  # only what was committed
     engine.dispose()
