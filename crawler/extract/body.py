@@ -28,6 +28,12 @@ OTHER_TEXT_COST = 7.0
 AROUND_TEXT_COST = 2.0
 MIN_CONFIDENT_CHARS = 400
 MIN_CONFIDENT_SHARE = 0.7  # of the page's prose inside the chosen region
+# A run of prose that makes a page an article without article markup: the shortest
+# bodies of the extraction bench and of fundus hold 3+ paragraphs of 80+ characters;
+# a listing's body run is one teaser, since its linked headlines split the run.
+MIN_ARTICLE_PARAGRAPHS = 3
+MIN_ARTICLE_PARAGRAPH_CHARS = 80
+MAX_ARTICLE_PAGE_LINK_DENSITY = 0.5  # of the whole page's text: above it, a page of links
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,20 @@ def find_body(seg: Segmented, root: HtmlElement) -> Body:
     prose = prose_before[end] - prose_before[first]
     confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * prose_before[-1]
     return Body(paragraphs, confident)
+
+
+def reads_as_article(body: Body, seg: Segmented) -> bool:
+    """Whether the page is a run of real prose, not a listing: for pages with no article markup.
+
+    At least MIN_ARTICLE_PARAGRAPHS paragraphs of MIN_ARTICLE_PARAGRAPH_CHARS
+    in the body's run, on a page whose text is not mostly links.
+    """
+    long_paragraphs = sum(len(p) >= MIN_ARTICLE_PARAGRAPH_CHARS for p in body.paragraphs)
+    if long_paragraphs < MIN_ARTICLE_PARAGRAPHS:
+        return False
+    chars = sum(len(b.text) for b in seg.blocks)
+    links = sum(b.link_chars for b in seg.blocks)
+    return links <= MAX_ARTICLE_PAGE_LINK_DENSITY * chars
 
 
 def trafilatura_paragraphs(tree: HtmlElement, url: str = "") -> list[str]:

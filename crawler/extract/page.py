@@ -15,7 +15,7 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.extract import ExtractedArticle
 from crawler.extract.blocks import segment
-from crawler.extract.body import find_body, trafilatura_paragraphs
+from crawler.extract.body import find_body, reads_as_article, trafilatura_paragraphs
 from crawler.extract.clean import clean_paragraphs, offsite_teasers
 from crawler.extract.furniture import line_hash
 from crawler.extract.metadata import Metadata, extract_metadata
@@ -50,6 +50,7 @@ class PageReading:
     meta: Metadata
     paragraphs: list[str]
     fallback: bool = False  # the fast body finder was unsure and trafilatura read the page
+    prose: bool = False  # a title and a run of real paragraphs (body.reads_as_article)
 
 
 _EMPTY = Metadata(None, [], None, None, None, has_article_markup=False)
@@ -85,6 +86,7 @@ def clean_article(
         modified=meta.modified,
         canonical=meta.canonical,
         has_article_markup=meta.has_article_markup,
+        reads_as_article=reading.prose,
     )
 
 
@@ -100,9 +102,11 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     teasers = offsite_teasers(root, url)
     seg = segment(root, teasers.__contains__ if teasers else None)
     body = find_body(seg, root)
+    prose = bool(meta.title) and reads_as_article(body, seg)
     if body.confident:
-        return PageReading(meta, body.paragraphs)
+        return PageReading(meta, body.paragraphs, prose=prose)
     for el in seg.skipped:
         if el.getparent() is not None:
             el.drop_tree()
-    return PageReading(meta, trafilatura_paragraphs(tree, url) or body.paragraphs, fallback=True)
+    paragraphs = trafilatura_paragraphs(tree, url) or body.paragraphs
+    return PageReading(meta, paragraphs, fallback=True, prose=prose)

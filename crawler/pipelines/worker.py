@@ -12,7 +12,8 @@ dictionary lookup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from crawler.dedupe.fingerprint import content_hash
 from crawler.dedupe.minhash import signature
@@ -33,12 +34,24 @@ class ProcessedPage:
     signature: bytes | None  # MinHash of the body, for story clusters; None if no text
 
 
-def process_page(html: str, url: str, furniture: frozenset[int]) -> ProcessedPage:
-    """Extract (:func:`read_page`), clean (:func:`clean_article`), then fingerprint."""
+def process_page(
+    html: str, url: str, furniture: frozenset[int], continuations: Sequence[str] = ()
+) -> ProcessedPage:
+    """Extract (:func:`read_page`), clean (:func:`clean_article`), then fingerprint.
+
+    ``continuations`` are the article's later pages, in order
+    (:mod:`crawler.spiders.continuation`): their bodies follow page 1's in the
+    one text; the metadata is page 1's.
+    """
     from crawler.extract.page import clean_article, read_page  # see the module docstring
 
     reading = read_page(html, url)
     article = clean_article(reading, furniture)
+    if continuations:
+        parts = [article.text] + [
+            clean_article(read_page(page, url), furniture).text for page in continuations
+        ]
+        article = replace(article, text="\n".join(part for part in parts if part))
     text = article.text
     return ProcessedPage(
         article=article,

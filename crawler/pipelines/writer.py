@@ -18,11 +18,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from crawler.canonical import canonical_url, url_key
+from crawler.dedupe import identity
 from crawler.dedupe.clusters import record_articles
 from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
 from crawler.items import FetchedPage, Gone, NotModified
+from crawler.store import aliases
 from crawler.store import articles as store
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import make_engine, session_scope
@@ -73,7 +76,7 @@ class Writer:
         return Counter(outcomes)
 
     def _record_pages(self, session: Any, items: list[FetchedPage]) -> list[str]:
-        records = []
+        candidates = []
         stripped = 0
         for item in items:
             article = item.article
@@ -99,25 +102,38 @@ class Writer:
                 last_modified=item.last_modified,
                 page=item.page,
                 extractor_version=EXTRACTOR_VERSION,
+                declared_canonical=_story_canonical(item),
+                url_key=url_key(item.url),
             )
-            records.append((record, item.signature))
-        outcomes = record_articles(session, self.source_id, records)
+            candidates.append(
+                identity.Page(record, item.signature, revisit=item.known_url is not None)
+            )
+        resolved = identity.resolve(session, self.source_id, candidates)
+        kept = [
+            (item, (rec, page.signature))
+            for item, rec, page in zip(items, resolved.records, candidates, strict=True)
+            if rec is not None
+        ]
+        written = record_articles(session, self.source_id, [pair for _, pair in kept])
+        outcomes = list(zip([item for item, _ in kept], written, strict=True))
+        aliases.add_aliases(session, resolved.aliases, max(i.fetched_at for i in items))
         generation = len(self.learnt)
         self.stored_urls.update(
             (item.url, generation)
-            for item, o in zip(items, outcomes, strict=True)
-            if item.url and o is not store.Outcome.UNCHANGED
+            for item, o in outcomes
+            if item.url and o in (store.Outcome.NEW, store.Outcome.CHANGED)
         )
-        new_pages = [
-            item.line_hashes
-            for item, o in zip(items, outcomes, strict=True)
-            if o is store.Outcome.NEW
-        ]
+        new_pages = [item.line_hashes for item, o in outcomes if o is store.Outcome.NEW]
         counts = count_lines(session, self.source_id, new_pages, max(i.fetched_at for i in items))
         self.learnt |= {
             line for line, pages in counts.items() if pages >= FURNITURE_MIN_PAGES
         } - self.furniture_at_open
-        return [o.value for o in outcomes] + ["furniture_stripped"] * stripped
+        return (
+            [o.value for _, o in outcomes]
+            + ["aliases"] * len(resolved.aliases)
+            + list(resolved.counts.elements())
+            + ["furniture_stripped"] * stripped
+        )
 
     def strip_new_furniture(self) -> Counter[str]:
         """Take lines that became furniture during this crawl out of what it stored.
@@ -146,6 +162,15 @@ class Writer:
         if identical:
             counts["furniture_identical"] = identical
         return counts
+
+
+def _story_canonical(item: FetchedPage) -> str | None:
+    """The page's declared canonical, unless the crawl found it names no story (the site
+    root, a listing): kept with the article for story clusters and syndicated copies."""
+    declared = item.article.canonical if item.article else None
+    if not declared or item.canonical_refused in ("site_root", "listing"):
+        return None
+    return canonical_url(declared, item.fetch_url)
 
 
 def _without(title: str, text: str, furniture: frozenset[int]) -> tuple[str, str] | None:

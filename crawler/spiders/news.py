@@ -26,9 +26,10 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawler.canonical import canonical_url, same_site
+from crawler.canonical import canonical_url, same_site, url_key
 from crawler.config import Source
 from crawler.items import FetchedPage, Gone, NotModified
+from crawler.spiders.continuation import MAX_PAGES, next_page
 from crawler.spiders.discovery import BadSitemapError, feed_links, read_sitemap
 from crawler.spiders.links import is_article_url, is_pagination_url, pagination_links
 from crawler.store.articles import KnownArticle
@@ -88,6 +89,10 @@ class NewsSpider(Spider):
             re.compile(source.article_url_pattern) if source.article_url_pattern else None
         )
         self.requested: set[str] = set()
+        # url_key of every listing page the crawl knows: a canonical naming one is refused.
+        self.listings = {
+            url_key(canonical_url(u)) for u in (*source.feeds, *source.sitemaps, *source.start_urls)
+        }
         self.errors: list[str] = []
         self._links = LinkExtractor(unique=True)  # hosts are checked in _candidate
 
@@ -215,6 +220,7 @@ class NewsSpider(Spider):
         self._count("section_pages")
         here = canonical_url(response.url)
         next_pages = {canonical_url(h, response.url) for h in pagination_links(response)}
+        self.listings.update(map(url_key, {here, *next_pages}))
         for link in self._links.extract_links(response):
             url = canonical_url(link.url)
             if url in next_pages or is_pagination_url(url) or url == here:
@@ -257,16 +263,47 @@ class NewsSpider(Spider):
         if not isinstance(response, TextResponse) or b"\x00" in response.body[:2048]:
             self._note(f"not an HTML page: {response.url}", "not_html")
             return
-        yield FetchedPage(
-            source=self.source.name,
-            fetch_url=canonical_url(response.url),
-            html=response.text,
-            fetched_at=now,
-            route=response.meta.get("route", "section"),
-            etag=_header(response, "ETag"),
-            last_modified=_header(response, "Last-Modified"),
-            known_url=known,
-            url_matches_pattern=is_article_url(response.url, self.pattern),
+        here = canonical_url(response.url)
+        first: FetchedPage | None = response.meta.get("first_page")
+        if first is None:
+            first = FetchedPage(
+                source=self.source.name,
+                fetch_url=here,
+                html=response.text,
+                fetched_at=now,
+                route=response.meta.get("route", "section"),
+                etag=_header(response, "ETag"),
+                last_modified=_header(response, "Last-Modified"),
+                known_url=known,
+                url_matches_pattern=is_article_url(response.url, self.pattern),
+            )
+        else:
+            first.continuations.append(response.text)
+        if (after := self._continuation(response.text, here, first)) is not None:
+            yield after
+            return
+        if first.continuations:
+            # Validators of page 1 say nothing of the others: revisits fetch them all again.
+            first.etag = first.last_modified = None
+            self._count("multi_page_articles")
+        yield first
+
+    def _continuation(self, html: str, here: str, first: FetchedPage) -> Request | None:
+        """A request for the article's next page, if it has one within MAX_PAGES."""
+        if 1 + len(first.continuations) >= MAX_PAGES:
+            return None
+        after = next_page(html, here)
+        if after is None or after == first.fetch_url or not same_site(after, self.source.hosts):
+            return None
+        self.requested.add(after)
+        self._count("continuation_pages")
+        return Request(
+            after,
+            callback=self.parse_page,
+            errback=self.on_error,
+            priority=10,
+            dont_filter=True,  # bounded by MAX_PAGES; a page seen on another route still joins
+            meta={"route": first.route, "known_url": first.known_url, "first_page": first},
         )
 
     # -- failures ------------------------------------------------------------------------

@@ -23,7 +23,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from crawler.store import page_codec
-from crawler.store.models import GONE, LIVE, Article, ArticleVersion, PageHtml, SourceRow
+from crawler.store.models import (
+    GONE,
+    LIVE,
+    Article,
+    ArticleAlias,
+    ArticleVersion,
+    PageHtml,
+    SourceRow,
+)
 
 
 class Outcome(enum.StrEnum):
@@ -32,6 +40,7 @@ class Outcome(enum.StrEnum):
     NEW = "new"
     CHANGED = "changed"
     UNCHANGED = "unchanged"
+    REFUSED = "refused/other_source"  # the URL is another source's article: nothing written
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,11 @@ class FetchRecord:
     last_modified: str | None = None
     page: bytes | None = None  # the fetched page, compressed (crawler.store.pages)
     extractor_version: str = "1"
+    # The canonical the page declared, accepted as ``url`` or not, for story clusters and
+    # syndicated copies; None when it names no story (the site root, a listing, a URL
+    # claimed by a page with other text).
+    declared_canonical: str | None = None
+    url_key: str | None = None  # crawler.canonical.url_key of ``url``
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +101,7 @@ class _Current:
     """An article's row as a batch sees it, moved along as the batch's fetches apply."""
 
     id: int
+    source_id: int
     version: int
     content_hash: str | None
     last_fetched: datetime
@@ -115,7 +130,9 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
     handful of statements whatever its size: one insert of the missing
     articles, one locking read of all of them, one update, one insert of
     versions and one of their pages. The same URL twice in a batch is applied
-    twice, in order.
+    twice, in order. A URL already stored as another source's article is left
+    alone and reported :attr:`Outcome.REFUSED` (``article_id`` 0): one source
+    never writes into another's article.
     """
     if not recs:
         return []
@@ -133,6 +150,8 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
                 "last_fetched": rec.fetched_at,
                 "last_changed": rec.fetched_at,
                 "current_version": 0,
+                "declared_canonical": rec.declared_canonical,
+                "url_key": rec.url_key,
             }
             for url, rec in sorted(first.items())  # one order for every writer's row locks
         ],
@@ -144,6 +163,9 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
     recorded: list[Recorded] = []
     for rec in recs:
         row = current[rec.url]
+        if row.source_id != source_id:
+            recorded.append(Recorded(0, Outcome.REFUSED))
+            continue
         row.last_fetched = max(row.last_fetched, rec.fetched_at)
         outcome = Outcome.UNCHANGED
         if row.content_hash != rec.content_hash:
@@ -162,15 +184,19 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
             "current_version": row.version,
             "etag": rec.etag,
             "last_modified": rec.last_modified,
+            "declared_canonical": rec.declared_canonical,
         }
         recorded.append(Recorded(row.id, outcome))
     table = Article.__table__
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("_id"))
-        .values({name: bindparam(name) for name in next(iter(changes.values())) if name != "_id"}),
-        list(changes.values()),
-    )
+    if changes:
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values(
+                {name: bindparam(name) for name in next(iter(changes.values())) if name != "_id"}
+            ),
+            list(changes.values()),
+        )
     if versions:
         ids = session.scalars(
             insert(ArticleVersion).returning(ArticleVersion.id, sort_by_parameter_order=True),
@@ -194,6 +220,7 @@ def _lock_current(session: Session, urls: list[str]) -> dict[str, _Current]:
             select(
                 Article.url,
                 Article.id,
+                Article.source_id,
                 Article.current_version,
                 ArticleVersion.content_hash,
                 Article.last_fetched,
@@ -274,13 +301,18 @@ def touch_many(session: Session, touches: Sequence[Touch]) -> None:
 
 
 def known_urls(session: Session, source_id: int) -> Iterable[str]:
-    """Every canonical and fetch URL this source has stored, live or gone."""
+    """Every canonical, fetch and alias URL this source has stored, live or gone."""
     for url, fetch_url in session.execute(
         select(Article.url, Article.fetch_url).where(Article.source_id == source_id)
     ):
         yield url
         if fetch_url != url:
             yield fetch_url
+    yield from session.scalars(
+        select(ArticleAlias.url)
+        .join(Article, ArticleAlias.article_id == Article.id)
+        .where(Article.source_id == source_id)
+    )
 
 
 def due_for_revisit(

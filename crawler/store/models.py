@@ -89,8 +89,9 @@ class Article(Base):
     """One article, keyed by its canonical URL; its text lives in versions.
 
     ``url`` is the page's declared canonical when the crawl accepted it, else
-    the URL it was fetched from (see :mod:`crawler.identity`); the canonical
-    the page declared is kept in ``declared_canonical`` either way. ``url_key``
+    the URL it was fetched from (see :mod:`crawler.dedupe.identity`); the
+    canonical the page declared is kept in ``declared_canonical`` either way,
+    unless it names no story (the site root, a listing). ``url_key``
     folds the spellings of one address (:func:`crawler.canonical.url_key`).
     """
 

@@ -30,9 +30,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("url_key", sa.String(length=2048), nullable=True))
         batch.create_index("ix_articles_declared_canonical", ["declared_canonical"])
         batch.create_index("ix_articles_source_id_url_key", ["source_id", "url_key"])
-    op.create_index(
-        "ix_article_versions_content_hash", "article_versions", ["content_hash"]
-    )
+    op.create_index("ix_article_versions_content_hash", "article_versions", ["content_hash"])
     op.create_table(
         "article_aliases",
         sa.Column("url", sa.String(length=2048), nullable=False),
