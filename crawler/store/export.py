@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.store.models import Article, ArticleVersion, SourceRow
+from crawler.store.models import Article, ArticleAlias, ArticleVersion, SourceRow
 
 CHUNK = 500
 
@@ -43,6 +43,7 @@ def iter_articles(
             a.last_fetched,
             a.last_changed,
             a.cluster_id,
+            a.declared_canonical,
             v.version,
             v.title,
             v.authors,
@@ -60,6 +61,7 @@ def iter_articles(
         stmt = stmt.where(SourceRow.name == source)
     if since is not None:
         stmt = stmt.where(a.last_changed >= since)
+    aliases = _aliases(session, source)
     for _, group in groupby(session.execute(stmt), key=lambda row: row.id):
         versions = list(group)
         newest = versions[-1]
@@ -77,6 +79,8 @@ def iter_articles(
             "last_fetched": _iso(newest.last_fetched),
             "last_changed": _iso(newest.last_changed),
             "cluster_id": newest.cluster_id,
+            "declared_canonical": newest.declared_canonical,
+            "aliases": aliases.get(newest.id, []),
             "versions": [
                 {
                     "version": r.version,
@@ -87,3 +91,18 @@ def iter_articles(
                 for r in versions
             ],
         }
+
+
+def _aliases(session: Session, source: str | None) -> dict[int, list[str]]:
+    """The alias URLs of each article, by id: few, so read before the articles stream."""
+    stmt = select(ArticleAlias.article_id, ArticleAlias.url).order_by(ArticleAlias.url)
+    if source is not None:
+        stmt = (
+            stmt.join(Article, ArticleAlias.article_id == Article.id)
+            .join(SourceRow, Article.source_id == SourceRow.id)
+            .where(SourceRow.name == source)
+        )
+    found: dict[int, list[str]] = {}
+    for article_id, url in session.execute(stmt):
+        found.setdefault(article_id, []).append(url)
+    return found
