@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import random
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from crawler.demo.site import Reply, serve
 
 _WORDS = [
     "council",
@@ -93,7 +92,11 @@ def sitemap(base: str, paths: list[str]) -> str:
 
 @dataclass
 class StaticSite:
-    """Pages by path with query (``/a?page=2``); every request's path is logged."""
+    """Pages by path with query (``/a?page=2``); every request's path is logged.
+
+    Served by the demo's server (:func:`crawler.demo.site.serve`), which asks
+    :meth:`respond` for each request and sets ``base``.
+    """
 
     pages: dict[str, str] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
@@ -102,40 +105,16 @@ class StaticSite:
     def requested(self, path: str) -> int:
         return self.log.count(path)
 
-
-class _Handler(BaseHTTPRequestHandler):
-    site: StaticSite
-
-    def do_GET(self) -> None:
-        self.site.log.append(self.path)
-        body = self.site.pages.get(self.path)
+    def respond(self, path_qs: str, headers: dict[str, str]) -> Reply:
+        del headers
+        self.log.append(path_qs)
+        body = self.pages.get(path_qs)
         if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        data = body.encode()
-        self.send_response(200)
-        kind = "application/xml" if self.path.endswith(".xml") else "text/html; charset=utf-8"
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the site keeps its own log."""
+            return Reply(404, b"not here", "text/plain")
+        kind = "application/xml" if path_qs.endswith(".xml") else "text/html; charset=utf-8"
+        return Reply(200, body.encode(), kind)
 
 
-@contextmanager
-def serve_static(site: StaticSite, host: str = "127.0.0.1") -> Iterator[StaticSite]:
-    """Serve ``site`` on a free port of ``host`` in a thread; sets ``site.base``."""
-    server = ThreadingHTTPServer((host, 0), type("Handler", (_Handler,), {"site": site}))
-    server.daemon_threads = True
-    site.base = f"http://{host}:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield site
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+def serve_static(site: StaticSite, host: str = "127.0.0.1") -> AbstractContextManager[StaticSite]:
+    """Serve ``site`` on a free port of ``host`` in a thread."""
+    return serve(site, host)  # type: ignore[arg-type,return-value]
