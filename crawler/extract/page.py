@@ -7,7 +7,8 @@ drops the headline repeats, boilerplate and the source's furniture from them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import lxml.html
 from lxml.etree import ParserError
@@ -54,6 +55,9 @@ class PageReading:
 
 
 _EMPTY = Metadata(None, [], None, None, None, has_article_markup=False)
+# Joins the pages of an article split over several (crawler.spiders.continuation) into
+# the one page kept beside its version; NUL never occurs in a page the crawl reads.
+PAGE_BREAK = "\x00<!-- next page -->\x00"
 
 
 def extract_article(
@@ -64,8 +68,26 @@ def extract_article(
     ``furniture`` is the source's learnt boilerplate (line hashes, see
     :mod:`crawler.extract.furniture`); without it the page is cleaned by
     markup and wording alone, which is already enough for a first crawl.
+    A kept page of several (joined by :data:`PAGE_BREAK`) gives one article.
     """
-    return clean_article(read_page(html, url), furniture)
+    first, *rest = decode_html(html).split(PAGE_BREAK)
+    return with_continuations(clean_article(read_page(first, url), furniture), rest, url, furniture)
+
+
+def with_continuations(
+    article: ExtractedArticle,
+    pages: Sequence[str],
+    url: str = "",
+    furniture: frozenset[int] = frozenset(),
+) -> ExtractedArticle:
+    """``article`` (page 1) with the bodies of its later ``pages`` after its own, in order.
+
+    The metadata stays page 1's.
+    """
+    if not pages:
+        return article
+    parts = [article.text] + [clean_article(read_page(p, url), furniture).text for p in pages]
+    return replace(article, text="\n".join(part for part in parts if part))
 
 
 def clean_article(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from crawler.pipelines.extract import MIN_BODY_CHARS
-from tests.crawl.helpers import crawl, export, last_counts, write_config
+from tests.crawl.helpers import crawl, export, last_counts, run_cli, write_config
 from tests.crawl.static_site import StaticSite, page, prose, serve_static, sitemap
 
 pytestmark = pytest.mark.slow
@@ -170,3 +170,6 @@ def test_identity_of_articles_through_two_crawls(
     assert versions[-1]["text"].split("\n") == prose(12) + prose(13) + prose(14) + prose(16, 1)
     assert set(again) == set(stored)
     assert all(len(r["versions"]) == 1 for u, r in again.items() if "/m/" not in u)
+    # Every page was kept: re-extraction reads all three again.
+    assert run_cli("reextract", "--db", db_url).returncode == 0
+    assert export(db_url)[f"{b}/m/long.html"]["versions"] == versions
