@@ -51,7 +51,7 @@ class Identities:
 
 def resolve(session: Session, source_id: int, pages: list[Page]) -> Identities:
     """Key each page of a batch; see the module docstring."""
-    recs = [p.record for p in pages]
+    recs = [p.record for p in pages if not p.revisit]  # a revisit's key is settled
     held = store.by_url(session, {u for r in recs for u in (r.url, r.fetch_url)})
     aliased = store.by_alias(session, source_id, {r.fetch_url for r in recs})
     keyed = store.by_url_key(session, source_id, {url_key(r.fetch_url) for r in recs})

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from crawler.pipelines.extract import MIN_BODY_CHARS
+from crawler.spiders.continuation import MAX_PAGES
 from tests.crawl.helpers import crawl, export, last_counts, run_cli, write_config
 from tests.crawl.static_site import StaticSite, page, prose, serve_static, sitemap
 
@@ -64,6 +65,11 @@ def pub_pages(base: str, other: str) -> dict[str, str]:
         "/m/long.html?page=3": page("Long read", prose(14)),
         "/section/": "<html><head><title>News</title></head><body><h1>News</h1></body></html>",
     }
+    # ... and one whose pages never end: the first MAX_PAGES are one text.
+    for n in range(1, 13):
+        here = "/n/endless.html" + (f"?page={n}" if n > 1 else "")
+        link = f'<link rel="next" href="/n/endless.html?page={n + 1}">'
+        pages[here] = page("Endless", prose(40 + n, 3), link)
     listed = [p for p in pages if p != "/section/" and "page=" not in p]
     pages["/sitemap.xml"] = sitemap(base, listed)
     return pages
@@ -155,7 +161,10 @@ def test_identity_of_articles_through_two_crawls(
     long = stored[f"{b}/m/long.html"]
     assert long["text"].split("\n") == prose(12) + prose(13) + prose(14)
     assert not [u for u in stored if "page=" in u]
-    assert len(stored) == 13  # 12 of the publisher, 1 of the wire
+    endless = stored[f"{b}/n/endless.html"]["text"].split("\n")
+    assert endless == [p for n in range(1, MAX_PAGES + 1) for p in prose(40 + n, 3)]
+    assert pub.requested(f"/n/endless.html?page={MAX_PAGES + 1}") == 0
+    assert len(stored) == 14  # 13 of the publisher, 1 of the wire
 
     # Next crawl: no alias fetched again; an edit on page 3 is a version of the whole.
     pub.log.clear()
@@ -170,6 +179,7 @@ def test_identity_of_articles_through_two_crawls(
     assert versions[-1]["text"].split("\n") == prose(12) + prose(13) + prose(14) + prose(16, 1)
     assert set(again) == set(stored)
     assert all(len(r["versions"]) == 1 for u, r in again.items() if "/m/" not in u)
+    assert pub.requested(f"/n/endless.html?page={MAX_PAGES}") == 1  # revisited together
     # Every page was kept: re-extraction reads all three again.
     assert run_cli("reextract", "--db", db_url).returncode == 0
     assert export(db_url)[f"{b}/m/long.html"]["versions"] == versions
