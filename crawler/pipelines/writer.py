@@ -56,7 +56,11 @@ class Writer:
 
         Returns how many of each outcome, once committed.
         """
-        batch = sorted(items, key=lambda item: item.url or "")
+        # By URL; a page fetched at its own URL before pages naming it as their canonical.
+        batch = sorted(
+            items,
+            key=lambda item: (item.url or "", getattr(item, "fetch_url", item.url) != item.url),
+        )
         fetched = [item for item in batch if isinstance(item, FetchedPage)]
         outcomes: list[str] = []
         with session_scope(self.engine) as session:

@@ -43,6 +43,7 @@ def pub_pages(base: str, other: str) -> dict[str, str]:
         "/c/sectioned.html": page("Section canon", prose(5), canonical(f"{base}/section/")),
         "/d/first.html": page("First claim", prose(6), canonical(f"{base}/d/story.html")),
         "/d/second.html": page("Second claim", prose(7), canonical(f"{base}/d/story.html")),
+        "/d/story.html": page("The real story", prose(17), canonical(f"{base}/d/story.html")),
         "/e/print.html": page("Tunnel opens", prose(8), canonical(f"{base}/e/story.html")),
         # 2. prose without article markup is an article; a listing is not
         "/p/listing.html": page("Latest", [], body_extra=listing_cards),
@@ -120,12 +121,13 @@ def test_identity_of_articles_through_two_crawls(
     assert counts["canonical_ignored/offsite"] == 1
     assert f"{b}/c/sectioned.html" in stored
     assert counts["canonical_ignored/listing"] == 1
-    # ... and a canonical claimed by a page with other text keys only the first.
-    claimed = {u: stored[u] for u in stored if "/d/" in u}
-    assert f"{b}/d/story.html" in claimed
-    assert len(claimed) == 2
-    assert len({row["text"] for row in claimed.values()}) == 2
-    assert counts["canonical_ignored/claimed"] == 1
+    # ... and so does a canonical held by a page with other text: here the page itself.
+    real = stored[f"{b}/d/story.html"]
+    assert (real["fetch_url"], real["text"]) == (f"{b}/d/story.html", "\n".join(prose(17)))
+    assert len(real["versions"]) == 1
+    for claimant in ("/d/first.html", "/d/second.html"):
+        assert stored[f"{b}{claimant}"]["declared_canonical"] is None
+    assert counts["canonical_ignored/claimed"] == 2
     # An acceptable canonical keys the article; the fetch URL is kept.
     story = stored[f"{b}/e/story.html"]
     assert story["fetch_url"] == f"{b}/e/print.html"
@@ -164,7 +166,7 @@ def test_identity_of_articles_through_two_crawls(
     endless = stored[f"{b}/n/endless.html"]["text"].split("\n")
     assert endless == [p for n in range(1, MAX_PAGES + 1) for p in prose(40 + n, 3)]
     assert pub.requested(f"/n/endless.html?page={MAX_PAGES + 1}") == 0
-    assert len(stored) == 14  # 13 of the publisher, 1 of the wire
+    assert len(stored) == 15  # 14 of the publisher, 1 of the wire
 
     # Next crawl: no alias fetched again; an edit on page 3 is a version of the whole.
     pub.log.clear()
