@@ -21,7 +21,7 @@ Pages of the batch count as stored for the pages after them.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,8 @@ class Identities:
     records: list[FetchRecord | None]
     aliases: dict[str, str]  # alias URL → the article URL it is another address of
     counts: Counter[str]
+    # Article URL → the URL to move it to, before the records are written (see resolve).
+    moves: dict[str, str] = field(default_factory=dict)
 
 
 def resolve(session: Session, source_id: int, pages: list[Page]) -> Identities:
@@ -69,6 +71,16 @@ def resolve(session: Session, source_id: int, pages: list[Page]) -> Identities:
                     url_key=url_key(rec.fetch_url),
                     declared_canonical=None if reason == "claimed" else rec.declared_canonical,
                 )
+        elif (
+            not page.revisit
+            and _claim_refusal(held.get(rec.url), rec, page.signature, source_id) == "claimed"
+        ):
+            # The article at this page's own URL was keyed there by a page naming it, with
+            # other text, in an earlier batch: that article moves to its own fetch URL.
+            claimant = held.pop(rec.url)
+            out.moves[rec.url] = claimant.fetch_url
+            out.counts["canonical_ignored/claimed"] += 1
+            held[claimant.fetch_url] = replace(claimant, url=claimant.fetch_url)
         if not page.revisit and rec.url == rec.fetch_url and rec.url not in held:
             twin = (
                 aliased.get(rec.url)

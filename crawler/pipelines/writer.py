@@ -113,6 +113,8 @@ class Writer:
                 identity.Page(record, item.signature, revisit=item.known_url is not None)
             )
         resolved = identity.resolve(session, self.source_id, candidates)
+        for url, to in resolved.moves.items():
+            aliases.move_article(session, self.source_id, url, to, url_key(to))
         kept = [
             (item, (rec, page.signature))
             for item, rec, page in zip(items, resolved.records, candidates, strict=True)

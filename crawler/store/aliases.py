@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crawler.store.articles import _insert_ignoring_conflict
@@ -73,6 +73,23 @@ def by_url_key(session: Session, source_id: int, keys: Iterable[str]) -> dict[st
 def by_content(session: Session, source_id: int, hashes: Iterable[str]) -> dict[str, Holder]:
     """The article of ``source_id`` whose current version has each content hash."""
     return _holders(session, ArticleVersion.content_hash, hashes, Article.source_id == source_id)
+
+
+def move_article(session: Session, source_id: int, url: str, to: str, to_key: str) -> bool:
+    """Re-key ``source_id``'s article at ``url`` to ``to`` (its ``url_key`` ``to_key``).
+
+    For an article keyed by a canonical another page turned out to hold; its
+    versions and cluster go with it, its declared canonical is dropped.
+    Returns False, moving nothing, when ``to`` already keys an article.
+    """
+    if session.scalar(select(Article.id).where(Article.url == to)) is not None:
+        return False
+    moved = session.execute(
+        update(Article)
+        .where(Article.url == url, Article.source_id == source_id)
+        .values(url=to, url_key=to_key, declared_canonical=None)
+    )
+    return bool(getattr(moved, "rowcount", 0))
 
 
 def add_aliases(session: Session, aliases: Mapping[str, str], at: datetime) -> int:

@@ -6,7 +6,7 @@ from sqlalchemy import Engine, select
 
 from crawler.dedupe.identity import Page, resolve
 from crawler.dedupe.minhash import signature
-from crawler.store.aliases import add_aliases
+from crawler.store.aliases import add_aliases, move_article
 from crawler.store.articles import Outcome, ensure_source, known_urls, record_fetches
 from crawler.store.db import session_scope
 from crawler.store.models import Article, ArticleVersion
@@ -83,3 +83,23 @@ def test_claimed_canonicals_and_twins_are_resolved_against_the_store(engine: Eng
         assert out.records[0] is not None
         assert out.records[0].url == "https://b.example/copy"
         assert out.counts == {"canonical_ignored/other_source": 1}
+
+
+def test_a_page_met_at_its_own_url_after_a_claimant_moves_the_claimant_out(
+    engine: Engine,
+) -> None:
+    canon, claimant = "https://a.example/story", "https://a.example/p1"
+    with session_scope(engine) as s:
+        a = ensure_source(s, "a", T0)
+        record_fetches(s, a, [record(canon, text=OTHER, fetch_url=claimant)])
+    own = record(canon, text=STORY, at=later(1))
+    with session_scope(engine) as s:
+        out = resolve(s, a, [Page(own, signature(STORY))])
+        assert out.moves == {canon: claimant}
+        assert out.counts == {"canonical_ignored/claimed": 1}
+        assert move_article(s, a, canon, claimant, "a.example/p1")
+        assert [r.outcome for r in record_fetches(s, a, out.records)] == [Outcome.NEW]  # type: ignore[arg-type]
+    with session_scope(engine) as s:
+        rows = s.execute(select(Article.url, Article.fetch_url, Article.current_version))
+        assert sorted(tuple(r) for r in rows) == [(claimant, claimant, 1), (canon, canon, 1)]
+        assert not move_article(s, a, canon, claimant, "a.example/p1")  # taken: nothing moves
