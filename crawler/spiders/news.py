@@ -244,7 +244,9 @@ class NewsSpider(Spider):
 
     # -- article pages -------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[FetchedPage | NotModified | Gone]:
+    def parse_page(
+        self, response: Response
+    ) -> Iterator[FetchedPage | NotModified | Gone | Request]:
         now = datetime.now(UTC)
         known = response.meta.get("known_url")
         self._count("pages_fetched")
@@ -263,23 +265,31 @@ class NewsSpider(Spider):
         if not isinstance(response, TextResponse) or b"\x00" in response.body[:2048]:
             self._note(f"not an HTML page: {response.url}", "not_html")
             return
-        here = canonical_url(response.url)
-        first: FetchedPage | None = response.meta.get("first_page")
-        if first is None:
-            first = FetchedPage(
-                source=self.source.name,
-                fetch_url=here,
-                html=response.text,
-                fetched_at=now,
-                route=response.meta.get("route", "section"),
-                etag=_header(response, "ETag"),
-                last_modified=_header(response, "Last-Modified"),
-                known_url=known,
-                url_matches_pattern=is_article_url(response.url, self.pattern),
-            )
-        else:
+        first = response.meta.get("first_page")
+        if first is not None:  # a later page of an article split over several
             first.continuations.append(response.text)
-        if (after := self._continuation(response.text, here, first)) is not None:
+            yield from self._article(first, response)
+            return
+        page = FetchedPage(
+            source=self.source.name,
+            fetch_url=canonical_url(response.url),
+            html=response.text,
+            fetched_at=now,
+            route=response.meta.get("route", "section"),
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+            known_url=known,
+            url_matches_pattern=is_article_url(response.url, self.pattern),
+        )
+        yield from self._article(page, response)
+
+    def _article(
+        self, first: FetchedPage, response: TextResponse
+    ) -> Iterator[FetchedPage | Request]:
+        """``first`` (an article's page 1) once its pages so far end in ``response``'s, or a
+        request for the next one."""
+        after = self._continuation(response.text, canonical_url(response.url), first)
+        if after is not None:
             yield after
             return
         if first.continuations:
