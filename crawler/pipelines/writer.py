@@ -71,11 +71,12 @@ class Writer:
             store.touch_many(
                 session,
                 [store.Touch(i.url, i.fetched_at, i.etag, i.last_modified) for i in not_modified],
+                self.source_id,
             )
             outcomes += ["not_modified"] * len(not_modified)
             for item in batch:
                 if isinstance(item, Gone):
-                    gone = store.mark_gone(session, item.url, item.fetched_at)
+                    gone = store.mark_gone(session, item.url, item.fetched_at, self.source_id)
                     outcomes.append("gone" if gone else "already_gone")
         return Counter(outcomes)
 

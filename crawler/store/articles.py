@@ -254,14 +254,18 @@ def _version_row(row: _Current, rec: FetchRecord) -> dict[str, Any]:
     }
 
 
-def mark_gone(session: Session, url: str, fetched_at: datetime) -> bool:
+def mark_gone(
+    session: Session, url: str, fetched_at: datetime, source_id: int | None = None
+) -> bool:
     """Mark the article at canonical ``url`` gone (404/410); its versions stay.
 
-    Returns whether a live article was changed to gone.
+    With ``source_id``, only that source's article. Returns whether a live
+    article was changed to gone.
     """
+    mine = () if source_id is None else (Article.source_id == source_id,)
     result = session.execute(
         update(Article)
-        .where(Article.url == url, Article.status == LIVE)
+        .where(Article.url == url, Article.status == LIVE, *mine)
         .values(status=GONE, last_fetched=fetched_at)
     )
     return bool(getattr(result, "rowcount", 0))
@@ -277,17 +281,19 @@ class Touch:
     last_modified: str | None = None
 
 
-def touch_many(session: Session, touches: Sequence[Touch]) -> None:
+def touch_many(session: Session, touches: Sequence[Touch], source_id: int | None = None) -> None:
     """Record 304s in one statement: only ``last_fetched`` moves, and validators a 304 renews.
 
     A 304 may carry fresh validators; keep them when it does, else keep the stored ones.
+    With ``source_id``, only that source's articles are touched.
     """
     if not touches:
         return
     table = Article.__table__
+    mine = () if source_id is None else (table.c.source_id == source_id,)
     session.execute(
         update(table)
-        .where(table.c.url == bindparam("_url"))
+        .where(table.c.url == bindparam("_url"), *mine)
         .values(
             last_fetched=bindparam("_at"),
             etag=func.coalesce(bindparam("_etag", type_=String), table.c.etag),

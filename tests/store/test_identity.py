@@ -7,7 +7,15 @@ from sqlalchemy import Engine, select
 from crawler.dedupe.identity import Page, resolve
 from crawler.dedupe.minhash import signature
 from crawler.store.aliases import add_aliases, move_article
-from crawler.store.articles import Outcome, ensure_source, known_urls, record_fetches
+from crawler.store.articles import (
+    Outcome,
+    Touch,
+    ensure_source,
+    known_urls,
+    mark_gone,
+    record_fetches,
+    touch_many,
+)
 from crawler.store.db import session_scope
 from crawler.store.models import Article, ArticleVersion
 from tests.crawl.static_site import prose
@@ -28,9 +36,13 @@ def test_a_source_never_writes_into_another_sources_article(engine: Engine) -> N
         mine = record("https://b.example/own", text=OTHER, at=later(1))
         done = record_fetches(s, b, [theirs, mine])
     assert [r.outcome for r in done] == [Outcome.REFUSED, Outcome.NEW]
+    with session_scope(engine) as s:  # nor a 304 or a 404 of b's
+        touch_many(s, [Touch(url, later(2), etag='"b"')], b)
+        assert not mark_gone(s, url, later(2), b)
     with session_scope(engine) as s:
         row = s.execute(select(Article).where(Article.url == url)).scalar_one()
         assert (row.source_id, row.fetch_url, row.current_version) == (a, url, 1)
+        assert (row.status, row.etag, row.last_fetched) == ("live", None, T0)
         texts = s.scalars(select(ArticleVersion.text).where(ArticleVersion.article_id == row.id))
         assert list(texts) == [STORY]
 
