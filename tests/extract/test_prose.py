@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+
+from bench.site import make_articles, render
+from crawler.demo.site import DemoSite
 from crawler.extract import extract_article
 from tests.crawl.static_site import page, prose
 
@@ -31,3 +35,18 @@ def test_a_page_mostly_of_links_does_not() -> None:
     links = "".join(f"<li><a href='/t/{i}'>{prose(50 + i, 1)[0]}</a></li>" for i in range(12))
     html = page("Tags", prose(4), body_extra=f"<ul>{links}</ul>")
     assert not extract_article(html, url="https://pub.example/tags").reads_as_article
+
+
+def test_the_demo_and_bench_listings_stay_out_and_their_articles_read_as_prose() -> None:
+    site = DemoSite()
+    for path in ("/", "/section/tech", "/section/tech?page=2", "/tag/chips"):
+        reply = site.respond(path, {})
+        assert not extract_article(reply.body, url=f"http://demo{path}").reads_as_article, path
+    story = site.public()[0]
+    assert extract_article(site.article_html(story)).reads_as_article
+    pages = render(make_articles(30), "http://bench")
+    listings = [p for p in pages if p == "/" or p.startswith("/section/")]
+    assert listings
+    for path in listings:
+        html = gzip.decompress(pages[path].gz)
+        assert not extract_article(html, url=f"http://bench{path}").reads_as_article, path
