@@ -173,3 +173,63 @@ def typed_url_keys(typed: str) -> list[str]:
         return [canonical_url(typed)]
     bare = typed.removeprefix("//")
     return [canonical_url(f"https://{bare}"), canonical_url(f"http://{bare}")]
+
+
+_INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?)$", re.IGNORECASE)
+_AMP_PARAMS = {"amp": {"", "1", "true"}, "outputtype": {"amp"}}
+
+
+def url_key(url: str) -> str:
+    """One key for the spellings of one page's address: ``host/path?query``, no scheme.
+
+    Folds ``http``/``https``, an ``amp.`` host, a trailing slash, a last
+    ``index.html`` (or ``default.aspx`` ...), an AMP path (``/amp/...`` or
+    ``.../amp``), ``?amp=1`` / ``?outputType=amp`` and ``?page=1``: the
+    variants publishers serve one page under (AMP URL forms: amp.dev,
+    "Make your page discoverable"). ``url`` should already be
+    :func:`canonical_url`'s form. Never raises for a string.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    host = (parts.hostname or "").removeprefix("amp.")
+    if port is not None:
+        host = f"{host}:{port}"
+    path = _INDEX_PAGE.sub("/", parts.path)
+    if path.startswith("/amp/"):
+        path = path[4:]
+    path = path.removesuffix("/amp/").removesuffix("/amp").rstrip("/")
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if v.lower() not in _AMP_PARAMS.get(k.lower(), ()) and (k.lower(), v) != ("page", "1")
+    ]
+    return urlunsplit(("", host, path, urlencode(query), "")).removeprefix("//")
+
+
+def canonical_refusal(
+    declared: str, fetch_url: str, hosts: list[str], listings: set[str]
+) -> str | None:
+    """Why a page's declared canonical must not key its article, or None to accept it.
+
+    ``declared`` and ``fetch_url`` in :func:`canonical_url`'s form; ``listings``
+    holds the :func:`url_key` of every listing page the crawl knows (start,
+    feed and sitemap URLs, section pages, pages found not to be articles).
+    Reasons: ``offsite`` (not on the source's hosts), ``site_root`` (a
+    template's canonical left pointing at the home page), ``listing``. The
+    other check, a canonical claimed by a page with different text, needs
+    the store (:mod:`crawler.dedupe.identity`). A page whose canonical is itself
+    is always accepted.
+    """
+    if declared == fetch_url:
+        return None
+    if not same_site(declared, hosts):
+        return "offsite"
+    parts = urlsplit(declared)
+    if parts.path in ("", "/") and not parts.query:
+        return "site_root"
+    if url_key(declared) in listings:
+        return "listing"
+    return None

@@ -27,8 +27,11 @@ class FetchedPage:
     last_modified: str | None = None
     known_url: str | None = None  # the stored canonical URL, on revisits
     url_matches_pattern: bool = False
+    # The article's later pages (crawler.spiders.continuation), in order: one text with page 1.
+    continuations: list[str] = field(default_factory=list, repr=False)
     page: bytes | None = field(default=None, repr=False)  # the page, compressed for keeping
-    url: str | None = None  # canonical URL
+    url: str | None = None  # the URL the article is keyed by (crawler.dedupe.identity)
+    canonical_refused: str | None = None  # why the page's declared canonical is not ``url``
     article: ExtractedArticle | None = field(default=None, repr=False)  # extracted and cleaned
     line_hashes: frozenset[int] = field(default=frozenset(), repr=False)  # furniture learning
     content_hash: str | None = None  # of the cleaned title and text: change detection

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.canonical import canonical_url, request_url, same_site
+from crawler.canonical import canonical_refusal, canonical_url, request_url, same_site, url_key
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,58 @@ def test_request_url_is_the_publishers_less_tracking(given: str, requested: str)
 def test_request_url_never_raises_on_junk() -> None:
     for junk in ["", "http://[::1", "::::", "javascript:alert(1)", "http://a b.example/\x00"]:
         request_url(junk, "http://[::1")
+
+
+@pytest.mark.parametrize(
+    "twin",
+    [
+        "https://pub.example/news/story/",
+        "http://pub.example/news/story",
+        "https://pub.example/news/story/index.html",
+        "https://amp.pub.example/news/story",
+        "https://pub.example/amp/news/story",
+        "https://pub.example/news/story/amp/",
+        "https://pub.example/news/story?amp=1",
+        "https://pub.example/news/story?page=1",
+    ],
+)
+def test_url_key_folds_the_spellings_of_one_page(twin: str) -> None:
+    assert url_key(twin) == url_key("https://pub.example/news/story") == "pub.example/news/story"
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "https://pub.example/news/story?page=2",
+        "https://pub.example/news/story-2",
+        "https://pub.example:8443/news/story",
+        "https://pub.example/news/story?id=7",
+    ],
+)
+def test_url_key_keeps_other_pages_apart(other: str) -> None:
+    assert url_key(other) != url_key("https://pub.example/news/story")
+
+
+@pytest.mark.parametrize(
+    ("declared", "reason"),
+    [
+        ("https://pub.example/", "site_root"),
+        ("https://pub.example", "site_root"),
+        ("https://other.example/a/story", "offsite"),
+        ("https://pub.example/section/world/", "listing"),
+        ("https://pub.example/a/story", None),
+        ("https://www.pub.example/a/story", None),
+        ("https://pub.example/?p=12", None),
+    ],
+)
+def test_canonical_refusal(declared: str, reason: str | None) -> None:
+    listings = {url_key("https://pub.example/section/world")}
+    fetched = "https://pub.example/a/story.amp"
+    assert canonical_refusal(declared, fetched, ["pub.example"], listings) == reason
+
+
+def test_a_page_naming_itself_is_always_accepted() -> None:
+    assert (
+        canonical_refusal("https://pub.example/", "https://pub.example/", ["x.example"], set())
+        is None
+    )

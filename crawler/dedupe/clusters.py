@@ -12,6 +12,11 @@ A batch is placed with a fixed number of queries (the articles' clusters, the
 clusters sharing a band with any of them, the keys already taken), then in
 memory, one article after another, so an article can join a cluster founded
 earlier in the same batch; the results are written in bulk.
+
+Pages that declare the same canonical URL are one story whatever their text
+(a syndicated copy naming its original): an article whose declared canonical
+is another article's URL, or another article's declared canonical, joins
+that article's cluster first.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ class Placement:
     signature: bytes
     founder_key: str
     at: datetime
+    canonical: str | None = None  # the declared canonical: the same one is the same story
 
 
 @dataclass
@@ -92,10 +98,16 @@ def assign_clusters(session: Session, placements: Sequence[Placement]) -> list[s
         members, store.cluster_signatures(session, {c for cs in members.values() for c in cs})
     )
     taken = store.keys_taken(session, [p.founder_key for p in placements])
+    by_canonical = store.canonical_clusters(
+        session, {p.canonical for p in placements if p.canonical}
+    )
     joined: dict[int, store.ClusterSignature] = {}
     for p in placements:
         mine = current.get(p.article_id)
-        if mine is None or similarity(p.signature, mine.signature) < THRESHOLD:
+        named = by_canonical.get(p.canonical) if p.canonical else None
+        if named is not None and named.article_id != p.article_id:
+            mine = named.cluster
+        elif mine is None or similarity(p.signature, mine.signature) < THRESHOLD:
             key = closest(p.signature, index.candidates(keys[p.article_id]))
             if key is None:
                 # The same text may have founded a cluster that has moved on since.
@@ -110,6 +122,8 @@ def assign_clusters(session: Session, placements: Sequence[Placement]) -> list[s
                 )
             mine = index.by_key(key)
         joined[p.article_id] = current[p.article_id] = mine
+        if p.canonical:
+            by_canonical.setdefault(p.canonical, store.CanonicalCluster(p.article_id, mine))
     store.found_clusters(session, index.founded)
     store.join_clusters(session, {aid: sig.key for aid, sig in joined.items()})
     return [joined[p.article_id].key for p in placements]
@@ -125,9 +139,9 @@ def record_articles(
     """
     recorded = record_fetches(session, source_id, [rec for rec, _ in recs])
     placements = [
-        Placement(r.article_id, sig, rec.content_hash[:16], rec.fetched_at)
+        Placement(r.article_id, sig, rec.content_hash[:16], rec.fetched_at, rec.declared_canonical)
         for r, (rec, sig) in zip(recorded, recs, strict=True)
-        if r.outcome is not Outcome.UNCHANGED
+        if r.outcome in (Outcome.NEW, Outcome.CHANGED)
     ]
     if placements:
         assign_clusters(session, placements)

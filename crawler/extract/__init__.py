@@ -56,6 +56,7 @@ class ExtractedArticle:
     modified: datetime | None = None
     canonical: str | None = None
     has_article_markup: bool = False
+    reads_as_article: bool = False  # a title and a run of real paragraphs, markup or not
 
 
 def __getattr__(name: str) -> Any:

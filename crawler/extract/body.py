@@ -33,12 +33,19 @@ OTHER_TEXT_COST = 7.0
 AROUND_TEXT_COST = 2.0
 MIN_CONFIDENT_CHARS = 400
 MIN_CONFIDENT_SHARE = 0.7  # of the page's prose inside the chosen region
+# A run of prose that makes a page an article without article markup: the shortest
+# bodies of the extraction bench and of fundus hold 3+ paragraphs of 80+ characters;
+# a listing's run interleaves its teasers with linked headlines.
+MIN_ARTICLE_PARAGRAPHS = 3
+MIN_ARTICLE_PARAGRAPH_CHARS = 80
+MAX_ARTICLE_PAGE_LINK_DENSITY = 0.5  # of the whole page's text: above it, a page of links
 
 
 @dataclass(frozen=True, slots=True)
 class Body:
     paragraphs: list[str]
     confident: bool
+    linked_headings: int = 0  # headings mostly of link text inside the run: a listing's cards
 
 
 def _is_prose(block: Block) -> bool:
@@ -122,7 +129,26 @@ def find_body(
     paragraphs = [b.text for b in without_pull_quotes(kept, best)]
     prose = prose_before[end] - prose_before[first]
     confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * prose_before[-1]
-    return Body(paragraphs, confident)
+    linked_headings = sum(
+        b.tag in HEADING_TAGS and b.link_density > MAX_KEPT_LINK_DENSITY for b in blocks[first:end]
+    )
+    return Body(paragraphs, confident, linked_headings)
+
+
+def reads_as_article(body: Body, seg: Segmented) -> bool:
+    """Whether the page is a run of real prose, not a listing: for pages with no article markup.
+
+    At least MIN_ARTICLE_PARAGRAPHS paragraphs of MIN_ARTICLE_PARAGRAPH_CHARS
+    in the body's run, not interleaved with linked headlines (a listing's
+    cards: one per two paragraphs or more), on a page whose text is not
+    mostly links.
+    """
+    long_paragraphs = sum(len(p) >= MIN_ARTICLE_PARAGRAPH_CHARS for p in body.paragraphs)
+    if long_paragraphs < MIN_ARTICLE_PARAGRAPHS or 2 * body.linked_headings >= long_paragraphs:
+        return False
+    chars = sum(len(b.text) for b in seg.blocks)
+    links = sum(b.link_chars for b in seg.blocks)
+    return links <= MAX_ARTICLE_PAGE_LINK_DENSITY * chars
 
 
 def next_story_start(blocks: list[Block], first: int, end: int) -> int:

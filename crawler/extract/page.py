@@ -7,7 +7,8 @@ drops the headline repeats, boilerplate and the source's furniture from them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import lxml.html
 from lxml.etree import ParserError
@@ -15,7 +16,7 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.extract import ExtractedArticle
 from crawler.extract.blocks import segment
-from crawler.extract.body import find_body, trafilatura_paragraphs
+from crawler.extract.body import find_body, reads_as_article, trafilatura_paragraphs
 from crawler.extract.clean import (
     caption_boxes,
     clean_paragraphs,
@@ -56,9 +57,13 @@ class PageReading:
     meta: Metadata
     paragraphs: list[str]
     fallback: bool = False  # the fast body finder was unsure and trafilatura read the page
+    prose: bool = False  # a title and a run of real paragraphs (body.reads_as_article)
 
 
 _EMPTY = Metadata(None, [], None, None, None, has_article_markup=False)
+# Joins the pages of an article split over several (crawler.spiders.continuation) into
+# the one page kept beside its version; NUL never occurs in a page the crawl reads.
+PAGE_BREAK = "\x00<!-- next page -->\x00"
 
 
 def extract_article(
@@ -69,8 +74,26 @@ def extract_article(
     ``furniture`` is the source's learnt boilerplate (line hashes, see
     :mod:`crawler.extract.furniture`); without it the page is cleaned by
     markup and wording alone, which is already enough for a first crawl.
+    A kept page of several (joined by :data:`PAGE_BREAK`) gives one article.
     """
-    return clean_article(read_page(html, url), furniture)
+    first, *rest = decode_html(html).split(PAGE_BREAK)
+    return with_continuations(clean_article(read_page(first, url), furniture), rest, url, furniture)
+
+
+def with_continuations(
+    article: ExtractedArticle,
+    pages: Sequence[str],
+    url: str = "",
+    furniture: frozenset[int] = frozenset(),
+) -> ExtractedArticle:
+    """``article`` (page 1) with the bodies of its later ``pages`` after its own, in order.
+
+    The metadata stays page 1's.
+    """
+    if not pages:
+        return article
+    parts = [article.text] + [clean_article(read_page(p, url), furniture).text for p in pages]
+    return replace(article, text="\n".join(part for part in parts if part))
 
 
 def clean_article(
@@ -96,6 +119,7 @@ def clean_article(
         modified=meta.modified,
         canonical=meta.canonical,
         has_article_markup=meta.has_article_markup,
+        reads_as_article=reading.prose,
     )
     return safe_article(article)
 
@@ -119,9 +143,11 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
         return {el for box in found for el in box.iter()}
 
     body = find_body(seg, root, boxes)
+    prose = bool(meta.title) and reads_as_article(body, seg)
     if body.confident:
-        return PageReading(meta, body.paragraphs)
+        return PageReading(meta, body.paragraphs, prose=prose)
     for el in seg.skipped:
         if el.getparent() is not None:
             el.drop_tree()
-    return PageReading(meta, trafilatura_paragraphs(tree, url) or body.paragraphs, fallback=True)
+    paragraphs = trafilatura_paragraphs(tree, url) or body.paragraphs
+    return PageReading(meta, paragraphs, fallback=True, prose=prose)

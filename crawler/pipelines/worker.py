@@ -12,6 +12,7 @@ dictionary lookup.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crawler.dedupe.fingerprint import content_hash
@@ -33,17 +34,30 @@ class ProcessedPage:
     signature: bytes | None  # MinHash of the body, for story clusters; None if no text
 
 
-def process_page(html: str, url: str, furniture: frozenset[int]) -> ProcessedPage:
-    """Extract (:func:`read_page`), clean (:func:`clean_article`), then fingerprint."""
-    from crawler.extract.page import clean_article, read_page  # see the module docstring
+def process_page(
+    html: str, url: str, furniture: frozenset[int], continuations: Sequence[str] = ()
+) -> ProcessedPage:
+    """Extract (:func:`read_page`), clean (:func:`clean_article`), then fingerprint.
+
+    ``continuations`` are the article's later pages, in order
+    (:mod:`crawler.spiders.continuation`): their bodies follow page 1's in the
+    one text, and all are kept (joined by :data:`crawler.extract.page.PAGE_BREAK`);
+    the metadata is page 1's.
+    """
+    from crawler.extract.page import (  # see the module docstring
+        PAGE_BREAK,
+        clean_article,
+        read_page,
+        with_continuations,
+    )
 
     reading = read_page(html, url)
-    article = clean_article(reading, furniture)
+    article = with_continuations(clean_article(reading, furniture), continuations, url, furniture)
     text = article.text
     return ProcessedPage(
         article=article,
         fallback=reading.fallback,
-        page=compress_page(html),
+        page=compress_page(PAGE_BREAK.join([html, *continuations])),
         line_hashes=frozenset(page_line_hashes(text.split("\n"))),
         content_hash=content_hash(article.title, text),
         signature=signature(text) if text.strip() else None,

@@ -19,11 +19,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from crawler.canonical import canonical_url, url_key
+from crawler.dedupe import identity
 from crawler.dedupe.clusters import record_articles
 from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
 from crawler.items import FetchedPage, Gone, NotModified
+from crawler.store import aliases
 from crawler.store import articles as store
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import SQLITE_BUSY_TIMEOUT_S, make_engine, session_scope
@@ -86,7 +89,11 @@ class Writer:
         its own transaction, so that every good one is stored. Returns how many
         of each outcome, once committed, and one line per item not stored.
         """
-        batch = sorted(items, key=lambda item: item.url or "")
+        # By URL; a page fetched at its own URL before pages naming it as their canonical.
+        batch = sorted(
+            items,
+            key=lambda item: (item.url or "", getattr(item, "fetch_url", item.url) != item.url),
+        )
         try:
             return Written(self.retry.run(lambda: self._transaction(batch)))
         except Exception as exc:
@@ -121,11 +128,12 @@ class Writer:
             store.touch_many(
                 session,
                 [store.Touch(i.url, i.fetched_at, i.etag, i.last_modified) for i in not_modified],
+                self.source_id,
             )
             outcomes += ["not_modified"] * len(not_modified)
             for item in batch:
                 if isinstance(item, Gone):
-                    gone = store.mark_gone(session, item.url, item.fetched_at)
+                    gone = store.mark_gone(session, item.url, item.fetched_at, self.source_id)
                     outcomes.append("gone" if gone else "already_gone")
         self.stored_urls.update(stored)
         self.learnt |= learnt
@@ -135,7 +143,7 @@ class Writer:
         self, session: Any, items: list[FetchedPage]
     ) -> tuple[list[str], dict[str, int], frozenset[int]]:
         """Record ``items``: their outcomes, the URLs given a version, and the lines learnt."""
-        records = []
+        candidates = []
         stripped = 0
         for item in items:
             article = item.article
@@ -163,26 +171,42 @@ class Writer:
                 http_status=item.http_status,
                 http_headers=item.http_headers,
                 extractor_version=EXTRACTOR_VERSION,
+                declared_canonical=_story_canonical(item),
+                url_key=url_key(item.url),
             )
-            records.append((record, item.signature))
-        outcomes = record_articles(session, self.source_id, records)
+            candidates.append(
+                identity.Page(record, item.signature, revisit=item.known_url is not None)
+            )
+        resolved = identity.resolve(session, self.source_id, candidates)
+        for url, to in resolved.moves.items():
+            aliases.move_article(session, self.source_id, url, to, url_key(to))
+        kept = [
+            (item, (rec, page.signature))
+            for item, rec, page in zip(items, resolved.records, candidates, strict=True)
+            if rec is not None
+        ]
+        written = record_articles(session, self.source_id, [pair for _, pair in kept])
+        outcomes = list(zip([item for item, _ in kept], written, strict=True))
+        aliases.add_aliases(session, resolved.aliases, max(i.fetched_at for i in items))
         generation = len(self.learnt)
         stored = {
             item.url: generation
-            for item, o in zip(items, outcomes, strict=True)
-            if item.url and o is not store.Outcome.UNCHANGED
+            for item, o in outcomes
+            if item.url and o in (store.Outcome.NEW, store.Outcome.CHANGED)
         }
-        new_pages = [
-            item.line_hashes
-            for item, o in zip(items, outcomes, strict=True)
-            if o is store.Outcome.NEW
-        ]
+        new_pages = [item.line_hashes for item, o in outcomes if o is store.Outcome.NEW]
         counts = count_lines(session, self.source_id, new_pages, max(i.fetched_at for i in items))
         learnt = (
             frozenset(line for line, pages in counts.items() if pages >= FURNITURE_MIN_PAGES)
             - self.furniture_at_open
         )
-        return [o.value for o in outcomes] + ["furniture_stripped"] * stripped, stored, learnt
+        page_outcomes = (
+            [o.value for _, o in outcomes]
+            + ["aliases"] * len(resolved.aliases)
+            + list(resolved.counts.elements())
+            + ["furniture_stripped"] * stripped
+        )
+        return page_outcomes, stored, learnt
 
     def strip_new_furniture(self) -> Counter[str]:
         """Take lines that became furniture during this crawl out of what it stored.
@@ -214,6 +238,15 @@ class Writer:
         if identical:
             counts["furniture_identical"] = identical
         return counts
+
+
+def _story_canonical(item: FetchedPage) -> str | None:
+    """The page's declared canonical, unless the crawl found it names no story (the site
+    root, a listing): kept with the article for story clusters and syndicated copies."""
+    declared = item.article.canonical if item.article else None
+    if not declared or item.canonical_refused in ("site_root", "listing"):
+        return None
+    return canonical_url(declared, item.fetch_url)
 
 
 def _without(title: str, text: str, furniture: frozenset[int]) -> tuple[str, str] | None:

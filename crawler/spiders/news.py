@@ -29,12 +29,13 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawler.canonical import canonical_url, request_url, same_site
+from crawler.canonical import canonical_url, request_url, same_site, url_key
 from crawler.config import Source
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.middlewares.redirect_drops import RedirectDropped
 from crawler.middlewares.robots import RobotsUnreachable
 from crawler.robots import sitemap_urls
+from crawler.spiders.continuation import MAX_PAGES, next_page
 from crawler.spiders.discovery import (
     BadSitemapError,
     feed_links,
@@ -112,6 +113,10 @@ class NewsSpider(Spider):
             re.compile(source.article_url_pattern) if source.article_url_pattern else None
         )
         self.requested: set[str] = set()
+        # url_key of every listing page the crawl knows: a canonical naming one is refused.
+        self.listings = {
+            url_key(canonical_url(u)) for u in (*source.feeds, *source.sitemaps, *source.start_urls)
+        }
         self.errors: list[str] = []
         # Sitemaps wait here, newest <lastmod> first, and leave a few at a time (see
         # _next_sitemaps), so the bounds and max_pages are checked before each is asked for.
@@ -371,6 +376,7 @@ class NewsSpider(Spider):
             canonical_url(h, response.url): request_url(h, response.url)
             for h in pagination_links(response)
         }
+        self.listings.update(map(url_key, {here, *next_pages}))
         for link in self._links.extract_links(response):
             url = canonical_url(link.url)
             if url in next_pages or is_pagination_url(url) or url == here:
@@ -394,7 +400,9 @@ class NewsSpider(Spider):
 
     # -- article pages -------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[FetchedPage | NotModified | Gone]:
+    def parse_page(
+        self, response: Response
+    ) -> Iterator[FetchedPage | NotModified | Gone | Request]:
         now = datetime.now(UTC)
         known = response.meta.get("known_url")
         self._count("pages_fetched")
@@ -413,7 +421,12 @@ class NewsSpider(Spider):
         if not isinstance(response, TextResponse) or b"\x00" in response.body[:2048]:
             self._note(f"not an HTML page: {response.url}", "not_html")
             return
-        yield FetchedPage(
+        first = response.meta.get("first_page")
+        if first is not None:  # a later page of an article split over several
+            first.continuations.append(response.text)
+            yield from self._article(first, response)
+            return
+        page = FetchedPage(
             source=self.source.name,
             fetch_url=canonical_url(response.url),
             html=response.text,
@@ -425,6 +438,40 @@ class NewsSpider(Spider):
             last_modified=_header(response, "Last-Modified"),
             known_url=known,
             url_matches_pattern=is_article_url(response.url, self.pattern),
+        )
+        yield from self._article(page, response)
+
+    def _article(
+        self, first: FetchedPage, response: TextResponse
+    ) -> Iterator[FetchedPage | Request]:
+        """``first`` (an article's page 1) once its pages so far end in ``response``'s, or a
+        request for the next one."""
+        after = self._continuation(response.text, canonical_url(response.url), first)
+        if after is not None:
+            yield after
+            return
+        if first.continuations:
+            # Validators of page 1 say nothing of the others: revisits fetch them all again.
+            first.etag = first.last_modified = None
+            self._count("multi_page_articles")
+        yield first
+
+    def _continuation(self, html: str, here: str, first: FetchedPage) -> Request | None:
+        """A request for the article's next page, if it has one within MAX_PAGES."""
+        if 1 + len(first.continuations) >= MAX_PAGES:
+            return None
+        after = next_page(html, here)
+        if after is None or after == first.fetch_url or not same_site(after, self.source.hosts):
+            return None
+        self.requested.add(after)
+        self._count("continuation_pages")
+        return Request(
+            after,
+            callback=self.parse_page,
+            errback=self.on_error,
+            priority=10,
+            dont_filter=True,  # bounded by MAX_PAGES; a page seen on another route still joins
+            meta={"route": first.route, "known_url": first.known_url, "first_page": first},
         )
 
     # -- failures ------------------------------------------------------------------------

@@ -23,7 +23,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from crawler.store import page_codec
-from crawler.store.models import GONE, LIVE, Article, ArticleVersion, PageHtml, SourceRow
+from crawler.store.models import (
+    GONE,
+    LIVE,
+    Article,
+    ArticleAlias,
+    ArticleVersion,
+    PageHtml,
+    SourceRow,
+)
 
 
 class Outcome(enum.StrEnum):
@@ -32,6 +40,7 @@ class Outcome(enum.StrEnum):
     NEW = "new"
     CHANGED = "changed"
     UNCHANGED = "unchanged"
+    REFUSED = "refused/other_source"  # the URL is another source's article: nothing written
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +62,11 @@ class FetchRecord:
     http_status: int | None = None  # ... and the status and headers it was served with
     http_headers: Sequence[tuple[str, str]] = ()
     extractor_version: str = "1"
+    # The canonical the page declared, accepted as ``url`` or not, for story clusters and
+    # syndicated copies; None when it names no story (the site root, a listing, a URL
+    # claimed by a page with other text).
+    declared_canonical: str | None = None
+    url_key: str | None = None  # crawler.canonical.url_key of ``url``
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +103,7 @@ class _Current:
     """An article's row as a batch sees it, moved along as the batch's fetches apply."""
 
     id: int
+    source_id: int
     version: int
     content_hash: str | None
     last_fetched: datetime
@@ -117,7 +132,9 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
     handful of statements whatever its size: one insert of the missing
     articles, one locking read of all of them, one update, one insert of
     versions and one of their pages. The same URL twice in a batch is applied
-    twice, in order.
+    twice, in order. A URL already stored as another source's article is left
+    alone and reported :attr:`Outcome.REFUSED` (``article_id`` 0): one source
+    never writes into another's article.
     """
     if not recs:
         return []
@@ -135,6 +152,8 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
                 "last_fetched": rec.fetched_at,
                 "last_changed": rec.fetched_at,
                 "current_version": 0,
+                "declared_canonical": rec.declared_canonical,
+                "url_key": rec.url_key,
             }
             for url, rec in sorted(first.items())  # one order for every writer's row locks
         ],
@@ -146,6 +165,9 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
     recorded: list[Recorded] = []
     for rec in recs:
         row = current[rec.url]
+        if row.source_id != source_id:
+            recorded.append(Recorded(0, Outcome.REFUSED))
+            continue
         row.last_fetched = max(row.last_fetched, rec.fetched_at)
         outcome = Outcome.UNCHANGED
         if row.content_hash != rec.content_hash:
@@ -164,15 +186,19 @@ def record_fetches(session: Session, source_id: int, recs: Sequence[FetchRecord]
             "current_version": row.version,
             "etag": rec.etag,
             "last_modified": rec.last_modified,
+            "declared_canonical": rec.declared_canonical,
         }
         recorded.append(Recorded(row.id, outcome))
     table = Article.__table__
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("_id"))
-        .values({name: bindparam(name) for name in next(iter(changes.values())) if name != "_id"}),
-        list(changes.values()),
-    )
+    if changes:
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values(
+                {name: bindparam(name) for name in next(iter(changes.values())) if name != "_id"}
+            ),
+            list(changes.values()),
+        )
     if versions:
         ids = session.scalars(
             insert(ArticleVersion).returning(ArticleVersion.id, sort_by_parameter_order=True),
@@ -204,6 +230,7 @@ def _lock_current(session: Session, urls: list[str]) -> dict[str, _Current]:
             select(
                 Article.url,
                 Article.id,
+                Article.source_id,
                 Article.current_version,
                 ArticleVersion.content_hash,
                 Article.last_fetched,
@@ -237,14 +264,18 @@ def _version_row(row: _Current, rec: FetchRecord) -> dict[str, Any]:
     }
 
 
-def mark_gone(session: Session, url: str, fetched_at: datetime) -> bool:
+def mark_gone(
+    session: Session, url: str, fetched_at: datetime, source_id: int | None = None
+) -> bool:
     """Mark the article at canonical ``url`` gone (404/410); its versions stay.
 
-    Returns whether a live article was changed to gone.
+    With ``source_id``, only that source's article. Returns whether a live
+    article was changed to gone.
     """
+    mine = () if source_id is None else (Article.source_id == source_id,)
     result = session.execute(
         update(Article)
-        .where(Article.url == url, Article.status == LIVE)
+        .where(Article.url == url, Article.status == LIVE, *mine)
         .values(status=GONE, last_fetched=fetched_at)
     )
     return bool(getattr(result, "rowcount", 0))
@@ -260,17 +291,19 @@ class Touch:
     last_modified: str | None = None
 
 
-def touch_many(session: Session, touches: Sequence[Touch]) -> None:
+def touch_many(session: Session, touches: Sequence[Touch], source_id: int | None = None) -> None:
     """Record 304s in one statement: only ``last_fetched`` moves, and validators a 304 renews.
 
     A 304 may carry fresh validators; keep them when it does, else keep the stored ones.
+    With ``source_id``, only that source's articles are touched.
     """
     if not touches:
         return
     table = Article.__table__
+    mine = () if source_id is None else (table.c.source_id == source_id,)
     session.execute(
         update(table)
-        .where(table.c.url == bindparam("_url"))
+        .where(table.c.url == bindparam("_url"), *mine)
         .values(
             last_fetched=bindparam("_at"),
             etag=func.coalesce(bindparam("_etag", type_=String), table.c.etag),
@@ -284,13 +317,18 @@ def touch_many(session: Session, touches: Sequence[Touch]) -> None:
 
 
 def known_urls(session: Session, source_id: int) -> Iterable[str]:
-    """Every canonical and fetch URL this source has stored, live or gone."""
+    """Every canonical, fetch and alias URL this source has stored, live or gone."""
     for url, fetch_url in session.execute(
         select(Article.url, Article.fetch_url).where(Article.source_id == source_id)
     ):
         yield url
         if fetch_url != url:
             yield fetch_url
+    yield from session.scalars(
+        select(ArticleAlias.url)
+        .join(Article, ArticleAlias.article_id == Article.id)
+        .where(Article.source_id == source_id)
+    )
 
 
 def due_for_revisit(

@@ -91,6 +91,40 @@ def cluster_signatures(session: Session, cluster_ids: Iterable[int]) -> dict[int
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class CanonicalCluster:
+    """The cluster of an article stored under, or declaring, a canonical URL."""
+
+    article_id: int
+    cluster: ClusterSignature
+
+
+def canonical_clusters(session: Session, canonicals: Iterable[str]) -> dict[str, CanonicalCluster]:
+    """For each of ``canonicals``, a clustered article at that URL or declaring it (the oldest).
+
+    The article stored under the URL is preferred to those that only declare it.
+    """
+    wanted = sorted(set(canonicals))
+    at_url: dict[str, CanonicalCluster] = {}
+    declaring: dict[str, CanonicalCluster] = {}
+    for start in range(0, len(wanted), KEY_CHUNK):
+        chunk = wanted[start : start + KEY_CHUNK]
+        rows = session.execute(
+            select(
+                Article.url, Article.declared_canonical, Article.id, Cluster.key, Cluster.signature
+            )
+            .join(Cluster, Cluster.key == Article.cluster_id)
+            .where(Article.url.in_(chunk) | Article.declared_canonical.in_(chunk))
+            .order_by(Article.id)
+        )
+        for url, declared, aid, key, sig in rows:
+            named = CanonicalCluster(aid, ClusterSignature(key, sig))
+            at_url[url] = named
+            if declared is not None:
+                declaring.setdefault(declared, named)
+    return {**declaring, **{u: c for u, c in at_url.items() if u in wanted}}
+
+
 def keys_taken(session: Session, keys: Iterable[str]) -> set[str]:
     """Which of ``keys`` name a cluster already."""
     return set(session.scalars(select(Cluster.key).where(Cluster.key.in_(sorted(set(keys))))))

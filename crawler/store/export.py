@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
-from crawler.store.models import Article, ArticleVersion, PageHtml, SourceRow
+from crawler.store.models import Article, ArticleAlias, ArticleVersion, PageHtml, SourceRow
 
 CHUNK = 500
 
@@ -71,6 +71,7 @@ def _versions_query(source: str | None, since: datetime | None) -> Select[Any]:
             a.last_fetched,
             a.last_changed,
             a.cluster_id,
+            a.declared_canonical,
             v.version,
             v.title,
             v.authors,
@@ -98,6 +99,7 @@ def iter_articles(
 
     ``since`` keeps articles whose content last changed at or after it.
     """
+    aliases = _aliases(session, source)
     rows = session.execute(_versions_query(source, since))
     for _, group in groupby(rows, key=lambda row: row.id):
         versions = list(group)
@@ -116,6 +118,8 @@ def iter_articles(
             "last_fetched": _iso(newest.last_fetched),
             "last_changed": _iso(newest.last_changed),
             "cluster_id": newest.cluster_id,
+            "declared_canonical": newest.declared_canonical,
+            "aliases": aliases.get(newest.id, []),
             "versions": [
                 {
                     "version": r.version,
@@ -150,3 +154,18 @@ def iter_versions_with_pages(
         .outerjoin(PageHtml, PageHtml.version_id == ArticleVersion.id)
     )
     yield from session.execute(stmt)
+
+
+def _aliases(session: Session, source: str | None) -> dict[int, list[str]]:
+    """The alias URLs of each article, by id: few, so read before the articles stream."""
+    stmt = select(ArticleAlias.article_id, ArticleAlias.url).order_by(ArticleAlias.url)
+    if source is not None:
+        stmt = (
+            stmt.join(Article, ArticleAlias.article_id == Article.id)
+            .join(SourceRow, Article.source_id == SourceRow.id)
+            .where(SourceRow.name == source)
+        )
+    found: dict[int, list[str]] = {}
+    for article_id, url in session.execute(stmt):
+        found.setdefault(article_id, []).append(url)
+    return found

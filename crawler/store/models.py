@@ -86,7 +86,14 @@ class SourceRow(Base):
 
 
 class Article(Base):
-    """One article, keyed by its canonical URL; its text lives in versions."""
+    """One article, keyed by its canonical URL; its text lives in versions.
+
+    ``url`` is the page's declared canonical when the crawl accepted it, else
+    the URL it was fetched from (see :mod:`crawler.dedupe.identity`); the
+    canonical the page declared is kept in ``declared_canonical`` either way,
+    unless it names no story (the site root, a listing). ``url_key``
+    folds the spellings of one address (:func:`crawler.canonical.url_key`).
+    """
 
     __tablename__ = "articles"
 
@@ -102,6 +109,8 @@ class Article(Base):
     last_modified: Mapped[str | None] = mapped_column(String(64))
     cluster_id: Mapped[str | None] = mapped_column(String(64))
     current_version: Mapped[int] = mapped_column(Integer, default=0)
+    declared_canonical: Mapped[str | None] = mapped_column(String(2048))
+    url_key: Mapped[str | None] = mapped_column(String(2048))
 
     source: Mapped[SourceRow] = relationship()
     versions: Mapped[list[ArticleVersion]] = relationship(
@@ -112,7 +121,25 @@ class Article(Base):
         Index("ix_articles_source_id_status_first_seen", "source_id", "status", "first_seen"),
         Index("ix_articles_last_changed", "last_changed"),
         Index("ix_articles_cluster_id", "cluster_id"),
+        Index("ix_articles_declared_canonical", "declared_canonical"),
+        Index("ix_articles_source_id_url_key", "source_id", "url_key"),
     )
+
+
+class ArticleAlias(Base):
+    """Another URL of a stored article: the same page under a second address.
+
+    Found by the URL's spelling (:func:`crawler.canonical.url_key`) or by the
+    same cleaned title and text; later crawls do not fetch it again.
+    """
+
+    __tablename__ = "article_aliases"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="RESTRICT"))
+    first_seen: Mapped[datetime]
+
+    __table_args__ = (Index("ix_article_aliases_article_id", "article_id"),)
 
 
 class ArticleVersion(Base):
@@ -139,6 +166,7 @@ class ArticleVersion(Base):
     __table_args__ = (
         UniqueConstraint("article_id", "version"),
         Index("ix_article_versions_fetched_at", "fetched_at"),
+        Index("ix_article_versions_content_hash", "content_hash"),
     )
 
 
