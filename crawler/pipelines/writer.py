@@ -1,7 +1,7 @@
 """The store writer: one process per crawl that writes its batches, in order.
 
 Writing a batch (recording fetches, placing stories in clusters, counting
-furniture lines) is CPU work in SQLAlchemy: on the reactor's process it took
+furniture lines, teasers and bios) is CPU work in SQLAlchemy: on the reactor's process it took
 a quarter of that process's time, on its thread or another, since a thread
 shares the GIL. The store pipeline hands each batch to this process instead
 (a one-process pool started with :func:`open_writer`) and counts what
@@ -12,6 +12,7 @@ time, as the store's lock order wants.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,31 +23,52 @@ from crawler.dedupe.clusters import record_articles
 from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
+from crawler.extract.passages import (
+    ParagraphKeys,
+    Passages,
+    is_known_bio,
+    learn,
+    passage_drops,
+    strip_passages,
+    text_keys,
+)
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.store import articles as store
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import make_engine, session_scope
 from crawler.store.furniture import count_lines, forget_rare_lines, load_furniture
+from crawler.store.passages import count_passages, forget_rare_bios, load_passages
 
 Item = FetchedPage | NotModified | Gone
 
 
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """An article this crawl wrote: what tells, at its end, whether new knowledge touches it."""
+
+    authors: tuple[str, ...]
+    keys: tuple[ParagraphKeys, ...]  # of the text its current version holds
+
+
 @dataclass
 class Writer:
-    """A crawl's connection to the store, and the articles it gave a version.
+    """A crawl's connection to the store, and the articles it wrote.
 
-    Lines that become furniture during the crawl (see :mod:`crawler.store.furniture`)
-    are learnt as their counts are written: from then on this writer strips them
-    from each page before storing it, so that only the versions stored before a
-    line was learnt need correcting when the crawl ends.
+    Lines that become furniture during the crawl (see :mod:`crawler.store.furniture`),
+    and the leads, titles and bios its articles teach (:mod:`crawler.store.passages`),
+    are learnt as they are written: from then on this writer strips them from
+    each page before storing it, so that only what was stored before they were
+    learnt needs correcting when the crawl ends. A page of an article stored
+    before is compared with that article's last version cleaned with today's
+    knowledge, so learning never makes a version.
     """
 
     engine: Engine
     source_id: int
     furniture_at_open: frozenset[int]
+    passages: Passages = field(default_factory=Passages)
     learnt: frozenset[int] = frozenset()
-    # Each article given a version, with how many lines had been learnt when it was.
-    stored_urls: dict[str, int] = field(default_factory=dict)
+    written: dict[str, _Written] = field(default_factory=dict)  # by canonical URL
 
     def write(self, items: list[Item]) -> Counter[str]:
         """Write ``items`` in one transaction: fetched pages, then 304s, then gone pages.
@@ -55,7 +77,7 @@ class Writer:
         """
         batch = sorted(items, key=lambda item: item.url or "")
         fetched = [item for item in batch if isinstance(item, FetchedPage)]
-        outcomes: list[str] = []
+        outcomes: Counter[str] = Counter()
         with session_scope(self.engine) as session:
             if fetched:
                 lock_clusters(session)  # first, before any row lock: one lock order for all
@@ -65,64 +87,137 @@ class Writer:
                 session,
                 [store.Touch(i.url, i.fetched_at, i.etag, i.last_modified) for i in not_modified],
             )
-            outcomes += ["not_modified"] * len(not_modified)
+            outcomes["not_modified"] += len(not_modified)
             for item in batch:
                 if isinstance(item, Gone):
                     gone = store.mark_gone(session, item.url, item.fetched_at)
-                    outcomes.append("gone" if gone else "already_gone")
-        return Counter(outcomes)
+                    outcomes["gone" if gone else "already_gone"] += 1
+        return +outcomes
 
-    def _record_pages(self, session: Any, items: list[FetchedPage]) -> list[str]:
+    def _record_pages(self, session: Any, items: list[FetchedPage]) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for item in items:  # a batch's leads and titles are known before any page is cleaned
+            assert item.article is not None
+            assert item.url
+            article = item.article
+            for kind, passage, owner in learn(item.url, article.title, _lines(article.text), ()):
+                self.passages.add(kind, passage, owner)
+        stored = {
+            c.url: c for c in store.current_versions(session, [i.url for i in items if i.url])
+        }
+        corrections: dict[int, store.VersionText] = {}
         records = []
-        stripped = 0
+        cleaned: list[str] = []
         for item in items:
             article = item.article
             assert article is not None
             assert item.url
             assert item.content_hash
             assert item.signature is not None
-            text, digest = article.text, item.content_hash
-            if (clean := _without(article.title, text, self.learnt)) is not None:
-                text, digest = clean
-                stripped += 1
-            record = store.FetchRecord(
-                url=item.url,
-                fetch_url=item.fetch_url,
-                title=article.title,
-                text=text,
-                content_hash=digest,
-                fetched_at=item.fetched_at,
-                authors=article.authors,
-                published=article.published,
-                modified=article.modified,
-                etag=item.etag,
-                last_modified=item.last_modified,
-                page=item.page,
-                http_status=item.http_status,
-                http_headers=item.http_headers,
-                extractor_version=EXTRACTOR_VERSION,
-            )
-            records.append((record, item.signature))
+            text, stripped = self._clean(item.url, article.text, article.authors, self.learnt)
+            counts += stripped
+            digest = content_hash(article.title, text) if stripped else item.content_hash
+            if (current := stored.get(item.url)) is not None and (
+                fix := self._recleaned(current, digest)
+            ) is not None:
+                corrections[current.version_id], fixed = fix
+                counts += fixed
+            cleaned.append(text)
+            records.append((self._record(item, text, digest), item.signature))
+        store.correct_versions(session, corrections)
         outcomes = record_articles(session, self.source_id, records)
-        generation = len(self.learnt)
-        self.stored_urls.update(
-            (item.url, generation)
+        counts.update(o.value for o in outcomes)
+        for item, text in zip(items, cleaned, strict=True):
+            assert item.url
+            assert item.article
+            self.written[item.url] = _Written(tuple(item.article.authors), text_keys(text))
+        new = [
+            (item, o)
             for item, o in zip(items, outcomes, strict=True)
-            if item.url and o is not store.Outcome.UNCHANGED
-        )
-        new_pages = [
-            item.line_hashes
-            for item, o in zip(items, outcomes, strict=True)
-            if o is store.Outcome.NEW
+            if o is not store.Outcome.UNCHANGED
         ]
-        counts = count_lines(session, self.source_id, new_pages, max(i.fetched_at for i in items))
+        when = max(i.fetched_at for i in items)
+        lines = count_lines(
+            session,
+            self.source_id,
+            [item.line_hashes for item, o in new if o is store.Outcome.NEW],
+            when,
+        )
         self.learnt |= {
-            line for line, pages in counts.items() if pages >= FURNITURE_MIN_PAGES
+            line for line, pages in lines.items() if pages >= FURNITURE_MIN_PAGES
         } - self.furniture_at_open
-        return [o.value for o in outcomes] + ["furniture_stripped"] * stripped
+        taught = [
+            key
+            for item, _ in new
+            if item.article and item.url
+            for key in learn(
+                item.url, item.article.title, _lines(item.article.text), item.article.authors
+            )
+        ]
+        for key, n in count_passages(session, self.source_id, taught, when).items():
+            if key[0] in {"lead", "title"} or is_known_bio(key[0], n):
+                self.passages.add(*key)
+        return counts
 
-    def strip_new_furniture(self) -> Counter[str]:
-        """Take lines that became furniture during this crawl out of what it stored.
+    def _record(self, item: FetchedPage, text: str, digest: str) -> store.FetchRecord:
+        article = item.article
+        assert article is not None
+        assert item.url
+        return store.FetchRecord(
+            url=item.url,
+            fetch_url=item.fetch_url,
+            title=article.title,
+            text=text,
+            content_hash=digest,
+            fetched_at=item.fetched_at,
+            authors=article.authors,
+            published=article.published,
+            modified=article.modified,
+            etag=item.etag,
+            last_modified=item.last_modified,
+            page=item.page,
+            http_status=item.http_status,
+            http_headers=item.http_headers,
+            extractor_version=EXTRACTOR_VERSION,
+        )
+
+    def _clean(
+        self, url: str, text: str, authors: Iterable[str], furniture: frozenset[int]
+    ) -> tuple[str, Counter[str]]:
+        """``text`` without ``furniture`` lines and the known passages, and what went.
+
+        Counts ``furniture_stripped`` once per text, and each passage kind per
+        paragraph (``teaser_paragraphs_stripped``, ``bio_paragraphs_stripped``).
+        Text that would be left empty is kept whole.
+        """
+        counts: Counter[str] = Counter()
+        if furniture:
+            clean = strip_furniture(text, furniture)
+            if clean != text and clean.strip():
+                text = clean
+                counts["furniture_stripped"] = 1
+        text, removed = strip_passages(text, url, authors, self.passages)
+        counts.update({f"{kind}_paragraphs_stripped": n for kind, n in removed.items()})
+        return text, counts
+
+    def _recleaned(
+        self, current: store.CurrentVersion, digest: str
+    ) -> tuple[store.VersionText, Counter[str]] | None:
+        """The article's last version cleaned with today's knowledge, if that changes it.
+
+        Only when the new page's hash ``digest`` differs from the stored one:
+        then the stored text is what cleaning has learnt since, not an edit.
+        """
+        if content_hash(current.title, current.text) == digest:
+            return None
+        furniture = self.furniture_at_open | self.learnt
+        text, stripped = self._clean(current.url, current.text, current.authors, furniture)
+        if not stripped:
+            return None
+        return _corrected(current, text), stripped
+
+    def strip_learnt(self) -> Counter[str]:
+        """Take what this crawl learnt (furniture lines, teasers, bios) out of what it wrote.
 
         Only the cleaning changes, not the publisher's text, so each version is
         corrected in place. One that becomes identical to its predecessor (the
@@ -131,58 +226,47 @@ class Writer:
         with session_scope(self.engine) as session:
             new = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
             new -= self.furniture_at_open
-            forget_rare_lines(session, self.source_id, datetime.now(UTC))
-            if not new or not self.stored_urls:
-                return Counter()
-            # Versions stored with every line learnt are clean already; a line learnt
-            # elsewhere (another crawl of the source) sends all of them to be checked.
-            final = len(self.learnt) if new <= self.learnt else len(self.learnt) + 1
-            urls = sorted(url for url, seen in self.stored_urls.items() if seen < final)
-            stripped = identical = 0
+            now = datetime.now(UTC)
+            forget_rare_lines(session, self.source_id, now)
+            forget_rare_bios(session, self.source_id, now)
+            self.passages = load_passages(session, self.source_id)  # with other crawls' too
+            urls = sorted(
+                url
+                for url, written in self.written.items()
+                if any(k.line in new for k in written.keys)
+                or passage_drops(written.keys, url, written.authors, self.passages)
+            )
+            counts: Counter[str] = Counter()
             for start in range(0, len(urls), store.URL_CHUNK):  # a chunk in memory at a time
                 currents = store.current_versions(session, urls[start : start + store.URL_CHUNK])
-                corrections, same = _corrections(currents, new)
+                corrections: dict[int, store.VersionText] = {}
+                for current in currents:
+                    text, stripped = self._clean(current.url, current.text, current.authors, new)
+                    if stripped:
+                        corrections[current.version_id] = fixed = _corrected(current, text)
+                        counts += stripped
+                        counts["furniture_identical"] += fixed.content_hash == current.previous_hash
                 store.correct_versions(session, corrections)
-                stripped, identical = stripped + len(corrections), identical + same
-        counts = Counter({"furniture_learnt": len(new), "furniture_stripped": stripped})
-        if identical:
-            counts["furniture_identical"] = identical
-        return counts
+        if new:
+            counts["furniture_learnt"] = len(new)
+        return +counts
 
 
-def _without(title: str, text: str, furniture: frozenset[int]) -> tuple[str, str] | None:
-    """``text`` without ``furniture`` lines, and its content hash; None if that changes
-    nothing or leaves nothing."""
-    if not furniture:
-        return None
-    clean = strip_furniture(text, furniture)
-    if clean == text or not clean.strip():
-        return None
-    return clean, content_hash(title, clean)
+def _lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.strip()]
 
 
-def _corrections(
-    currents: list[store.CurrentVersion], furniture: frozenset[int]
-) -> tuple[dict[int, store.VersionText], int]:
-    """The versions that change without ``furniture``, by id, and how many then equal their
-    predecessor."""
-    corrections: dict[int, store.VersionText] = {}
-    identical = 0
-    for current in currents:
-        if (clean := _without(current.title, current.text, furniture)) is None:
-            continue
-        text, new_hash = clean
-        corrections[current.version_id] = store.VersionText(
-            title=current.title,
-            text=text,
-            content_hash=new_hash,
-            extractor_version=EXTRACTOR_VERSION,
-            authors=current.authors,
-            published=current.published,
-            modified=current.modified,
-        )
-        identical += new_hash == current.previous_hash
-    return corrections, identical
+def _corrected(current: store.CurrentVersion, text: str) -> store.VersionText:
+    """``current`` with its text cleaned to ``text``, in place, by this extractor."""
+    return store.VersionText(
+        title=current.title,
+        text=text,
+        content_hash=content_hash(current.title, text),
+        extractor_version=EXTRACTOR_VERSION,
+        authors=current.authors,
+        published=current.published,
+        modified=current.modified,
+    )
 
 
 _writer: Writer | None = None  # this process's: set by open_writer, the pool's initializer
@@ -191,7 +275,10 @@ _writer: Writer | None = None  # this process's: set by open_writer, the pool's 
 def open_writer(db_url: str, source_id: int, furniture_at_open: frozenset[int]) -> None:
     """Pool initializer: connect this process to the store for one source's crawl."""
     global _writer  # one writer per process is the point
-    _writer = Writer(make_engine(db_url), source_id, furniture_at_open)
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        passages = load_passages(session, source_id)
+    _writer = Writer(engine, source_id, furniture_at_open, passages)
 
 
 def write_batch(items: list[Item]) -> Counter[str]:
@@ -201,9 +288,9 @@ def write_batch(items: list[Item]) -> Counter[str]:
 
 
 def finish() -> Counter[str]:
-    """Strip furniture learnt during the crawl (:meth:`Writer.strip_new_furniture`); disconnect."""
+    """Strip what was learnt during the crawl (:meth:`Writer.strip_learnt`); disconnect."""
     assert _writer is not None, "open_writer first"
     try:
-        return _writer.strip_new_furniture()
+        return _writer.strip_learnt()
     finally:
         _writer.engine.dispose()

@@ -64,7 +64,7 @@ def test_furniture_learnt_mid_crawl_is_stripped_on_write_and_corrected_only_befo
     assert second["new"] == 2
     assert second["furniture_stripped"] == 2  # stored clean: nothing left to correct later
 
-    finished = writer.strip_new_furniture()
+    finished = writer.strip_learnt()
     assert finished["furniture_learnt"] == 1
     assert finished["furniture_stripped"] == FURNITURE_MIN_PAGES  # only the first batch
 
