@@ -1,0 +1,104 @@
+"""Learning never looks like an edit: a page is compared with its last version cleaned the same way.
+
+On both databases, with the real writer: an article stored before the store
+knew one of its paragraphs was a teaser is fetched again, unchanged, after
+the teaser's story was stored; no version is added and the stored one is
+corrected in place. A real edit after that adds exactly one.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine, select
+
+from crawler.items import FetchedPage
+from crawler.pipelines.worker import process_page
+from crawler.pipelines.writer import Writer
+from crawler.store import articles as store
+from crawler.store.db import make_engine, session_scope
+from crawler.store.models import Article, ArticleVersion
+from crawler.store.passages import load_passages
+from tests.store.helpers import T0
+
+BASE = "https://pub.example/news"
+OTHER_LEAD = (
+    "Dock workers returned to the cranes on Monday after unions and the port authority "
+    "agreed a two-year pay deal late on Sunday night."
+)
+OWN = [
+    "The city council voted on Tuesday to build a new tram line linking the harbour "
+    "with the northern suburbs by 2030.",
+    "Opponents said the route would cut through two parks and asked for a public "
+    "inquiry before any trees are felled.",
+]
+
+
+def _page(slug: str, title: str, paragraphs: list[str], days: int = 0) -> FetchedPage:
+    url = f"{BASE}/{slug}"
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"{body}</article></body></html>"
+    )
+    done = process_page(html, url, frozenset())
+    return FetchedPage(
+        source="pub",
+        fetch_url=url,
+        html="",
+        fetched_at=T0 + timedelta(days=days),
+        route="feed",
+        url=url,
+        article=done.article,
+        line_hashes=done.line_hashes,
+        content_hash=done.content_hash,
+        signature=done.signature,
+        page=done.page,
+    )
+
+
+def _writer(engine: Engine, source_id: int) -> Writer:
+    with session_scope(engine) as session:
+        passages = load_passages(session, source_id)
+    return Writer(engine, source_id, frozenset(), passages)
+
+
+def _texts(engine: Engine, slug: str) -> list[str]:
+    with session_scope(engine) as session:
+        return list(
+            session.scalars(
+                select(ArticleVersion.text)
+                .join(Article)
+                .where(Article.url == f"{BASE}/{slug}")
+                .order_by(ArticleVersion.version)
+            )
+        )
+
+
+def test_a_teaser_learnt_later_is_no_new_version_and_a_real_edit_is_one(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        source_id = store.ensure_source(session, "pub", T0)
+    tram = [OWN[0], OTHER_LEAD, OWN[1]]  # the card quotes a story this source has not shown yet
+
+    first = _writer(engine, source_id)
+    assert first.write([_page("tram", "Council backs tram", tram)])["new"] == 1
+    first.strip_learnt()
+    assert _texts(engine, "tram") == ["\n".join(tram)]  # nothing could tell it was a teaser
+
+    second = _writer(engine, source_id)
+    port = second.write([_page("port", "Port strike ends", [OTHER_LEAD, "Talks took a week."])])
+    assert port["new"] == 1
+    again = second.write([_page("tram", "Council backs tram", tram, days=1)])
+    assert again["unchanged"] == 1
+    assert "changed" not in again
+    assert again["teaser_paragraphs_stripped"] == 2  # from the page, and from the stored version
+    second.strip_learnt()
+    assert _texts(engine, "tram") == ["\n".join(OWN)]  # corrected in place, still one version
+
+    third = _writer(engine, source_id)
+    edited = [*tram, "Work is due to start next spring, the mayor said on Wednesday."]
+    assert third.write([_page("tram", "Council backs tram", edited, days=2)])["changed"] == 1
+    third.strip_learnt()
+    assert _texts(engine, "tram") == ["\n".join(OWN), "\n".join([*OWN, edited[-1]])]
+    engine.dispose()
