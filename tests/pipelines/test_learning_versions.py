@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from crawler.items import FetchedPage
 from crawler.pipelines.worker import process_page
 from crawler.pipelines.writer import Writer
+from crawler.reextract import reextract
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
 from crawler.store.models import Article, ArticleVersion
@@ -101,4 +102,20 @@ def test_a_teaser_learnt_later_is_no_new_version_and_a_real_edit_is_one(db_url: 
     assert third.write([_page("tram", "Council backs tram", edited, days=2)])["changed"] == 1
     third.strip_learnt()
     assert _texts(engine, "tram") == ["\n".join(OWN), "\n".join([*OWN, edited[-1]])]
+    engine.dispose()
+
+
+def test_reextract_strips_a_teaser_learnt_after_the_version_was_stored(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        source_id = store.ensure_source(session, "pub", T0)
+    tram = [OWN[0], OTHER_LEAD, OWN[1]]
+    _writer(engine, source_id).write([_page("tram", "Council backs tram", tram)])
+    _writer(engine, source_id).write([_page("port", "Port strike ends", [OTHER_LEAD, "Talks."])])
+    assert _texts(engine, "tram") == ["\n".join(tram)]
+
+    report = reextract(db_url, "pub")
+    assert report.corrected == 1
+    assert _texts(engine, "tram") == ["\n".join(OWN)]
+    assert _texts(engine, "port") == [f"{OTHER_LEAD}\nTalks."]  # its own lead stays
     engine.dispose()
