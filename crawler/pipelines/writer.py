@@ -48,6 +48,7 @@ class _Written:
 
     authors: tuple[str, ...]
     keys: tuple[ParagraphKeys, ...]  # of the text its current version holds
+    versioned: bool  # this crawl gave it a version
 
 
 @dataclass
@@ -127,10 +128,15 @@ class Writer:
         store.correct_versions(session, corrections)
         outcomes = record_articles(session, self.source_id, records)
         counts.update(o.value for o in outcomes)
-        for item, text in zip(items, cleaned, strict=True):
+        for item, text, outcome in zip(items, cleaned, outcomes, strict=True):
             assert item.url
             assert item.article
-            self.written[item.url] = _Written(tuple(item.article.authors), text_keys(text))
+            versioned = outcome is not store.Outcome.UNCHANGED
+            if (before := self.written.get(item.url)) is not None:
+                versioned |= before.versioned
+            self.written[item.url] = _Written(
+                tuple(item.article.authors), text_keys(text), versioned
+            )
         new = [
             (item, o)
             for item, o in zip(items, outcomes, strict=True)
@@ -220,8 +226,11 @@ class Writer:
         """Take what this crawl learnt (furniture lines, teasers, bios) out of what it wrote.
 
         Only the cleaning changes, not the publisher's text, so each version is
-        corrected in place. One that becomes identical to its predecessor (the
-        "edit" was a furniture line) is counted, not removed.
+        corrected in place. A version this crawl added that becomes identical to
+        its predecessor (the "edit" was a teaser of a story first stored later
+        in the crawl) was never an edit: it is folded into its predecessor
+        (:func:`crawler.store.articles.fold_into_previous`) and counted as
+        ``noise_versions_folded``. An older one is counted, not removed.
         """
         with session_scope(self.engine) as session:
             new = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
@@ -240,13 +249,21 @@ class Writer:
             for start in range(0, len(urls), store.URL_CHUNK):  # a chunk in memory at a time
                 currents = store.current_versions(session, urls[start : start + store.URL_CHUNK])
                 corrections: dict[int, store.VersionText] = {}
+                noise: list[int] = []
                 for current in currents:
                     text, stripped = self._clean(current.url, current.text, current.authors, new)
-                    if stripped:
-                        corrections[current.version_id] = fixed = _corrected(current, text)
-                        counts += stripped
-                        counts["furniture_identical"] += fixed.content_hash == current.previous_hash
+                    if not stripped:
+                        continue
+                    corrections[current.version_id] = fixed = _corrected(current, text)
+                    counts += stripped
+                    if fixed.content_hash != current.previous_hash:
+                        continue
+                    if self.written[current.url].versioned:
+                        noise.append(current.version_id)
+                    else:
+                        counts["furniture_identical"] += 1
                 store.correct_versions(session, corrections)
+                counts["noise_versions_folded"] += store.fold_into_previous(session, noise)
         if new:
             counts["furniture_learnt"] = len(new)
         return +counts

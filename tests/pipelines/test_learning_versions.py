@@ -119,3 +119,28 @@ def test_reextract_strips_a_teaser_learnt_after_the_version_was_stored(db_url: s
     assert _texts(engine, "tram") == ["\n".join(OWN)]
     assert _texts(engine, "port") == [f"{OTHER_LEAD}\nTalks."]  # its own lead stays
     engine.dispose()
+
+
+def test_a_card_quoting_a_story_stored_later_in_the_same_crawl_leaves_no_version(
+    db_url: str,
+) -> None:
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        source_id = store.ensure_source(session, "pub", T0)
+    first = _writer(engine, source_id)
+    first.write([_page("tram", "Council backs tram", OWN)])
+    first.strip_learnt()
+
+    # Re-rendered with a card for a story this crawl stores only in a later batch.
+    second = _writer(engine, source_id)
+    rerendered = [OWN[0], OTHER_LEAD, OWN[1]]
+    assert second.write([_page("tram", "Council backs tram", rerendered, days=1)])["changed"] == 1
+    second.write([_page("port", "Port strike ends", [OTHER_LEAD, "Talks took a week."], days=1)])
+    done = second.strip_learnt()
+    assert done["noise_versions_folded"] == 1
+    assert _texts(engine, "tram") == ["\n".join(OWN)]
+    with session_scope(engine) as session:
+        tram = session.scalars(select(Article).where(Article.url == f"{BASE}/tram")).one()
+        assert tram.current_version == 1
+        assert tram.last_changed == T0
+    engine.dispose()
