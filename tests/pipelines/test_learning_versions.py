@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine, select
 
 from crawler.items import FetchedPage
-from crawler.pipelines.worker import process_page
 from crawler.pipelines.writer import Writer
 from crawler.reextract import reextract
 from crawler.store import articles as store
-from crawler.store.db import make_engine, session_scope
+from crawler.store.db import session_scope
 from crawler.store.models import Article, ArticleVersion
 from crawler.store.passages import load_passages
+from tests.pipelines.helpers import fetched_page
 from tests.store.helpers import T0
 
 BASE = "https://pub.example/news"
@@ -35,27 +36,14 @@ OWN = [
 ]
 
 
+@pytest.fixture
+def source_id(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return store.ensure_source(session, "pub", T0)
+
+
 def _page(slug: str, title: str, paragraphs: list[str], days: int = 0) -> FetchedPage:
-    url = f"{BASE}/{slug}"
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    html = (
-        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
-        f"{body}</article></body></html>"
-    )
-    done = process_page(html, url, frozenset())
-    return FetchedPage(
-        source="pub",
-        fetch_url=url,
-        html="",
-        fetched_at=T0 + timedelta(days=days),
-        route="feed",
-        url=url,
-        article=done.article,
-        line_hashes=done.line_hashes,
-        content_hash=done.content_hash,
-        signature=done.signature,
-        page=done.page,
-    )
+    return fetched_page(f"{BASE}/{slug}", title, paragraphs, T0 + timedelta(days=days))
 
 
 def _writer(engine: Engine, source_id: int) -> Writer:
@@ -76,10 +64,9 @@ def _texts(engine: Engine, slug: str) -> list[str]:
         )
 
 
-def test_a_teaser_learnt_later_is_no_new_version_and_a_real_edit_is_one(db_url: str) -> None:
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        source_id = store.ensure_source(session, "pub", T0)
+def test_a_teaser_learnt_later_is_no_new_version_and_a_real_edit_is_one(
+    engine: Engine, source_id: int
+) -> None:
     tram = [OWN[0], OTHER_LEAD, OWN[1]]  # the card quotes a story this source has not shown yet
 
     first = _writer(engine, source_id)
@@ -102,13 +89,11 @@ def test_a_teaser_learnt_later_is_no_new_version_and_a_real_edit_is_one(db_url: 
     assert third.write([_page("tram", "Council backs tram", edited, days=2)])["changed"] == 1
     third.strip_learnt()
     assert _texts(engine, "tram") == ["\n".join(OWN), "\n".join([*OWN, edited[-1]])]
-    engine.dispose()
 
 
-def test_reextract_strips_a_teaser_learnt_after_the_version_was_stored(db_url: str) -> None:
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        source_id = store.ensure_source(session, "pub", T0)
+def test_reextract_strips_a_teaser_learnt_after_the_version_was_stored(
+    engine: Engine, source_id: int, db_url: str
+) -> None:
     tram = [OWN[0], OTHER_LEAD, OWN[1]]
     _writer(engine, source_id).write([_page("tram", "Council backs tram", tram)])
     _writer(engine, source_id).write([_page("port", "Port strike ends", [OTHER_LEAD, "Talks."])])
@@ -118,15 +103,11 @@ def test_reextract_strips_a_teaser_learnt_after_the_version_was_stored(db_url: s
     assert report.corrected == 1
     assert _texts(engine, "tram") == ["\n".join(OWN)]
     assert _texts(engine, "port") == [f"{OTHER_LEAD}\nTalks."]  # its own lead stays
-    engine.dispose()
 
 
 def test_a_card_quoting_a_story_stored_later_in_the_same_crawl_leaves_no_version(
-    db_url: str,
+    engine: Engine, source_id: int
 ) -> None:
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        source_id = store.ensure_source(session, "pub", T0)
     first = _writer(engine, source_id)
     first.write([_page("tram", "Council backs tram", OWN)])
     first.strip_learnt()
@@ -143,4 +124,3 @@ def test_a_card_quoting_a_story_stored_later_in_the_same_crawl_leaves_no_version
         tram = session.scalars(select(Article).where(Article.url == f"{BASE}/tram")).one()
         assert tram.current_version == 1
         assert tram.last_changed == T0
-    engine.dispose()
