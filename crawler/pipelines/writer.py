@@ -230,7 +230,8 @@ class Writer:
         its predecessor (the "edit" was a teaser of a story first stored later
         in the crawl) was never an edit: it is folded into its predecessor
         (:func:`crawler.store.articles.fold_into_previous`) and counted as
-        ``noise_versions_folded``. An older one is counted, not removed.
+        ``noise_versions_folded``, and its fetch moves from ``changed`` to
+        ``unchanged`` in the run's counts. An older one is counted, not removed.
         """
         with session_scope(self.engine) as session:
             new = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
@@ -266,7 +267,11 @@ class Writer:
                 counts["noise_versions_folded"] += store.fold_into_previous(session, noise)
         if new:
             counts["furniture_learnt"] = len(new)
-        return +counts
+        counts = +counts
+        if folded := counts["noise_versions_folded"]:  # their fetches changed nothing after all
+            counts["changed"] -= folded
+            counts["unchanged"] += folded
+        return counts
 
 
 def _lines(text: str) -> list[str]:

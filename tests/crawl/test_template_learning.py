@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawl.helpers import crawl, export, last_counts, write_config
+from tests.crawl.helpers import assert_store_whole, crawl, export, last_counts, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -135,23 +135,39 @@ def test_first_crawl_stores_no_teaser_or_bio_rerender_adds_no_version_an_edit_on
     stored = export(db_url)
     own = {f"{publisher.base}/news/{s.slug}": s.paragraphs for s in publisher.stories}
     assert {url: row["text"].split("\n") for url, row in stored.items()} == own
+    assert_store_whole(db_url)
     counts = last_counts(db_url, "pub")
     assert counts["teaser_paragraphs_stripped"] >= len(own)
     assert counts["bio_paragraphs_stripped"] >= len(own)
 
-    # Other cards, bios in other markup: nothing the articles say has changed.
+    # Other cards, bios in other markup, a new story that some cards quote: nothing the
+    # articles say has changed.
     publisher.shift = 3
     publisher.bio_markup = "<p><em>{}</em></p>"
-    crawl(cfg, db_url)
+    publisher.stories.append(
+        Story(
+            "harbour-lights",
+            "Harbour lights to be switched off at night",
+            "Mei Lin",
+            [
+                "The harbour board agreed on Thursday to switch off its floodlights after "
+                "midnight to save energy and spare migrating birds.",
+                "Fishing crews said they had been consulted and did not object to the change.",
+            ],
+        )
+    )
+    done = crawl(cfg, db_url)
     again = last_counts(db_url, "pub")
-    assert again["unchanged"] == len(own), again
+    assert (again["new"], again["unchanged"]) == (1, len(own)), again
     assert again.get("changed", 0) == 0
     assert all(len(row["versions"]) == 1 for row in export(db_url).values())
+    assert "teaser paragraphs" in done.stdout  # the summary says what learning removed
 
     edited = publisher.stories[4]
     edited.paragraphs.append("The council later said the report would be debated in public.")
     crawl(cfg, db_url)
     assert last_counts(db_url, "pub")["changed"] == 1
     after = export(db_url)
-    assert sum(len(row["versions"]) for row in after.values()) == len(own) + 1
+    assert sum(len(row["versions"]) for row in after.values()) == len(own) + 2
     assert after[f"{publisher.base}/news/{edited.slug}"]["text"].split("\n") == edited.paragraphs
+    assert_store_whole(db_url)

@@ -119,6 +119,7 @@ def test_a_card_quoting_a_story_stored_later_in_the_same_crawl_leaves_no_version
     second.write([_page("port", "Port strike ends", [OTHER_LEAD, "Talks took a week."], days=1)])
     done = second.strip_learnt()
     assert done["noise_versions_folded"] == 1
+    assert (done["changed"], done["unchanged"]) == (-1, 1)  # the write's "changed" taken back
     assert _texts(engine, "tram") == ["\n".join(OWN)]
     with session_scope(engine) as session:
         tram = session.scalars(select(Article).where(Article.url == f"{BASE}/tram")).one()
