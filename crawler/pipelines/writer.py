@@ -137,33 +137,37 @@ class Writer:
             self.written[item.url] = _Written(
                 tuple(item.article.authors), text_keys(text), versioned
             )
-        new = [
-            (item, o)
-            for item, o in zip(items, outcomes, strict=True)
-            if o is not store.Outcome.UNCHANGED
-        ]
+        self._learn(session, items, outcomes)
+        return counts
+
+    def _learn(self, session: Any, items: list[FetchedPage], outcomes: list[store.Outcome]) -> None:
+        """Count what the batch teaches; know the lines and bios that crossed their threshold.
+
+        A new article counts its lines (furniture) and its bio candidates, once:
+        a new version of it counted again would make its own paragraphs look
+        like its author's on several articles. Every new version adds its lead
+        and title.
+        """
         when = max(i.fetched_at for i in items)
-        lines = count_lines(
-            session,
-            self.source_id,
-            [item.line_hashes for item, o in new if o is store.Outcome.NEW],
-            when,
-        )
+        new = [item for item, o in zip(items, outcomes, strict=True) if o is store.Outcome.NEW]
+        lines = count_lines(session, self.source_id, [item.line_hashes for item in new], when)
         self.learnt |= {
             line for line, pages in lines.items() if pages >= FURNITURE_MIN_PAGES
         } - self.furniture_at_open
         taught = [
             key
-            for item, _ in new
-            if item.article and item.url
+            for item, o in zip(items, outcomes, strict=True)
+            if o is not store.Outcome.UNCHANGED and item.article and item.url
             for key in learn(
-                item.url, item.article.title, _lines(item.article.text), item.article.authors
+                item.url,
+                item.article.title,
+                _lines(item.article.text),
+                item.article.authors if o is store.Outcome.NEW else (),
             )
         ]
         for key, n in count_passages(session, self.source_id, taught, when).items():
             if key[0] in {"lead", "title"} or is_known_bio(key[0], n):
                 self.passages.add(*key)
-        return counts
 
     def _record(self, item: FetchedPage, text: str, digest: str) -> store.FetchRecord:
         article = item.article

@@ -125,3 +125,18 @@ def test_a_card_quoting_a_story_stored_later_in_the_same_crawl_leaves_no_version
         tram = session.scalars(select(Article).where(Article.url == f"{BASE}/tram")).one()
         assert tram.current_version == 1
         assert tram.last_changed == T0
+
+
+def test_an_articles_own_versions_never_make_its_paragraphs_a_bio(
+    engine: Engine, source_id: int
+) -> None:
+    closing = "Roe said the full figures would be published by the council next month."
+    writer = _writer(engine, source_id)
+    for n in range(3):  # three edits of one article by Jane Roe
+        paragraphs = [OWN[0], f"The estimate was revised {n} times this year.", closing]
+        page = fetched_page(f"{BASE}/tram", "Tram", paragraphs, T0 + timedelta(days=n), "Jane Roe")
+        writer.write([page])
+    writer.strip_learnt()
+    assert [t.split("\n")[-1] for t in _texts(engine, "tram")] == [closing] * 3
+    with session_scope(engine) as session:
+        assert not load_passages(session, source_id).bios
