@@ -76,7 +76,8 @@ Key = tuple[str, int, int]  # (kind, passage hash, owner hash)
 def learn(url: str, title: str, paragraphs: Sequence[str], authors: Iterable[str]) -> set[Key]:
     """What one article teaches about its source, as (kind, passage hash, owner hash) keys.
 
-    Its ``lead`` (opening hash) and ``title``, owned by its URL's hash; and a
+    Its ``lead`` (opening hash), ``second`` paragraph (line hash) and ``title``,
+    owned by its URL's hash; and a
     ``bio`` or ``bio_named`` candidate per author for each paragraph at the
     edges of the body, owned by the author's hash.
     """
@@ -84,6 +85,8 @@ def learn(url: str, title: str, paragraphs: Sequence[str], authors: Iterable[str
     keys: set[Key] = set()
     if paragraphs and (lead := opening_hash(paragraphs[0])) is not None:
         keys.add(("lead", lead, me))
+        if len(paragraphs) > 1:
+            keys.add(("second", line_hash(paragraphs[1]), me))
     if title.strip():
         keys.add(("title", line_hash(title), me))
     edges = {*range(min(BIO_HEAD, len(paragraphs))), *range(len(paragraphs))[-BIO_TAIL:]}
@@ -94,11 +97,15 @@ def learn(url: str, title: str, paragraphs: Sequence[str], authors: Iterable[str
     return keys
 
 
-def is_known_bio(kind: str, articles: int) -> bool:
-    """Whether a bio candidate counted on ``articles`` articles of its author is a bio."""
+ARTICLE_KINDS = frozenset({"lead", "second", "title"})  # owned by an article: known at once
+
+
+def is_known(kind: str, articles: int) -> bool:
+    """Whether a key counted on ``articles`` articles is knowledge: an article's own
+    passages at once, a bio candidate once its author's articles reach the threshold."""
     if kind == "bio_named":
         return articles >= BIO_NAMED_MIN_ARTICLES
-    return kind == "bio" and articles >= BIO_MIN_ARTICLES
+    return kind in ARTICLE_KINDS or (kind == "bio" and articles >= BIO_MIN_ARTICLES)
 
 
 @dataclass(slots=True)
@@ -106,24 +113,33 @@ class Passages:
     """A source's known passages: leads and titles by owning article, bios by author."""
 
     leads: dict[int, set[int]] = field(default_factory=dict)  # opening hash -> URL hashes
+    seconds: dict[int, set[int]] = field(default_factory=dict)  # URL hash -> its 2nd paragraph's
     titles: dict[int, set[int]] = field(default_factory=dict)  # title hash -> URL hashes
     bios: set[tuple[int, int]] = field(default_factory=set)  # (author hash, line hash)
 
     def add(self, kind: str, passage: int, owner: int) -> None:
-        """Know one key; the caller adds bio candidates once they are bios (:func:`is_known_bio`)."""
+        """Know one key; the caller adds only what :func:`is_known`."""
         if kind == "lead":
             self.leads.setdefault(passage, set()).add(owner)
+        elif kind == "second":
+            self.seconds.setdefault(owner, set()).add(passage)
         elif kind == "title":
             self.titles.setdefault(passage, set()).add(owner)
         else:
             self.bios.add((owner, passage))
 
-    def __len__(self) -> int:
-        return len(self.leads) + len(self.titles) + len(self.bios)
+
+def _other(owners: Mapping[int, set[int]], key: int | None, me: int) -> set[int]:
+    """The articles other than ``me`` that ``key`` belongs to."""
+    return set() if key is None else owners.get(key, set()) - {me}
 
 
-def _other(owners: Mapping[int, set[int]], key: int | None, me: int) -> bool:
-    return key is not None and bool(owners.get(key, set()) - {me})
+def _quotes_a_lead(keys: Sequence[ParagraphKeys], i: int, me: int, known: Passages) -> bool:
+    """Whether paragraph ``i`` opens another article and is not followed by that article's
+    second paragraph (then it is the other story itself, carried on: an update at a new URL)."""
+    others = _other(known.leads, keys[i].opening, me)
+    after = keys[i + 1].line if i + 1 < len(keys) else None
+    return bool(others) and not any(after in known.seconds.get(o, ()) for o in others)
 
 
 def passage_drops(
@@ -132,11 +148,12 @@ def passage_drops(
     """Which paragraphs (by index) are teasers or bios of the source, and which kind.
 
     A paragraph opening another article (never this article's own first
-    paragraph) is a teaser, and so is another article's title right before or
-    after one. Nothing is dropped when everything would be.
+    paragraph, nor one the other article's second paragraph follows) is a
+    teaser, and so is another article's title right before or after one.
+    Nothing is dropped when everything would be.
     """
     me = line_hash(url)
-    drops = {i: TEASER for i, k in enumerate(keys) if i > 0 and _other(known.leads, k.opening, me)}
+    drops = {i: TEASER for i in range(1, len(keys)) if _quotes_a_lead(keys, i, me, known)}
     for i, k in enumerate(keys):
         beside = (i - 1 in drops) or (i + 1 in drops)
         if i > 0 and i not in drops and beside and _other(known.titles, k.line, me):

@@ -26,7 +26,7 @@ from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
 from crawler.extract.passages import (
     ParagraphKeys,
     Passages,
-    is_known_bio,
+    is_known,
     learn,
     passage_drops,
     strip_passages,
@@ -166,7 +166,7 @@ class Writer:
             )
         ]
         for key, n in count_passages(session, self.source_id, taught, when).items():
-            if key[0] in {"lead", "title"} or is_known_bio(key[0], n):
+            if is_known(key[0], n):
                 self.passages.add(*key)
 
     def _record(self, item: FetchedPage, text: str, digest: str) -> store.FetchRecord:

@@ -181,9 +181,10 @@ class SourceLine(Base):
 class SourcePassage(Base):
     """A passage a source's articles teach about one another (crawler.extract.passages).
 
-    ``kind`` ``lead`` and ``title``: the opening words and the title of one
-    article (``owner_hash``: its URL's hash), which on another article of the
-    source mark a teaser. ``bio`` and ``bio_named``: a paragraph around the body
+    ``kind`` ``lead``, ``second`` and ``title``: the opening words, the second
+    paragraph and the title of one article (``owner_hash``: its URL's hash),
+    which on another article of the source mark a teaser (a lead followed by
+    its own second paragraph is that story carried on, not a teaser). ``bio`` and ``bio_named``: a paragraph around the body
     of ``pages`` articles by one author (``owner_hash``: the author's hash),
     which is that author's bio once counted often enough. All hashes are 64-bit.
     """

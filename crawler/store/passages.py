@@ -2,8 +2,8 @@
 
 Each article stored adds its lead, its title and its bio candidates (see
 :func:`crawler.extract.passages.learn`) as rows keyed by (kind, passage hash,
-owner hash); a key met again adds one to its count. Leads and titles are kept
-as long as the source is (one each per article); bio candidates counted once
+owner hash); a key met again adds one to its count. Leads, second paragraphs and titles are
+kept as long as the source is (one each per article); bio candidates counted once
 and not seen again for :data:`crawler.store.furniture.FORGET_AFTER` are
 deleted, as rare furniture lines are.
 """
@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from crawler.extract.passages import (
+    ARTICLE_KINDS,
     BIO_MIN_ARTICLES,
     BIO_NAMED_MIN_ARTICLES,
     Key,
@@ -79,13 +80,13 @@ def count_passages(
 
 
 def load_passages(session: Session, source_id: int) -> Passages:
-    """The source's leads and titles, and the bio candidates counted often enough."""
+    """The source's leads, second paragraphs and titles, and the bios counted often enough."""
     known = Passages()
     rows = session.execute(
         select(SourcePassage.kind, SourcePassage.passage_hash, SourcePassage.owner_hash).where(
             SourcePassage.source_id == source_id,
             or_(
-                SourcePassage.kind.in_(("lead", "title")),
+                SourcePassage.kind.in_(ARTICLE_KINDS),
                 (SourcePassage.kind == "bio") & (SourcePassage.pages >= BIO_MIN_ARTICLES),
                 (SourcePassage.kind == "bio_named")
                 & (SourcePassage.pages >= BIO_NAMED_MIN_ARTICLES),

@@ -8,7 +8,7 @@ from crawler.extract.passages import (
     BIO_NAMED_MIN_ARTICLES,
     LEAD_WORDS,
     Passages,
-    is_known_bio,
+    is_known,
     learn,
     names_author,
     opening_hash,
@@ -30,7 +30,7 @@ def _knowing(*articles: tuple[str, str, list[str]]) -> Passages:
 
 
 def test_a_paragraph_opening_another_article_is_a_teaser_and_its_title_beside_it_too() -> None:
-    known = _knowing(("https://p/port", "Port strike ends", [LEAD, MORE]))
+    known = _knowing(("https://p/port", "Port strike ends", [LEAD, "Talks took a week."]))
     text = "\n".join([OWN, "Port strike ends", LEAD, MORE])
     clean, removed = strip_passages(text, "https://p/tram", ["Jane Roe"], known)
     assert clean == f"{OWN}\n{MORE}"
@@ -52,6 +52,10 @@ def test_an_articles_own_lead_and_a_title_away_from_any_teaser_stay() -> None:
     assert strip_passages(f"{LEAD}\n{MORE}", "https://p/port", [], known)[1] == {}
     # Another story may open with the same words (an update at a new URL): first paragraphs stay.
     assert strip_passages(f"{LEAD}\n{OWN}", "https://p/port-2", [], known)[1] == {}
+    # ... or carry the other story on under a new top paragraph: its lead is followed by its
+    # own second paragraph, so it is that story, not a card quoting it.
+    update = f"{OWN}\n{LEAD}\n{MORE}"
+    assert strip_passages(update, "https://p/port-update", [], known)[0] == update
     # A sentence that happens to be another story's title, with no teaser beside it, stays.
     text = f"{OWN}\nPort strike ends\n{MORE}"
     assert strip_passages(text, "https://p/tram", [], known)[0] == text
@@ -83,11 +87,11 @@ def test_a_bio_needs_three_articles_of_its_author_or_two_when_it_names_them() ->
     assert ("bio", hash_of(OWN), hash_of("Jane Roe")) in keys
     assert BIO_NAMED_MIN_ARTICLES == 2
     assert BIO_MIN_ARTICLES == 3
-    assert not is_known_bio("bio_named", 1)
-    assert is_known_bio("bio_named", 2)
-    assert not is_known_bio("bio", 2)
-    assert is_known_bio("bio", 3)
-    assert not is_known_bio("lead", 9)
+    assert not is_known("bio_named", 1)
+    assert is_known("bio_named", 2)
+    assert not is_known("bio", 2)
+    assert is_known("bio", 3)
+    assert is_known("lead", 1)
 
 
 def test_a_known_bio_goes_only_from_its_own_authors_articles() -> None:
