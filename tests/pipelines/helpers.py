@@ -10,17 +10,22 @@ from tests.store.helpers import T0
 
 
 def fetched_page(
-    url: str, title: str, paragraphs: list[str], fetched_at: datetime = T0, author: str = ""
+    url: str,
+    title: str,
+    paragraphs: list[str],
+    fetched_at: datetime = T0,
+    author: str = "",
+    furniture: frozenset[int] = frozenset(),
 ) -> FetchedPage:
-    """A feed page of ``paragraphs`` under ``title`` (by ``author``, if one), extracted and
-    fingerprinted for real."""
+    """A feed page of ``paragraphs`` under ``title`` (by ``author``, if one), extracted,
+    cleaned of ``furniture`` and fingerprinted for real, as the extraction workers do."""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     byline = f'<meta name="author" content="{author}">' if author else ""
     html = (
         f"<html><head><title>{title}</title>{byline}</head><body><article><h1>{title}</h1>"
         f"{body}</article></body></html>"
     )
-    done = process_page(html, url, frozenset())
+    done = process_page(html, url, furniture)
     return FetchedPage(
         source="pub",
         fetch_url=url,
