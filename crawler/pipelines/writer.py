@@ -24,6 +24,7 @@ from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
 from crawler.extract.passages import (
+    Key,
     ParagraphKeys,
     Passages,
     is_known,
@@ -49,6 +50,15 @@ class _Written:
     authors: tuple[str, ...]
     keys: tuple[ParagraphKeys, ...]  # of the text its current version holds
     versioned: bool  # this crawl gave it a version
+
+
+@dataclass
+class _Learning:
+    """What a batch teaches this writer; applied only once the batch's transaction commits."""
+
+    written: dict[str, _Written] = field(default_factory=dict)
+    lines: frozenset[int] = frozenset()  # furniture
+    passages: list[Key] = field(default_factory=list)  # known now (see is_known)
 
 
 @dataclass
@@ -79,10 +89,11 @@ class Writer:
         batch = sorted(items, key=lambda item: item.url or "")
         fetched = [item for item in batch if isinstance(item, FetchedPage)]
         outcomes: Counter[str] = Counter()
+        learning = _Learning()
         with session_scope(self.engine) as session:
             if fetched:
                 lock_clusters(session)  # first, before any row lock: one lock order for all
-                outcomes += self._record_pages(session, fetched)
+                outcomes += self._record_pages(session, fetched, learning)
             not_modified = [item for item in batch if isinstance(item, NotModified)]
             store.touch_many(
                 session,
@@ -93,11 +104,20 @@ class Writer:
                 if isinstance(item, Gone):
                     gone = store.mark_gone(session, item.url, item.fetched_at)
                     outcomes["gone" if gone else "already_gone"] += 1
+        self.written.update(learning.written)
+        self.learnt |= learning.lines
+        for key in learning.passages:
+            self.passages.add(*key)
         return +outcomes
 
-    def _record_pages(self, session: Any, items: list[FetchedPage]) -> Counter[str]:
+    def _record_pages(
+        self, session: Any, items: list[FetchedPage], learning: _Learning
+    ) -> Counter[str]:
+        """Record ``items`` cleaned with what is known; what they teach goes in ``learning``."""
         counts: Counter[str] = Counter()
-        for item in items:  # a batch's leads and titles are known before any page is cleaned
+        # A batch's leads and titles are known before any of its pages is cleaned (true of
+        # the site whether or not the batch commits).
+        for item in items:
             assert item.article is not None
             assert item.url
             article = item.article
@@ -134,14 +154,21 @@ class Writer:
             versioned = outcome is not store.Outcome.UNCHANGED
             if (before := self.written.get(item.url)) is not None:
                 versioned |= before.versioned
-            self.written[item.url] = _Written(
+            learning.written[item.url] = _Written(
                 tuple(item.article.authors), text_keys(text), versioned
             )
-        self._learn(session, items, outcomes)
+        self._learn(session, items, outcomes, learning)
         return counts
 
-    def _learn(self, session: Any, items: list[FetchedPage], outcomes: list[store.Outcome]) -> None:
-        """Count what the batch teaches; know the lines and bios that crossed their threshold.
+    def _learn(
+        self,
+        session: Any,
+        items: list[FetchedPage],
+        outcomes: list[store.Outcome],
+        learning: _Learning,
+    ) -> None:
+        """Count what the batch teaches; the lines and bios that crossed their threshold go
+        in ``learning``.
 
         A new article counts its lines (furniture) and its bio candidates, once:
         a new version of it counted again would make its own paragraphs look
@@ -151,9 +178,10 @@ class Writer:
         when = max(i.fetched_at for i in items)
         new = [item for item, o in zip(items, outcomes, strict=True) if o is store.Outcome.NEW]
         lines = count_lines(session, self.source_id, [item.line_hashes for item in new], when)
-        self.learnt |= {
-            line for line, pages in lines.items() if pages >= FURNITURE_MIN_PAGES
-        } - self.furniture_at_open
+        learning.lines = (
+            frozenset(line for line, pages in lines.items() if pages >= FURNITURE_MIN_PAGES)
+            - self.furniture_at_open
+        )
         taught = [
             key
             for item, o in zip(items, outcomes, strict=True)
@@ -165,9 +193,8 @@ class Writer:
                 item.article.authors if o is store.Outcome.NEW else (),
             )
         ]
-        for key, n in count_passages(session, self.source_id, taught, when).items():
-            if is_known(key[0], n):
-                self.passages.add(*key)
+        counted = count_passages(session, self.source_id, taught, when)
+        learning.passages = [key for key, n in counted.items() if is_known(key[0], n)]
 
     def _record(self, item: FetchedPage, text: str, digest: str) -> store.FetchRecord:
         article = item.article
