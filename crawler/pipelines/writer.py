@@ -44,7 +44,7 @@ Item = FetchedPage | NotModified | Gone
 
 
 @dataclass(frozen=True, slots=True)
-class _Written:
+class _WrittenArticle:
     """An article this crawl wrote: what tells, at its end, whether new knowledge touches it."""
 
     authors: tuple[str, ...]
@@ -56,7 +56,7 @@ class _Written:
 class _Learning:
     """What a batch teaches this writer; applied only once the batch's transaction commits."""
 
-    written: dict[str, _Written] = field(default_factory=dict)
+    written: dict[str, _WrittenArticle] = field(default_factory=dict)
     lines: frozenset[int] = frozenset()  # furniture
     passages: list[Key] = field(default_factory=list)  # known now (see is_known)
 
@@ -79,7 +79,7 @@ class Writer:
     furniture_at_open: frozenset[int]
     passages: Passages = field(default_factory=Passages)
     learnt: frozenset[int] = frozenset()
-    written: dict[str, _Written] = field(default_factory=dict)  # by canonical URL
+    written: dict[str, _WrittenArticle] = field(default_factory=dict)  # by canonical URL
 
     def write(self, items: list[Item]) -> Counter[str]:
         """Write ``items`` in one transaction: fetched pages, then 304s, then gone pages.
@@ -154,7 +154,7 @@ class Writer:
             versioned = outcome is not store.Outcome.UNCHANGED
             if (before := self.written.get(item.url)) is not None:
                 versioned |= before.versioned
-            learning.written[item.url] = _Written(
+            learning.written[item.url] = _WrittenArticle(
                 tuple(item.article.authors), text_keys(text), versioned
             )
         self._learn(session, items, outcomes, learning)
