@@ -2,9 +2,10 @@
 
 A tiny loopback publisher of its own: eight articles by three authors, each
 page carrying a teaser card that quotes another article's first paragraph and
-its author's bio box. The first crawl stores only the articles' own text; a
-re-render with other cards and other bio markup adds no version; a real edit
-adds exactly one.
+its author's bio, both as plain paragraphs of the body that no single-page
+rule can tell from the story (the generic teaser and bio rules see neither).
+The first crawl stores only the articles' own text; a re-render with other
+cards and other bio markup adds no version; a real edit adds exactly one.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from tests.crawl.helpers import assert_store_whole, crawl, export, last_counts, 
 
 pytestmark = pytest.mark.slow
 
+# Bios that read like the story's last paragraph: no page rule can tell, the source can.
 AUTHORS = {
-    "Jane Roe": "Jane Roe covers transport and city politics. She joined the paper in 2019.",
-    "Ali Khan": "Ali Khan is our energy correspondent and has reported from 30 countries.",
-    "Mei Lin": "Mei Lin writes about schools and universities from the Leeds newsroom.",
+    "Jane Roe": "Before joining the paper in 2019, Jane Roe reported on transport for radio.",
+    "Ali Khan": "Over twenty years Ali Khan has reported on energy from thirty countries.",
+    "Mei Lin": "From the Leeds newsroom, Mei Lin has covered schools since the year 2015.",
 }
 TOPICS = ["tram line", "port strike", "wind farm", "school meals", "bus fares", "solar roofs",
           "exam results", "bridge repair"]  # fmt: skip
@@ -64,7 +66,7 @@ def _stories() -> list[Story]:
 class Publisher:
     stories: list[Story] = field(default_factory=_stories)
     shift: int = 1  # each page's card quotes the story this many places on
-    bio_markup: str = '<div class="contributor"><img src="/a.jpg"><p>{}</p></div>'
+    bio_markup: str = "<p>{}</p>"
     base: str = ""
 
     def page(self, path: str) -> str | None:
@@ -85,10 +87,7 @@ class Publisher:
               "author": {"@type": "Person", "name": story.author},
               "datePublished": "2026-11-20T08:00:00Z"}  # fmt: skip
         first, *rest = (f"<p>{html.escape(p)}</p>" for p in story.paragraphs)
-        card = (
-            f'<div class="x9"><a href="/news/{other.slug}">{html.escape(other.title)}</a>'
-            f"<div>{html.escape(other.paragraphs[0])}</div></div>"
-        )
+        card = f"<p>{html.escape(other.paragraphs[0])}</p>"  # a card without its link
         bio = self.bio_markup.format(html.escape(AUTHORS[story.author]))
         return (
             f"<html><head><title>{html.escape(story.title)}</title>"
@@ -143,7 +142,7 @@ def test_first_crawl_stores_no_teaser_or_bio_rerender_adds_no_version_an_edit_on
     # Other cards, bios in other markup, a new story that some cards quote: nothing the
     # articles say has changed.
     publisher.shift = 3
-    publisher.bio_markup = "<p><em>{}</em></p>"
+    publisher.bio_markup = '<div class="note"><p>{}</p></div>'
     publisher.stories.append(
         Story(
             "harbour-lights",
