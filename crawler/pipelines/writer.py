@@ -331,7 +331,7 @@ def open_writer(db_url: str, source_id: int, furniture_at_open: frozenset[int]) 
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         passages = load_passages(session, source_id)
-    _writer = Writer(engine, source_id, furniture_at_open, passages)
+    _writer = Writer(engine, source_id, furniture_at_open, passages=passages)
 
 
 def write_batch(items: list[Item]) -> Counter[str]:

@@ -51,7 +51,7 @@ def _page(slug: str, title: str, paragraphs: list[str], days: int = 0) -> Fetche
 def _writer(engine: Engine, source_id: int) -> Writer:
     with session_scope(engine) as session:
         passages = load_passages(session, source_id)
-    return Writer(engine, source_id, frozenset(), passages)
+    return Writer(engine, source_id, frozenset(), passages=passages)
 
 
 def _texts(engine: Engine, slug: str) -> list[str]:
@@ -176,7 +176,7 @@ def test_furniture_or_a_bio_learnt_in_a_later_crawl_is_no_new_version(
 
     with session_scope(engine) as session:
         furniture = load_furniture(session, source_id, FURNITURE_MIN_PAGES)
-    third = Writer(engine, source_id, furniture, _writer(engine, source_id).passages)
+    third = Writer(engine, source_id, furniture, passages=_writer(engine, source_id).passages)
     page = fetched_page(f"{BASE}/tram", "Tram", tram, now, "Jane Roe", furniture)
     again = third.write([page])
     assert again["unchanged"] == 1
