@@ -1,7 +1,7 @@
 """``crawler reextract``: redo extraction and cleaning over the stored pages, without fetching.
 
-When the extractor improves, or a source's furniture knowledge grows, the
-text stored earlier can be brought up to date from the page kept beside each
+When the extractor improves, or a source's furniture, teaser or bio knowledge
+grows (:mod:`crawler.extract.passages`), the text stored earlier can be brought up to date from the page kept beside each
 version. Each version is corrected in place and records which extractor
 wrote it: this fixes our reading of the page, it is not a publisher's edit,
 so no version is added or removed. Versions that become identical to the one
@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION, extract_article
 from crawler.extract.furniture import FURNITURE_MIN_PAGES
+from crawler.extract.passages import Passages, strip_passages
 from crawler.store.articles import VersionText, correct_version
 from crawler.store.db import make_engine, session_scope
 from crawler.store.furniture import load_furniture
 from crawler.store.pages import StoredPage, iter_stored_pages
+from crawler.store.passages import load_passages
 
 BATCH = 100  # versions per write transaction
 
@@ -40,7 +42,7 @@ def reextract(db_url: str, source: str | None = None) -> ReextractReport:
     """Re-extract every stored version (of ``source``, or all) from its kept page."""
     report = ReextractReport()
     reader, writer = make_engine(db_url, write=False), make_engine(db_url)
-    furniture: dict[int, frozenset[int]] = {}
+    knowledge: dict[int, tuple[frozenset[int], Passages]] = {}
     previous: tuple[int, str, bool] | None = (
         None  # (article id, hash, corrected) of the last version
     )
@@ -49,12 +51,13 @@ def reextract(db_url: str, source: str | None = None) -> ReextractReport:
             for batch in _batches(iter_stored_pages(reading, source), BATCH):
                 with session_scope(writer) as session:
                     for page in batch:
-                        if page.source_id not in furniture:
-                            furniture[page.source_id] = load_furniture(
-                                session, page.source_id, FURNITURE_MIN_PAGES
+                        if page.source_id not in knowledge:
+                            knowledge[page.source_id] = (
+                                load_furniture(session, page.source_id, FURNITURE_MIN_PAGES),
+                                load_passages(session, page.source_id),
                             )
                         new_hash, corrected = _reextract_one(
-                            session, page, furniture[page.source_id], report
+                            session, page, *knowledge[page.source_id], report
                         )
                         if (
                             previous is not None
@@ -77,7 +80,11 @@ def _batches(pages: Iterable[StoredPage], size: int) -> Iterator[list[StoredPage
 
 
 def _reextract_one(
-    session: Session, page: StoredPage, furniture: frozenset[int], report: ReextractReport
+    session: Session,
+    page: StoredPage,
+    furniture: frozenset[int],
+    passages: Passages,
+    report: ReextractReport,
 ) -> tuple[str, bool]:
     """Correct one version; its hash afterwards, and whether its text changed."""
     report.examined += 1
@@ -88,13 +95,14 @@ def _reextract_one(
     if not article.text.strip():
         report.no_text += 1
         return page.content_hash, False
-    new_hash = content_hash(article.title, article.text)
+    text, _ = strip_passages(article.text, page.url, article.authors, passages)
+    new_hash = content_hash(article.title, text)
     changed = correct_version(
         session,
         page.version_id,
         VersionText(
             title=article.title,
-            text=article.text,
+            text=text,
             content_hash=new_hash,
             extractor_version=EXTRACTOR_VERSION,
             authors=article.authors,

@@ -20,6 +20,19 @@ COLUMNS = (
     ("errors", "errors"),
 )
 
+# What the source's learnt knowledge removed (crawler.pipelines.writer), as the summary words it.
+LEARNT_REMOVALS = (
+    ("furniture_stripped", "furniture from {} pages"),
+    ("teaser_paragraphs_stripped", "{} teaser paragraphs"),
+    ("bio_paragraphs_stripped", "{} bio paragraphs"),
+    ("noise_versions_folded", "{} versions that were only noise"),
+)
+
+
+def learnt_removals(counts: dict[str, int]) -> str:
+    """One phrase of what learnt knowledge removed in a run ("" when nothing)."""
+    return ", ".join(words.format(counts[key]) for key, words in LEARNT_REMOVALS if counts.get(key))
+
 
 def print_summaries(
     summaries: list[RunSummary],
@@ -51,6 +64,8 @@ def print_summaries(
             console.print(
                 f"{s.source}: robots.txt Crawl-delay above max_crawl_delay on {capped} host(s); capped"
             )
+        if learnt := learnt_removals(s.counts):
+            console.print(f"{s.source}: learnt cleaning removed {learnt}")
     for source, found in (flags or {}).items():
         for flag in found:
             console.print(f"[bold yellow]look at {source}[/]: {flag}")

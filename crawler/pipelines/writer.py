@@ -1,7 +1,7 @@
 """The store writer: one process per crawl that writes its batches, in order.
 
 Writing a batch (recording fetches, placing stories in clusters, counting
-furniture lines) is CPU work in SQLAlchemy: on the reactor's process it took
+furniture lines, teasers and bios) is CPU work in SQLAlchemy: on the reactor's process it took
 a quarter of that process's time, on its thread or another, since a thread
 shares the GIL. The store pipeline hands each batch to this process instead
 (a one-process pool started with :func:`open_writer`) and counts what
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,12 +26,23 @@ from crawler.dedupe.clusters import record_articles
 from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
+from crawler.extract.passages import (
+    Key,
+    ParagraphKeys,
+    Passages,
+    is_known,
+    learn,
+    passage_drops,
+    strip_passages,
+    text_keys,
+)
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.store import aliases
 from crawler.store import articles as store
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import SQLITE_BUSY_TIMEOUT_S, make_engine, session_scope
 from crawler.store.furniture import count_lines, forget_rare_lines, load_furniture
+from crawler.store.passages import count_passages, forget_rare_bios, load_passages
 from crawler.store.retry import FaultRetry, is_fault, one_line
 
 Item = FetchedPage | NotModified | Gone
@@ -62,23 +74,44 @@ class Written:
         self.failures += other.failures
 
 
+@dataclass(frozen=True, slots=True)
+class _WrittenArticle:
+    """An article this crawl wrote: what tells, at its end, whether new knowledge touches it."""
+
+    authors: tuple[str, ...]
+    keys: tuple[ParagraphKeys, ...]  # of the text its current version holds
+    versioned: bool  # this crawl gave it a version
+
+
+@dataclass
+class _Learning:
+    """What a batch teaches this writer; applied only once the batch's transaction commits."""
+
+    written: dict[str, _WrittenArticle] = field(default_factory=dict)
+    lines: frozenset[int] = frozenset()  # furniture
+    passages: list[Key] = field(default_factory=list)  # known now (see is_known)
+
+
 @dataclass
 class Writer:
-    """A crawl's connection to the store, and the articles it gave a version.
+    """A crawl's connection to the store, and the articles it wrote.
 
-    Lines that become furniture during the crawl (see :mod:`crawler.store.furniture`)
-    are learnt as their counts are written: from then on this writer strips them
-    from each page before storing it, so that only the versions stored before a
-    line was learnt need correcting when the crawl ends.
+    Lines that become furniture during the crawl (see :mod:`crawler.store.furniture`),
+    and the leads, titles and bios its articles teach (:mod:`crawler.store.passages`),
+    are learnt as they are written: from then on this writer strips them from
+    each page before storing it, so that only what was stored before they were
+    learnt needs correcting when the crawl ends. A page of an article stored
+    before is compared with that article's last version cleaned with today's
+    knowledge, so learning never makes a version.
     """
 
     engine: Engine
     source_id: int
     furniture_at_open: frozenset[int]
     retry: FaultRetry
+    passages: Passages = field(default_factory=Passages)
     learnt: frozenset[int] = frozenset()
-    # Each article given a version, with how many lines had been learnt when it was.
-    stored_urls: dict[str, int] = field(default_factory=dict)
+    written: dict[str, _WrittenArticle] = field(default_factory=dict)  # by canonical URL
 
     def write(self, items: list[Item]) -> Written:
         """Write ``items`` in one transaction: fetched pages, then 304s, then gone pages.
@@ -116,127 +149,249 @@ class Writer:
     def _transaction(self, batch: list[Item]) -> Counter[str]:
         """Write ``batch`` in one transaction; this writer's state moves only once it commits."""
         fetched = [item for item in batch if isinstance(item, FetchedPage)]
-        outcomes: list[str] = []
-        learnt: frozenset[int] = frozenset()
-        stored: dict[str, int] = {}
+        outcomes: Counter[str] = Counter()
+        learning = _Learning()
         with session_scope(self.engine) as session:
             if fetched:
                 lock_clusters(session)  # first, before any row lock: one lock order for all
-                page_outcomes, stored, learnt = self._record_pages(session, fetched)
-                outcomes += page_outcomes
+                outcomes += self._record_pages(session, fetched, learning)
             not_modified = [item for item in batch if isinstance(item, NotModified)]
             store.touch_many(
                 session,
                 [store.Touch(i.url, i.fetched_at, i.etag, i.last_modified) for i in not_modified],
                 self.source_id,
             )
-            outcomes += ["not_modified"] * len(not_modified)
+            outcomes["not_modified"] += len(not_modified)
             for item in batch:
                 if isinstance(item, Gone):
                     gone = store.mark_gone(session, item.url, item.fetched_at, self.source_id)
-                    outcomes.append("gone" if gone else "already_gone")
-        self.stored_urls.update(stored)
-        self.learnt |= learnt
-        return Counter(outcomes)
+                    outcomes["gone" if gone else "already_gone"] += 1
+        self.written.update(learning.written)
+        self.learnt |= learning.lines
+        for key in learning.passages:
+            self.passages.add(*key)
+        return +outcomes
 
     def _record_pages(
-        self, session: Any, items: list[FetchedPage]
-    ) -> tuple[list[str], dict[str, int], frozenset[int]]:
-        """Record ``items``: their outcomes, the URLs given a version, and the lines learnt."""
-        candidates = []
-        stripped = 0
+        self, session: Any, items: list[FetchedPage], learning: _Learning
+    ) -> Counter[str]:
+        """Record ``items`` cleaned with what is known; what they teach goes in ``learning``."""
+        counts: Counter[str] = Counter()
+        # A batch's leads and titles are known before any of its pages is cleaned (true of
+        # the site whether or not the batch commits).
+        for item in items:
+            assert item.article is not None
+            assert item.url
+            article = item.article
+            for kind, passage, owner in learn(item.url, article.title, _lines(article.text), ()):
+                self.passages.add(kind, passage, owner)
+        stored = {
+            c.url: c for c in store.current_versions(session, [i.url for i in items if i.url])
+        }
+        corrections: dict[int, store.VersionText] = {}
+        candidates: list[identity.Page] = []
+        cleaned: list[str] = []
         for item in items:
             article = item.article
             assert article is not None
             assert item.url
             assert item.content_hash
             assert item.signature is not None
-            text, digest = article.text, item.content_hash
-            if (clean := _without(article.title, text, self.learnt)) is not None:
-                text, digest = clean
-                stripped += 1
-            record = store.FetchRecord(
-                url=item.url,
-                fetch_url=item.fetch_url,
-                title=article.title,
-                text=text,
-                content_hash=digest,
-                fetched_at=item.fetched_at,
-                authors=article.authors,
-                published=article.published,
-                modified=article.modified,
-                etag=item.etag,
-                last_modified=item.last_modified,
-                page=item.page,
-                http_status=item.http_status,
-                http_headers=item.http_headers,
-                extractor_version=EXTRACTOR_VERSION,
-                declared_canonical=_story_canonical(item),
-                url_key=url_key(item.url),
-            )
+            text, stripped = self._clean(item.url, article.text, article.authors, self.learnt)
+            counts += stripped
+            digest = content_hash(article.title, text) if stripped else item.content_hash
+            if (current := stored.get(item.url)) is not None and (
+                fix := self._recleaned(current, digest)
+            ) is not None:
+                corrections[current.version_id], fixed = fix
+                counts += fixed
+            cleaned.append(text)
             candidates.append(
-                identity.Page(record, item.signature, revisit=item.known_url is not None)
+                identity.Page(
+                    self._record(item, text, digest),
+                    item.signature,
+                    revisit=item.known_url is not None,
+                )
             )
+        store.correct_versions(session, corrections)
         resolved = identity.resolve(session, self.source_id, candidates)
         for url, to in resolved.moves.items():
             aliases.move_article(session, self.source_id, url, to, url_key(to))
         kept = [
-            (item, (rec, page.signature))
-            for item, rec, page in zip(items, resolved.records, candidates, strict=True)
-            if rec is not None
+            (item, text, record, page.signature)
+            for item, text, record, page in zip(
+                items, cleaned, resolved.records, candidates, strict=True
+            )
+            if record is not None
         ]
-        written = record_articles(session, self.source_id, [pair for _, pair in kept])
-        outcomes = list(zip([item for item, _ in kept], written, strict=True))
+        outcomes = record_articles(
+            session, self.source_id, [(record, sig) for _, _, record, sig in kept]
+        )
         aliases.add_aliases(session, resolved.aliases, max(i.fetched_at for i in items))
-        generation = len(self.learnt)
-        stored = {
-            item.url: generation
-            for item, o in outcomes
-            if item.url and o in (store.Outcome.NEW, store.Outcome.CHANGED)
-        }
-        new_pages = [item.line_hashes for item, o in outcomes if o is store.Outcome.NEW]
-        counts = count_lines(session, self.source_id, new_pages, max(i.fetched_at for i in items))
-        learnt = (
-            frozenset(line for line, pages in counts.items() if pages >= FURNITURE_MIN_PAGES)
+        counts.update(o.value for o in outcomes)
+        counts["aliases"] += len(resolved.aliases)
+        counts.update(resolved.counts)
+        for (item, text, record, _), outcome in zip(kept, outcomes, strict=True):
+            assert item.article
+            versioned = outcome in (store.Outcome.NEW, store.Outcome.CHANGED)
+            if (before := self.written.get(record.url)) is not None:
+                versioned |= before.versioned
+            learning.written[record.url] = _WrittenArticle(
+                tuple(item.article.authors), text_keys(text), versioned
+            )
+        self._learn(session, [item for item, *_ in kept], outcomes, learning)
+        return +counts
+
+    def _learn(
+        self,
+        session: Any,
+        items: list[FetchedPage],
+        outcomes: list[store.Outcome],
+        learning: _Learning,
+    ) -> None:
+        """Count what the batch teaches; the lines and bios that crossed their threshold go
+        in ``learning``.
+
+        A new article counts its lines (furniture) and its bio candidates, once:
+        a new version of it counted again would make its own paragraphs look
+        like its author's on several articles. Every new version adds its lead
+        and title.
+        """
+        if not items:
+            return
+        when = max(i.fetched_at for i in items)
+        new = [item for item, o in zip(items, outcomes, strict=True) if o is store.Outcome.NEW]
+        lines = count_lines(session, self.source_id, [item.line_hashes for item in new], when)
+        learning.lines = (
+            frozenset(line for line, pages in lines.items() if pages >= FURNITURE_MIN_PAGES)
             - self.furniture_at_open
         )
-        page_outcomes = (
-            [o.value for _, o in outcomes]
-            + ["aliases"] * len(resolved.aliases)
-            + list(resolved.counts.elements())
-            + ["furniture_stripped"] * stripped
-        )
-        return page_outcomes, stored, learnt
+        taught = [
+            key
+            for item, o in zip(items, outcomes, strict=True)
+            if o is not store.Outcome.UNCHANGED and item.article and item.url
+            for key in learn(
+                item.url,
+                item.article.title,
+                _lines(item.article.text),
+                item.article.authors if o is store.Outcome.NEW else (),
+            )
+        ]
+        counted = count_passages(session, self.source_id, taught, when)
+        learning.passages = [key for key, n in counted.items() if is_known(key[0], n)]
 
-    def strip_new_furniture(self) -> Counter[str]:
-        """Take lines that became furniture during this crawl out of what it stored.
+    def _record(self, item: FetchedPage, text: str, digest: str) -> store.FetchRecord:
+        article = item.article
+        assert article is not None
+        assert item.url
+        return store.FetchRecord(
+            url=item.url,
+            fetch_url=item.fetch_url,
+            title=article.title,
+            text=text,
+            content_hash=digest,
+            fetched_at=item.fetched_at,
+            authors=article.authors,
+            published=article.published,
+            modified=article.modified,
+            etag=item.etag,
+            last_modified=item.last_modified,
+            page=item.page,
+            http_status=item.http_status,
+            http_headers=item.http_headers,
+            extractor_version=EXTRACTOR_VERSION,
+            declared_canonical=_story_canonical(item),
+            url_key=url_key(item.url),
+        )
+
+    def _clean(
+        self, url: str, text: str, authors: Iterable[str], furniture: frozenset[int]
+    ) -> tuple[str, Counter[str]]:
+        """``text`` without ``furniture`` lines and the known passages, and what went.
+
+        Counts ``furniture_stripped`` once per text, and each passage kind per
+        paragraph (``teaser_paragraphs_stripped``, ``bio_paragraphs_stripped``).
+        Text that would be left empty is kept whole.
+        """
+        counts: Counter[str] = Counter()
+        if furniture:
+            clean = strip_furniture(text, furniture)
+            if clean != text and clean.strip():
+                text = clean
+                counts["furniture_stripped"] = 1
+        text, removed = strip_passages(text, url, authors, self.passages)
+        counts.update({f"{kind}_paragraphs_stripped": n for kind, n in removed.items()})
+        return text, counts
+
+    def _recleaned(
+        self, current: store.CurrentVersion, digest: str
+    ) -> tuple[store.VersionText, Counter[str]] | None:
+        """The article's last version cleaned with today's knowledge, if that changes it.
+
+        Only when the new page's hash ``digest`` differs from the stored one:
+        then the stored text is what cleaning has learnt since, not an edit.
+        """
+        if content_hash(current.title, current.text) == digest:
+            return None
+        furniture = self.furniture_at_open | self.learnt
+        text, stripped = self._clean(current.url, current.text, current.authors, furniture)
+        if not stripped:
+            return None
+        return _corrected(current, text), stripped
+
+    def strip_learnt(self) -> Counter[str]:
+        """:meth:`_strip_learnt`, a database fault retried (see :class:`FaultRetry`)."""
+        return self.retry.run(self._strip_learnt)
+
+    def _strip_learnt(self) -> Counter[str]:
+        """Take what this crawl learnt (furniture lines, teasers, bios) out of what it wrote.
 
         Only the cleaning changes, not the publisher's text, so each version is
-        corrected in place. One that becomes identical to its predecessor (the
-        "edit" was a furniture line) is counted, not removed.
+        corrected in place. A version this crawl added that becomes identical to
+        its predecessor (the "edit" was a teaser of a story first stored later
+        in the crawl) was never an edit: it is folded into its predecessor
+        (:func:`crawler.store.articles.fold_into_previous`) and counted as
+        ``noise_versions_folded``, and its fetch moves from ``changed`` to
+        ``unchanged`` in the run's counts. An older one is counted, not removed.
         """
-        return self.retry.run(self._strip_new_furniture)
-
-    def _strip_new_furniture(self) -> Counter[str]:
         with session_scope(self.engine) as session:
             new = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
             new -= self.furniture_at_open
-            forget_rare_lines(session, self.source_id, datetime.now(UTC))
-            if not new or not self.stored_urls:
-                return Counter()
-            # Versions stored with every line learnt are clean already; a line learnt
-            # elsewhere (another crawl of the source) sends all of them to be checked.
-            final = len(self.learnt) if new <= self.learnt else len(self.learnt) + 1
-            urls = sorted(url for url, seen in self.stored_urls.items() if seen < final)
-            stripped = identical = 0
+            now = datetime.now(UTC)
+            forget_rare_lines(session, self.source_id, now)
+            forget_rare_bios(session, self.source_id, now)
+            self.passages = load_passages(session, self.source_id)  # with other crawls' too
+            urls = sorted(
+                url
+                for url, written in self.written.items()
+                if any(k.line in new for k in written.keys)
+                or passage_drops(written.keys, url, written.authors, self.passages)
+            )
+            counts: Counter[str] = Counter()
             for start in range(0, len(urls), store.URL_CHUNK):  # a chunk in memory at a time
                 currents = store.current_versions(session, urls[start : start + store.URL_CHUNK])
-                corrections, same = _corrections(currents, new)
+                corrections: dict[int, store.VersionText] = {}
+                noise: list[int] = []
+                for current in currents:
+                    text, stripped = self._clean(current.url, current.text, current.authors, new)
+                    if not stripped:
+                        continue
+                    corrections[current.version_id] = fixed = _corrected(current, text)
+                    counts += stripped
+                    if fixed.content_hash != current.previous_hash:
+                        continue
+                    if self.written[current.url].versioned:
+                        noise.append(current.version_id)
+                    else:
+                        counts["furniture_identical"] += 1
                 store.correct_versions(session, corrections)
-                stripped, identical = stripped + len(corrections), identical + same
-        counts = Counter({"furniture_learnt": len(new), "furniture_stripped": stripped})
-        if identical:
-            counts["furniture_identical"] = identical
+                counts["noise_versions_folded"] += store.fold_into_previous(session, noise)
+        if new:
+            counts["furniture_learnt"] = len(new)
+        counts = +counts
+        if folded := counts["noise_versions_folded"]:  # their fetches changed nothing after all
+            counts["changed"] -= folded
+            counts["unchanged"] += folded
         return counts
 
 
@@ -249,39 +404,21 @@ def _story_canonical(item: FetchedPage) -> str | None:
     return canonical_url(declared, item.fetch_url)
 
 
-def _without(title: str, text: str, furniture: frozenset[int]) -> tuple[str, str] | None:
-    """``text`` without ``furniture`` lines, and its content hash; None if that changes
-    nothing or leaves nothing."""
-    if not furniture:
-        return None
-    clean = strip_furniture(text, furniture)
-    if clean == text or not clean.strip():
-        return None
-    return clean, content_hash(title, clean)
+def _lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.strip()]
 
 
-def _corrections(
-    currents: list[store.CurrentVersion], furniture: frozenset[int]
-) -> tuple[dict[int, store.VersionText], int]:
-    """The versions that change without ``furniture``, by id, and how many then equal their
-    predecessor."""
-    corrections: dict[int, store.VersionText] = {}
-    identical = 0
-    for current in currents:
-        if (clean := _without(current.title, current.text, furniture)) is None:
-            continue
-        text, new_hash = clean
-        corrections[current.version_id] = store.VersionText(
-            title=current.title,
-            text=text,
-            content_hash=new_hash,
-            extractor_version=EXTRACTOR_VERSION,
-            authors=current.authors,
-            published=current.published,
-            modified=current.modified,
-        )
-        identical += new_hash == current.previous_hash
-    return corrections, identical
+def _corrected(current: store.CurrentVersion, text: str) -> store.VersionText:
+    """``current`` with its text cleaned to ``text``, in place, by this extractor."""
+    return store.VersionText(
+        title=current.title,
+        text=text,
+        content_hash=content_hash(current.title, text),
+        extractor_version=EXTRACTOR_VERSION,
+        authors=current.authors,
+        published=current.published,
+        modified=current.modified,
+    )
 
 
 _writer: Writer | None = None  # this process's: set by open_writer, the pool's initializer
@@ -297,7 +434,14 @@ def open_writer(
     """
     global _writer  # one writer per process is the point
     engine = make_engine(db_url, busy_timeout_s=min(SQLITE_BUSY_TIMEOUT_S, retry_s))
-    _writer = Writer(engine, source_id, furniture_at_open, FaultRetry(retry_s))
+    retry = FaultRetry(retry_s)
+    passages = retry.run(lambda: _load_passages(engine, source_id))
+    _writer = Writer(engine, source_id, furniture_at_open, retry, passages=passages)
+
+
+def _load_passages(engine: Engine, source_id: int) -> Passages:
+    with session_scope(engine) as session:
+        return load_passages(session, source_id)
 
 
 def write_batch(items: list[Item]) -> Written:
@@ -307,9 +451,9 @@ def write_batch(items: list[Item]) -> Written:
 
 
 def finish() -> Counter[str]:
-    """Strip furniture learnt during the crawl (:meth:`Writer.strip_new_furniture`); disconnect."""
+    """Strip what was learnt during the crawl (:meth:`Writer.strip_learnt`); disconnect."""
     assert _writer is not None, "open_writer first"
     try:
-        return _writer.strip_new_furniture()
+        return _writer.strip_learnt()
     finally:
         _writer.engine.dispose()

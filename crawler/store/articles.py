@@ -405,6 +405,43 @@ def correct_versions(session: Session, corrections: dict[int, VersionText]) -> N
     )
 
 
+def fold_into_previous(session: Session, version_ids: Iterable[int]) -> int:
+    """Remove current versions that equal their predecessor once cleaned alike; how many went.
+
+    For a crawl's own noise: a version it added because a paragraph was not yet
+    known as a teaser, then corrected to its predecessor's text. The article's
+    current version and ``last_changed`` go back to the predecessor's; the
+    version's row and kept page go. A version that is not its article's current
+    one, or has no predecessor, is left alone.
+    """
+    folded = 0
+    previous = ArticleVersion.__table__.alias("previous")
+    for vid in sorted(version_ids):
+        row = session.execute(
+            select(Article.id, ArticleVersion.version, previous.c.fetched_at)
+            .join(Article, ArticleVersion.article_id == Article.id)
+            .join(
+                previous,
+                (previous.c.article_id == Article.id)
+                & (previous.c.version == ArticleVersion.version - 1),
+            )
+            .where(ArticleVersion.id == vid, ArticleVersion.version == Article.current_version)
+            .with_for_update(of=Article.__table__)
+        ).first()
+        if row is None:
+            continue
+        article_id, version, before = row
+        session.execute(PageHtml.__table__.delete().where(PageHtml.version_id == vid))
+        session.execute(ArticleVersion.__table__.delete().where(ArticleVersion.id == vid))
+        session.execute(
+            update(Article)
+            .where(Article.id == article_id)
+            .values(current_version=version - 1, last_changed=before)
+        )
+        folded += 1
+    return folded
+
+
 @dataclass(frozen=True, slots=True)
 class CurrentVersion:
     """The newest version of an article, and the hash of the one before it."""

@@ -206,6 +206,27 @@ class SourceLine(Base):
     last_seen: Mapped[datetime]
 
 
+class SourcePassage(Base):
+    """A passage a source's articles teach about one another (crawler.extract.passages).
+
+    ``kind`` ``lead``, ``second`` and ``title``: the opening words, the second
+    paragraph and the title of one article (``owner_hash``: its URL's hash),
+    which on another article of the source mark a teaser (a lead followed by
+    its own second paragraph is that story carried on, not a teaser). ``bio`` and ``bio_named``: a paragraph around the body
+    of ``pages`` articles by one author (``owner_hash``: the author's hash),
+    which is that author's bio once counted often enough. All hashes are 64-bit.
+    """
+
+    __tablename__ = "source_passages"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    passage_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    owner_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    pages: Mapped[int] = mapped_column(Integer)
+    last_seen: Mapped[datetime]
+
+
 class Cluster(Base):
     """One story carried by one or more articles: its representative's signature and key.
 

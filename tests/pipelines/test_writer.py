@@ -15,41 +15,27 @@ from sqlalchemy import select
 
 from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.items import FetchedPage
-from crawler.pipelines.worker import process_page
 from crawler.pipelines.writer import Writer
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
 from crawler.store.models import Article, ArticleVersion
 from crawler.store.retry import FaultRetry
+from tests.pipelines.helpers import fetched_page
 from tests.store.helpers import T0
 
 NOTE = "Every story on this site is checked by two editors before it is published here."
 
 
 def _page(n: int) -> FetchedPage:
-    url = f"https://pub.example/news/story-{n}"
     paragraphs = [
         f"Story {n} opens with a sentence about the council's budget for year {2000 + n}.",
         f"Its second paragraph quotes official number {n} on the spending plan in full.",
         NOTE,
     ]
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    html = f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}</h1>{body}</article></body></html>"
-    done = process_page(html, url, frozenset())
-    assert NOTE in done.article.text
-    return FetchedPage(
-        source="pub",
-        fetch_url=url,
-        html="",
-        fetched_at=T0,
-        route="feed",
-        url=url,
-        article=done.article,
-        line_hashes=done.line_hashes,
-        content_hash=done.content_hash,
-        signature=done.signature,
-        page=done.page,
-    )
+    page = fetched_page(f"https://pub.example/news/story-{n}", f"Story {n}", paragraphs)
+    assert page.article is not None
+    assert NOTE in page.article.text
+    return page
 
 
 def test_furniture_learnt_mid_crawl_is_stripped_on_write_and_corrected_only_before(
@@ -71,7 +57,7 @@ def test_furniture_learnt_mid_crawl_is_stripped_on_write_and_corrected_only_befo
     assert second["new"] == 2
     assert second["furniture_stripped"] == 2  # stored clean: nothing left to correct later
 
-    finished = writer.strip_new_furniture()
+    finished = writer.strip_learnt()
     assert finished["furniture_learnt"] == 1
     assert finished["furniture_stripped"] == FURNITURE_MIN_PAGES  # only the first batch
 
@@ -106,5 +92,5 @@ def test_a_batch_with_an_item_the_database_refuses_stores_every_other_item(db_ur
     with session_scope(engine) as session:
         urls = session.scalars(select(Article.url).order_by(Article.url)).all()
     assert urls == sorted(p.url for n, p in enumerate(pages) if n != 2)
-    assert writer.stored_urls.keys() == set(urls)  # only what was committed
+    assert writer.written.keys() == set(urls)  # only what was committed
     engine.dispose()
