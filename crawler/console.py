@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.console import Console
 
 # Piped or redirected, Rich would fall back to 80 columns and squeeze a table's
-# headers to "sou… stat…"; a fixed, wider width keeps the output the same on
-# every machine and lets a crawl summary's eleven columns print in full
-# (112 columns with source names of up to 20 characters).
-PIPED_WIDTH = 120
+# headers to "sou… stat…", or fold a long cell (a health flag, a last error)
+# over several lines. Tables take their natural width (Rich's default,
+# ``expand=False``), so with this much room nothing is squeezed or folded and
+# the output is the same on every machine, whatever ``$COLUMNS`` says.
+PIPED_WIDTH = 1000
 
 
 def make_console(piped_width: int = PIPED_WIDTH, **kwargs: object) -> Console:
@@ -16,8 +17,9 @@ def make_console(piped_width: int = PIPED_WIDTH, **kwargs: object) -> Console:
 
     Not a terminal, plain text is never wrapped (``soft_wrap``): a long
     paragraph stays one line, as ``diff`` writes it; tables get
-    ``piped_width`` columns, whatever ``$COLUMNS`` says (which Rich would
-    otherwise follow, Rich docs "Console API"): the same output everywhere.
+    up to ``piped_width`` columns, whatever ``$COLUMNS`` says (which Rich
+    would otherwise follow, Rich docs "Console API"): each row on one line,
+    the same output everywhere.
     """
     console = Console(highlight=False, **kwargs)  # type: ignore[arg-type]
     if not console.is_terminal:

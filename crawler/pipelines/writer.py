@@ -109,7 +109,8 @@ class Writer:
     source_id: int
     furniture_at_open: frozenset[int]
     retry: FaultRetry
-    passages: Passages = field(default_factory=Passages)
+    # Read in the first batch's transaction (so a fault then is retried like any write).
+    passages: Passages | None = None
     learnt: frozenset[int] = frozenset()
     written: dict[str, _WrittenArticle] = field(default_factory=dict)  # by canonical URL
 
@@ -169,6 +170,7 @@ class Writer:
         self.written.update(learning.written)
         self.learnt |= learning.lines
         for key in learning.passages:
+            assert self.passages is not None  # learning comes from written pages
             self.passages.add(*key)
         return +outcomes
 
@@ -177,6 +179,8 @@ class Writer:
     ) -> Counter[str]:
         """Record ``items`` cleaned with what is known; what they teach goes in ``learning``."""
         counts: Counter[str] = Counter()
+        if self.passages is None:
+            self.passages = load_passages(session, self.source_id)
         # A batch's leads and titles are known before any of its pages is cleaned (true of
         # the site whether or not the batch commits).
         for item in items:
@@ -319,7 +323,7 @@ class Writer:
             if clean != text and clean.strip():
                 text = clean
                 counts["furniture_stripped"] = 1
-        text, removed = strip_passages(text, url, authors, self.passages)
+        text, removed = strip_passages(text, url, authors, self.passages or Passages())
         counts.update({f"{kind}_paragraphs_stripped": n for kind, n in removed.items()})
         return text, counts
 
@@ -434,14 +438,7 @@ def open_writer(
     """
     global _writer  # one writer per process is the point
     engine = make_engine(db_url, busy_timeout_s=min(SQLITE_BUSY_TIMEOUT_S, retry_s))
-    retry = FaultRetry(retry_s)
-    passages = retry.run(lambda: _load_passages(engine, source_id))
-    _writer = Writer(engine, source_id, furniture_at_open, retry, passages=passages)
-
-
-def _load_passages(engine: Engine, source_id: int) -> Passages:
-    with session_scope(engine) as session:
-        return load_passages(session, source_id)
+    _writer = Writer(engine, source_id, furniture_at_open, FaultRetry(retry_s))
 
 
 def write_batch(items: list[Item]) -> Written:

@@ -84,5 +84,5 @@ def print_statuses(statuses: list[SourceStatus], console: Console | None = None)
             "; ".join(st.flags) or "ok",
             error,
         )
-    console = console or make_console(piped_width=160)  # ten columns, a last error among them
+    console = console or make_console()
     console.print(table)
