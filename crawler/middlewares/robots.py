@@ -42,13 +42,19 @@ logger = logging.getLogger(__name__)
 
 
 class RobotsUnreachable(IgnoreRequest):
-    """The first request refused because its origin's robots.txt could not be read."""
+    """A request refused because its origin's robots.txt could not be read.
 
-    def __init__(self, origin: str, reason: str) -> None:
+    ``first`` is set on the first such request of its origin, which the
+    spider records as the run's error; every one tells a route that could not
+    be fetched from one refused by a robots.txt rule.
+    """
+
+    def __init__(self, origin: str, reason: str, *, first: bool) -> None:
         super().__init__(
             f"robots.txt unreachable ({reason}): nothing fetched from {origin} in this crawl"
         )
         self.origin = origin
+        self.first = first
 
 
 class RobotsTxtMiddleware:
@@ -75,9 +81,10 @@ class RobotsTxtMiddleware:
         rules = self._rules.get(origin) or await self._rules_of(origin)
         if not rules.allows(request.url, self.user_agent):
             self._inc("robotstxt/forbidden")
-            if rules.unreachable is not None and origin not in self._reported:
+            if rules.unreachable is not None:
+                first = origin not in self._reported
                 self._reported.add(origin)
-                raise RobotsUnreachable(origin, rules.unreachable)
+                raise RobotsUnreachable(origin, rules.unreachable, first=first)
             raise IgnoreRequest(f"forbidden by robots.txt: {request.url}")
         self._slow_down(request, rules)
 

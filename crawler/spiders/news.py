@@ -486,7 +486,10 @@ class NewsSpider(Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         if failure.check(RobotsUnreachable):
-            self._note(str(failure.value), "robots_unreachable")  # once per host
+            if failure.value.first:
+                self._note(str(failure.value), "robots_unreachable")  # once per host
+            if url in self.routes:  # the host is down, not refusing us
+                self.failed_routes[url] = f"robots_unreachable: {url}: {failure.value}"
             return
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             return  # counted as robotstxt/forbidden
