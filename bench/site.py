@@ -247,11 +247,16 @@ def _more_rail(more: list[BenchArticle]) -> str:
 
 
 def article_html(
-    art: BenchArticle, base: str, related: list[BenchArticle], more: list[BenchArticle] = ()
+    art: BenchArticle,
+    base: str,
+    related: list[BenchArticle],
+    more: list[BenchArticle] = (),
+    heavy: bool = False,
 ) -> str:
     """A noisy article page like the demo publisher's, with JSON-LD metadata.
 
-    Given ``more`` (other articles), the page carries the weight of a real one too.
+    Given ``more`` (other articles), it carries their teasers (a rail of cards and a
+    JSON state blob, about 650 bytes each); if ``heavy``, a real page's chrome too.
     """
     url = f"{base}{art.path}"
     ld = news_article_ld(art.title, art.author, art.published, url)
@@ -282,15 +287,21 @@ def article_html(
         f'<section class="comments"><h3>Comments ({len(COMMENTS)})</h3>{comments}</section>'
         f"{_more_rail(more) if more else ''}</main>{_app_state(art, more) if more else ''}"
     )
-    return _chrome(_e(art.title), main, head, heavy=bool(more))
+    return _chrome(_e(art.title), main, head, heavy=heavy)
 
 
 def _xml(body: str) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>' + body
 
 
-def render(articles: list[BenchArticle], base: str, heavy: bool = True) -> dict[str, Page]:
-    """Every path of the site → its pre-rendered page (article pages of real weight if ``heavy``)."""
+def render(
+    articles: list[BenchArticle], base: str, heavy: bool = True, teasers: int | None = None
+) -> dict[str, Page]:
+    """Every path of the site → its pre-rendered page.
+
+    Article pages have a real page's weight (about 82 KB) if ``heavy``; ``teasers``
+    other stories' teasers each (default 30 if heavy, else none: about 5 KB).
+    """
     pages: dict[str, str | tuple[str, str]] = {}
     pages["/robots.txt"] = (f"User-agent: *\nSitemap: {base}/sitemap.xml\n", "text/plain")
     chunks = [articles[i : i + SITEMAP_CHUNK] for i in range(0, len(articles), SITEMAP_CHUNK)]
@@ -305,17 +316,10 @@ def render(articles: list[BenchArticle], base: str, heavy: bool = True) -> dict[
         "application/xml",
     )
     for n, chunk in enumerate(chunks):
-        pages[f"/sitemap-{n}.xml"] = (
-            _xml(
-                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                + "".join(
-                    f"<url><loc>{base}{a.path}</loc><lastmod>{a.published.isoformat()}</lastmod>"
-                    "</url>"
-                    for a in chunk
-                )
-                + "</urlset>"
-            ),
-            "application/xml",
+        pages[f"/sitemap-{n}.xml"] = _urlset(chunk, base)
+    for section in SECTIONS:  # one publisher a section, for a bench of several sources
+        pages[f"/sitemap-{section}.xml"] = _urlset(
+            [a for a in articles if a.section == section], base
         )
     items = "".join(
         f"<item><title>{_e(a.title)}</title><link>{base}{a.path}</link>"
@@ -343,19 +347,31 @@ def render(articles: list[BenchArticle], base: str, heavy: bool = True) -> dict[
             path = f"/section/{section}" + (f"?page={page_no}" if page_no > 1 else "")
             pages[path] = _chrome(section.title(), f"<main><h1>{section}</h1>{cards}{nav}</main>")
     pages["/"] = pages[f"/section/{SECTIONS[0]}"]
+    if teasers is None:
+        teasers = 30 if heavy else 0
     out = {
         path: _page(*(value if isinstance(value, tuple) else (value, "text/html; charset=utf-8")))
         for path, value in pages.items()
     }
     for i, art in enumerate(articles):
         related = [articles[(i + k) % len(articles)] for k in (1, 2, 3, 5, 8)]
-        more = [articles[(i + 13 * k) % len(articles)] for k in range(1, 31)] if heavy else []
+        more = [articles[(i + 13 * k) % len(articles)] for k in range(1, teasers + 1)]
         out[art.path] = _page(
-            article_html(art, base, related, more),
+            article_html(art, base, related, more, heavy),
             "text/html; charset=utf-8",
             format_datetime(art.published, usegmt=True),
         )
     return out
+
+
+def _urlset(articles: list[BenchArticle], base: str) -> tuple[str, str]:
+    """A sitemap urlset of ``articles``, each with its <lastmod>."""
+    urls = "".join(
+        f"<url><loc>{base}{a.path}</loc><lastmod>{a.published.isoformat()}</lastmod></url>"
+        for a in articles
+    )
+    body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    return _xml(body), "application/xml"
 
 
 def _page(text: str, content_type: str, last_modified: str = "") -> Page:
@@ -427,10 +443,12 @@ def bound_socket(port: int = 0) -> socket.socket:
     return sock
 
 
-def run_server(articles: int, seed: int, heavy: bool, sock: socket.socket) -> None:
+def run_server(
+    articles: int, seed: int, heavy: bool, sock: socket.socket, teasers: int | None = None
+) -> None:
     """Render the site for this socket's address and serve it until killed."""
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    app = BenchApp(render(make_articles(articles, seed), base, heavy))
+    app = BenchApp(render(make_articles(articles, seed), base, heavy, teasers))
     print(f"ready {base} {len(app.pages)} pages", flush=True)
     config = uvicorn.Config(app, fd=sock.fileno(), log_level="warning", access_log=False)
     uvicorn.Server(config).run()
@@ -452,9 +470,12 @@ class RunningSite:
 
 @contextmanager
 def serve_in_child(
-    articles: int = 5000, seed: int = 1, heavy: bool = True
+    articles: int = 5000, seed: int = 1, heavy: bool = True, teasers: int | None = None
 ) -> Iterator[RunningSite]:
-    """Start the site in its own process on a free port; yields once it answers."""
+    """Start the site in its own process on a free port; yields once it answers.
+
+    ``heavy`` and ``teasers`` are :func:`render`'s.
+    """
     sock = bound_socket()
     proc = subprocess.Popen(
         [
@@ -462,6 +483,7 @@ def serve_in_child(
             __file__,
             *("--articles", str(articles), "--seed", str(seed)),
             *([] if heavy else ["--light"]),
+            *([] if teasers is None else ["--teasers", str(teasers)]),
             "--fd",
             str(sock.fileno()),
         ],
@@ -512,11 +534,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--port", type=int, default=8089)
     ap.add_argument("--light", action="store_true", help="article pages without the real weight")
+    ap.add_argument("--teasers", type=int, help="other stories' teasers on each article page")
     ap.add_argument("--fd", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--selftest", action="store_true", help="measure the server's requests/s")
     args = ap.parse_args()
     if args.selftest:
-        with serve_in_child(args.articles, args.seed, not args.light) as site:
+        with serve_in_child(args.articles, args.seed, not args.light, args.teasers) as site:
             paths = [a.path for a in make_articles(min(args.articles, 1000), args.seed)]
             rate = asyncio.run(_selftest(site.base, paths, 20_000, 16))
             print(
@@ -526,7 +549,7 @@ def main() -> None:
     sock = socket.socket(fileno=args.fd) if args.fd is not None else bound_socket(args.port)
     if args.fd is None:
         print(f"serving {args.articles} articles on http://127.0.0.1:{args.port}/", flush=True)
-    run_server(args.articles, args.seed, not args.light, sock)
+    run_server(args.articles, args.seed, not args.light, sock, args.teasers)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 Parsing, finding the body, cleaning and the MinHash signature are CPU work.
 Run on the reactor's thread they would hold up every download; in threads
 they would still queue on the GIL. A pool of processes sized to the cores
-runs :func:`crawler.pipelines.worker.process_page` while the reactor keeps
+(one for the whole process, fed in batches: see
+:mod:`crawler.pipelines.extraction_pool`) runs
+:func:`crawler.pipelines.worker.process_page` while the reactor keeps
 fetching. The source's furniture (lines counted on many of its articles, see
 :mod:`crawler.store.furniture`) is read once when the crawl opens and sent
 with each page; what this crawl teaches is counted by the store pipeline, and
@@ -33,8 +35,8 @@ from scrapy.exceptions import DropItem
 from crawler.canonical import canonical_refusal, canonical_url, url_key
 from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.items import FetchedPage
-from crawler.pipelines.processes import start_fork_server, worker_pool
-from crawler.pipelines.worker import process_page
+from crawler.pipelines import extraction_pool
+from crawler.pipelines.processes import start_fork_server
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
 from crawler.store.furniture import load_furniture
@@ -52,7 +54,8 @@ class ExtractPipeline:
         self.crawler = crawler
         self.db_url = db_url
         self.furniture: frozenset[int] = frozenset()
-        self.pool = worker_pool(workers)
+        self.workers = workers
+        self.pool: extraction_pool.ExtractionPool | None = None  # joined when the crawl opens
         self.warming: threading.Thread | None = None
 
     @classmethod
@@ -63,6 +66,7 @@ class ExtractPipeline:
 
     def open_spider(self) -> None:
         self.warming = start_fork_server()
+        self.pool = extraction_pool.join(self.workers)
         spider = self.crawler.spider
         assert spider is not None
         engine = make_engine(self.db_url, write=False)
@@ -75,16 +79,18 @@ class ExtractPipeline:
             engine.dispose()
 
     def close_spider(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            extraction_pool.leave(self.pool)
+            self.pool = None
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
         if self.warming is not None and self.warming.is_alive():
             await asyncio.to_thread(self.warming.join)  # only items wait; fetching goes on
-        loop = asyncio.get_running_loop()
-        done = await loop.run_in_executor(
-            self.pool, process_page, item.html, item.fetch_url, self.furniture, item.continuations
+        assert self.pool is not None, "open_spider first"
+        done = await self.pool.process(
+            (item.html, item.fetch_url, self.furniture, tuple(item.continuations))
         )
         item.html, item.continuations = "", []  # let the pages go before the store batch
         logger.debug("extracted %s", item.fetch_url)

@@ -34,6 +34,22 @@ class ProcessedPage:
     signature: bytes | None  # MinHash of the body, for story clusters; None if no text
 
 
+# HTML, URL, the source's furniture, the article's later pages: process_page's arguments
+Page = tuple[str, str, frozenset[int], tuple[str, ...]]
+
+
+def process_pages(pages: list[Page]) -> list[ProcessedPage | Exception]:
+    """:func:`process_page` of each page, in order; a page that raises gives its exception,
+    so that one bad page fails alone rather than its whole batch."""
+    results: list[ProcessedPage | Exception] = []
+    for page in pages:
+        try:
+            results.append(process_page(*page))
+        except Exception as exc:  # handed back to the page's own item, which fails with it
+            results.append(exc)
+    return results
+
+
 def process_page(
     html: str, url: str, furniture: frozenset[int], continuations: Sequence[str] = ()
 ) -> ProcessedPage:
