@@ -31,6 +31,7 @@ from crawler.config import Source
 from crawler.crawl.settings import build_settings
 from crawler.spiders.news import NewsSpider
 from crawler.store import articles as store
+from crawler.store import routes as route_store
 from crawler.store import runs
 from crawler.store.db import make_engine, session_scope
 from crawler.store.locks import source_lock
@@ -110,10 +111,13 @@ async def _crawl_locked(
             within=timedelta(days=source.revisit.within_days),
             min_interval=source.revisit.min_interval,
         )
+        routes = route_store.load_routes(session, source_id)
     crawler = Crawler(NewsSpider, Settings(build_settings(source, db_url, log_level)))
     status, errors = runs.OK, []
     try:
-        await runner.crawl(crawler, source=source, known_urls=known, revisits=revisits)
+        await runner.crawl(
+            crawler, source=source, known_urls=known, revisits=revisits, routes=routes
+        )
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
         if reason == "shutdown":
             status = runs.STOPPED
@@ -131,6 +135,8 @@ async def _crawl_locked(
     counts = summarise_stats(crawler.stats.get_stats() if crawler.stats else {})
     finished = datetime.now(UTC)
     with session_scope(engine) as session:
+        if status == runs.OK and isinstance(spider, NewsSpider):
+            route_store.save_routes(session, source_id, spider.routes_to_keep())
         runs.finish_run(session, run_id, finished, status, counts, errors)
     engine.dispose()
     return RunSummary(source.name, status, started, finished, counts, errors)
