@@ -94,10 +94,7 @@ def crawl(
     config_path: Path, source_names: tuple[str, ...], db_url: str | None, verbose: int
 ) -> None:
     """Crawl every source (or just --source NAME) once, then exit."""
-    from crawler.pipelines.processes import start_fork_server
-
     sources = load_sources(config_path, source_names)
-    start_fork_server()  # its imports overlap with this process's own, just below
 
     from crawler.crawl.runner import crawl_sources, run_with_reactor
     from crawler.summary import print_summaries
@@ -127,7 +124,7 @@ def crawl(
 def daemon(
     config_path: Path, db_url: str | None, metrics_port: int | None, metrics_host: str, verbose: int
 ) -> None:
-    """Run every source on its schedule, each crawl in a child process, until SIGTERM/SIGINT."""
+    """Run every source on its schedule, due sources crawled together in child processes, until SIGTERM/SIGINT."""
     import asyncio
 
     from crawler.schedule.daemon import Daemon

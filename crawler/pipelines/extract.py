@@ -54,7 +54,6 @@ class ExtractPipeline:
         return cls(crawler, settings["CRAWLER_DB_URL"], workers)
 
     def open_spider(self) -> None:
-        self.warming = start_fork_server()
         spider = self.crawler.spider
         assert spider is not None
         engine = make_engine(self.db_url, write=False)
@@ -72,7 +71,9 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
-        if self.warming is not None and self.warming.is_alive():
+        if self.warming is None:  # the first page: a crawl that finds none never starts it
+            self.warming = start_fork_server()
+        if self.warming.is_alive():
             await asyncio.to_thread(self.warming.join)  # only items wait; fetching goes on
         loop = asyncio.get_running_loop()
         done = await loop.run_in_executor(

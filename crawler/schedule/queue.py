@@ -73,7 +73,7 @@ async def _crawl(db_url: str, source: str, config: str, timeout_s: float) -> str
         path = Path(tmp) / "sources.yaml"
         path.write_text(config, encoding="utf-8")
         spawned = datetime.now(UTC)
-        child = await CrawlChild.start(path, source, db_url, die_with_parent=True)
+        child = await CrawlChild.start(path, [source], db_url, die_with_parent=True)
         result = await child.wait(timeout_s)
     outcome = record_outcome(engine, source, spawned, result, timedelta(seconds=timeout_s))
     engine.dispose()
