@@ -11,7 +11,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,19 @@ def load_sources(path: Path, names: tuple[str, ...]) -> list[Source]:
         sys.exit(2)
 
 
+def _parse_duration(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> timedelta | None:
+    from crawler.config import parse_duration
+
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _parse_since(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> datetime | None:
@@ -90,8 +103,18 @@ def _log_level(verbose: int) -> str:
 @click.option("--source", "source_names", multiple=True, help="Only this source (repeatable).")
 @DB_OPTION
 @click.option("-v", "--verbose", count=True, help="-v for progress, -vv for every request.")
+@click.option(
+    "--run-timeout",
+    default=None,
+    callback=_parse_duration,
+    help="Stop each source's crawl this long after it starts (e.g. 1h), recorded timed_out.",
+)
 def crawl(
-    config_path: Path, source_names: tuple[str, ...], db_url: str | None, verbose: int
+    config_path: Path,
+    source_names: tuple[str, ...],
+    db_url: str | None,
+    verbose: int,
+    run_timeout: timedelta | None,
 ) -> None:
     """Crawl every source (or just --source NAME) once, then exit."""
     sources = load_sources(config_path, source_names)
@@ -102,7 +125,7 @@ def crawl(
     url = db.resolve_url(db_url)
     db.upgrade(url)
     level = _log_level(verbose)
-    summaries = run_with_reactor(lambda: crawl_sources(sources, url, level), level)
+    summaries = run_with_reactor(lambda: crawl_sources(sources, url, level, run_timeout), level)
     print_summaries(summaries, _flags(url, [s.source for s in summaries]))
     for s in summaries:
         if s.status == "skipped":

@@ -173,6 +173,11 @@ class Source(CrawlSettings):
         return sorted({urlsplit(url).hostname or "" for url in self.routes})
 
 
+# Crawls one process runs side by side; the rest of its sources wait their turn. Each crawl
+# has its own store writer process once it has pages, so this bounds a batch's memory.
+CRAWLS_AT_ONCE = 8
+
+
 class DaemonSettings(_Strict):
     """How ``crawler daemon`` runs the sources' crawls (the ``daemon:`` section)."""
 

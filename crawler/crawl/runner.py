@@ -27,7 +27,7 @@ from scrapy.settings import Settings
 from scrapy.utils.log import configure_logging
 from scrapy.utils.reactor import install_reactor
 
-from crawler.config import Source
+from crawler.config import CRAWLS_AT_ONCE, Source
 from crawler.crawl.settings import build_settings
 from crawler.spiders.news import NewsSpider
 from crawler.store import articles as store
@@ -75,12 +75,18 @@ def summarise_stats(stats: dict[str, Any]) -> dict[str, int]:
 
 
 async def crawl_source(
-    runner: AsyncCrawlerRunner, source: Source, db_url: str, log_level: str = "WARNING"
+    runner: AsyncCrawlerRunner,
+    source: Source,
+    db_url: str,
+    log_level: str = "WARNING",
+    timeout: timedelta | None = None,
 ) -> RunSummary:
     """Crawl one source into ``db_url`` and record the run in crawl_runs.
 
     Only one crawl of a source runs at a time: if another holds the source's
-    lock, this one does nothing and says so (status ``skipped``).
+    lock, this one does nothing and says so (status ``skipped``). A crawl
+    still running ``timeout`` after it started is stopped cleanly (what it
+    fetched is stored) and recorded ``timed_out``.
     """
     with source_lock(db_url, source.name) as held:
         if not held:
@@ -88,11 +94,15 @@ async def crawl_source(
             message = f"another crawl of {source.name!r} is running on this database; skipped"
             logger.warning(message)
             return RunSummary(source.name, runs.SKIPPED, now, now, errors=[message])
-        return await _crawl_locked(runner, source, db_url, log_level)
+        return await _crawl_locked(runner, source, db_url, log_level, timeout)
 
 
 async def _crawl_locked(
-    runner: AsyncCrawlerRunner, source: Source, db_url: str, log_level: str
+    runner: AsyncCrawlerRunner,
+    source: Source,
+    db_url: str,
+    log_level: str,
+    timeout: timedelta | None,
 ) -> RunSummary:
     engine = make_engine(db_url)
     started = datetime.now(UTC)
@@ -114,18 +124,24 @@ async def _crawl_locked(
         routes = route_store.load_routes(session, source_id)
     crawler = Crawler(NewsSpider, Settings(build_settings(source, db_url, log_level)))
     status, errors = runs.OK, []
+    deadline = _Deadline(crawler, timeout) if timeout else None
     try:
         await runner.crawl(
             crawler, source=source, known_urls=known, revisits=revisits, routes=routes
         )
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
-        if reason == "shutdown":
+        if deadline is not None and deadline.settle():
+            status = runs.TIMED_OUT
+            errors.append(f"timed out after {timeout}")
+        elif reason == "shutdown":
             status = runs.STOPPED
             errors.append("stopped by a signal before the crawl was done")
         elif reason not in (None, "finished"):
             status = runs.FAILED
             errors.append(f"crawl ended early: {reason}")
     except Exception as exc:
+        if deadline is not None:
+            deadline.settle()
         status = runs.FAILED
         errors.append(f"{type(exc).__name__}: {exc}")
         logging.getLogger(__name__).exception("crawl of %s failed", source.name)
@@ -142,15 +158,45 @@ async def _crawl_locked(
     return RunSummary(source.name, status, started, finished, counts, errors)
 
 
+class _Deadline:
+    """Stops a crawl ``timeout`` after it started; says whether it did."""
+
+    def __init__(self, crawler: Crawler, timeout: timedelta) -> None:
+        self.fired = False
+        self.crawler = crawler
+        self.stopping: asyncio.Future[None] | None = None
+        self.handle = asyncio.get_running_loop().call_later(timeout.total_seconds(), self._fire)
+
+    def _fire(self) -> None:
+        self.fired = True
+        logger.warning("%s: run timeout reached; stopping its crawl", self.crawler.spider)
+        self.stopping = asyncio.ensure_future(self.crawler.stop_async())
+
+    def settle(self) -> bool:
+        """The crawl is over: cancel the deadline; True if it had fired (the crawl timed out)."""
+        self.handle.cancel()
+        return self.fired
+
+
 async def crawl_sources(
-    sources: list[Source], db_url: str, log_level: str = "WARNING"
+    sources: list[Source],
+    db_url: str,
+    log_level: str = "WARNING",
+    timeout: timedelta | None = None,
 ) -> list[RunSummary]:
-    """Crawl several sources side by side; one summary each, in the given order."""
+    """Crawl several sources, :data:`CRAWLS_AT_ONCE` side by side; one summary each, in order.
+
+    ``timeout`` applies to each source's crawl from its own start.
+    """
     runner = AsyncCrawlerRunner()
     _RUNNERS.append(runner)
-    return list(
-        await asyncio.gather(*(crawl_source(runner, s, db_url, log_level) for s in sources))
-    )
+    turns = asyncio.Semaphore(CRAWLS_AT_ONCE)
+
+    async def in_turn(source: Source) -> RunSummary:
+        async with turns:
+            return await crawl_source(runner, source, db_url, log_level, timeout)
+
+    return list(await asyncio.gather(*(in_turn(s) for s in sources)))
 
 
 def run_with_reactor(main: Callable[[], Awaitable[T]], log_level: str = "WARNING") -> T:

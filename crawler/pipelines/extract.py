@@ -20,7 +20,6 @@ import asyncio
 import logging
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
@@ -29,7 +28,7 @@ from scrapy.exceptions import DropItem
 from crawler.canonical import canonical_url
 from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.items import FetchedPage
-from crawler.pipelines.processes import start_fork_server, worker_context
+from crawler.pipelines.processes import extraction_pool, start_fork_server
 from crawler.pipelines.worker import process_page
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
@@ -44,7 +43,7 @@ class ExtractPipeline:
         self.crawler = crawler
         self.db_url = db_url
         self.furniture: frozenset[int] = frozenset()
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context())
+        self.pool = extraction_pool(workers)
         self.warming: threading.Thread | None = None
 
     @classmethod
@@ -64,9 +63,6 @@ class ExtractPipeline:
                     self.furniture = load_furniture(session, source_id, FURNITURE_MIN_PAGES)
         finally:
             engine.dispose()
-
-    def close_spider(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}  # by size: one per process, shared by its crawls
 
 
 def worker_context() -> multiprocessing.context.ForkServerContext:
@@ -34,6 +37,18 @@ def worker_context() -> multiprocessing.context.ForkServerContext:
         ]
     )
     return context
+
+
+def extraction_pool(workers: int) -> ProcessPoolExecutor:
+    """The process's pool of ``workers`` extraction workers, shared by the crawls it runs.
+
+    A batch of sources crawled in one process (``crawler daemon``) then has
+    ``workers`` workers in all, not as many per source; they start on demand
+    and end with the process.
+    """
+    if workers not in _POOLS:
+        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context())
+    return _POOLS[workers]
 
 
 def start_fork_server() -> threading.Thread:

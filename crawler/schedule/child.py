@@ -23,11 +23,19 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from crawler.config import CRAWLS_AT_ONCE
 from crawler.store import runs
 from crawler.store.db import session_scope
 
 # After SIGTERM, a crawl gets this long to flush and close before it is killed.
 KILL_AFTER_S = 10.0
+
+
+def batch_deadline(run_timeout: timedelta, sources: int) -> timedelta:
+    """How long a child of ``sources`` crawls may take: each stops itself after ``run_timeout``,
+    :data:`~crawler.config.CRAWLS_AT_ONCE` at a time; past this the child itself is stuck."""
+    waves = -(-sources // CRAWLS_AT_ONCE)
+    return run_timeout * waves + timedelta(seconds=KILL_AFTER_S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +52,17 @@ class CrawlChild:
 
     @classmethod
     async def start(
-        cls, config: Path, sources: Sequence[str], db_url: str, *, die_with_parent: bool = False
+        cls,
+        config: Path,
+        sources: Sequence[str],
+        db_url: str,
+        run_timeout: timedelta,
+        *,
+        die_with_parent: bool = False,
     ) -> CrawlChild:
-        """Start the crawl; ``die_with_parent``: the kernel kills it if this process dies.
+        """Start the crawls; each stops itself ``run_timeout`` after it starts (``timed_out``).
+
+        ``die_with_parent``: the kernel kills it if this process dies.
 
         A queue worker asks for that: when a worker is killed, its task is run
         again elsewhere, and an orphaned crawl must not race the new one.
@@ -61,6 +77,8 @@ class CrawlChild:
             *(arg for name in sources for arg in ("--source", name)),
             "--db",
             db_url,
+            "--run-timeout",
+            f"{run_timeout // timedelta(milliseconds=1)}ms",
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,  # the daemon logs the run's summary itself
             start_new_session=True,

@@ -39,7 +39,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from crawler.config import Config, ConfigError, Source, load
-from crawler.schedule.child import CrawlChild, record_outcome
+from crawler.schedule.child import CrawlChild, batch_deadline, record_outcome
 from crawler.schedule.leader import Leadership, LeadershipLostError
 from crawler.schedule.metrics import Metrics
 from crawler.schedule.plan import first_run, trigger_for
@@ -228,16 +228,16 @@ class Daemon:
     async def _crawl(self, names: list[str]) -> None:
         logger.info("crawling %d source(s) in one child: %s", len(names), ", ".join(names))
         spawned = _now()
-        child = await CrawlChild.start(self.active_config, names, self.db_url)
+        limit = self.config.daemon.run_timeout
+        child = await CrawlChild.start(self.active_config, names, self.db_url, limit)
         self.children.add(child)
         if self.metrics:
             for name in names:
                 self.metrics.started(name)
         try:
-            result = await child.wait(self.config.daemon.run_timeout.total_seconds())
+            result = await child.wait(batch_deadline(limit, len(names)).total_seconds())
         finally:
             self.children.discard(child)
-        limit = self.config.daemon.run_timeout
         for name in names:
             outcome = record_outcome(self.engine, name, spawned, result, limit)
             logger.info(json.dumps(outcome.log_line(), sort_keys=True))
