@@ -175,7 +175,7 @@ class Source(CrawlSettings):
 
 # Crawls one process runs side by side; the rest of its sources wait their turn. Each crawl
 # has its own store writer process once it has pages, so this bounds a batch's memory.
-CRAWLS_AT_ONCE = 8
+CRAWLS_AT_ONCE = 4
 
 
 class DaemonSettings(_Strict):

@@ -39,6 +39,7 @@ from crawler.store.locks import source_lock
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 T = TypeVar("T")
 _RUNNERS: list[AsyncCrawlerRunner] = []  # what a stop signal stops
+_STOP_REQUESTED: list[bool] = []  # not empty once a stop signal came: no crawl starts then
 logger = logging.getLogger(__name__)
 
 
@@ -194,6 +195,15 @@ async def crawl_sources(
 
     async def in_turn(source: Source) -> RunSummary:
         async with turns:
+            if _STOP_REQUESTED:  # its turn came after a stop signal: it never began
+                now = datetime.now(UTC)
+                return RunSummary(
+                    source.name,
+                    runs.STOPPED,
+                    now,
+                    now,
+                    errors=["a stop signal came before its crawl began"],
+                )
             return await crawl_source(runner, source, db_url, log_level, timeout)
 
     return list(await asyncio.gather(*(in_turn(s) for s in sources)))
@@ -243,6 +253,7 @@ def _install_stop_handlers(tasks: list[asyncio.Future[None]]) -> None:
             logger.warning("%s again: exiting at once", name)
             os._exit(1)
         requested = True
+        _STOP_REQUESTED.append(True)
         logger.warning("%s: stopping cleanly (send it again to exit at once)", name)
         tasks.extend(asyncio.ensure_future(runner.stop()) for runner in _RUNNERS)
 
