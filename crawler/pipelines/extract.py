@@ -5,7 +5,7 @@ Run on the reactor's thread they would hold up every download; in threads
 they would still queue on the GIL. A pool of processes sized to the cores
 runs :func:`crawler.pipelines.worker.process_page` while the reactor keeps
 fetching. The source's furniture (lines counted on many of its articles, see
-:mod:`crawler.store.furniture`) is read once when the crawl opens and sent
+:mod:`crawler.store.furniture`) is read once, at the crawl's first page, and sent
 with each page; what this crawl teaches is counted by the store pipeline, and
 a line that becomes furniture during the crawl is taken out of the versions
 this crawl stored before it knew (see :class:`crawler.pipelines.store.StorePipeline`).
@@ -52,7 +52,7 @@ class ExtractPipeline:
         workers = settings.getint("CRAWLER_EXTRACT_WORKERS") or os.cpu_count() or 2
         return cls(crawler, settings["CRAWLER_DB_URL"], workers)
 
-    def open_spider(self) -> None:
+    def _load_furniture(self) -> None:
         spider = self.crawler.spider
         assert spider is not None
         engine = make_engine(self.db_url, write=False)
@@ -67,8 +67,9 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
-        if self.warming is None:  # the first page: a crawl that finds none never starts it
+        if self.warming is None:  # the first page: a crawl that finds none pays for neither
             self.warming = start_fork_server()
+            self._load_furniture()
         if self.warming.is_alive():
             await asyncio.to_thread(self.warming.join)  # only items wait; fetching goes on
         loop = asyncio.get_running_loop()
