@@ -19,7 +19,7 @@ import json
 import sys
 import traceback
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,19 @@ def load_sources(path: Path, names: tuple[str, ...]) -> list[Source]:
     except ConfigError as exc:
         click.echo(f"error: {path}: {exc}", err=True)
         sys.exit(2)
+
+
+def _parse_duration(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> timedelta | None:
+    from crawler.config import parse_duration
+
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _parse_since(
@@ -130,22 +143,29 @@ def _log_level(verbose: int) -> str:
 )
 @DB_OPTION
 @click.option("-v", "--verbose", count=True, help="-v for progress, -vv for every request.")
+@click.option(
+    "--run-timeout",
+    default=None,
+    callback=_parse_duration,
+    help="Stop each source's crawl this long after it starts (e.g. 1h), recorded timed_out.",
+)
 def crawl(
-    config_path: Path, source_names: tuple[str, ...], db_url: str | None, verbose: int
+    config_path: Path,
+    source_names: tuple[str, ...],
+    db_url: str | None,
+    verbose: int,
+    run_timeout: timedelta | None,
 ) -> None:
     """Crawl every source (or just --source NAME) once, then exit."""
-    from crawler.pipelines.processes import start_fork_server
-
     sources = load_sources(config_path, source_names)
     url = db.resolve_url(db_url)
-    start_fork_server()  # its imports overlap with this process's own, just below
 
     from crawler.crawl.runner import crawl_sources, run_with_reactor
     from crawler.summary import print_summaries
 
     db.upgrade(url)
     level = _log_level(verbose)
-    summaries = run_with_reactor(lambda: crawl_sources(sources, url, level), level)
+    summaries = run_with_reactor(lambda: crawl_sources(sources, url, level, run_timeout), level)
     print_summaries(summaries, _flags(url, [s.source for s in summaries]))
     for s in summaries:
         if s.status == "skipped":
@@ -172,7 +192,7 @@ def crawl(
 def daemon(
     config_path: Path, db_url: str | None, metrics_port: int | None, metrics_host: str, verbose: int
 ) -> None:
-    """Run every source on its schedule, each crawl in a child process, until SIGTERM/SIGINT."""
+    """Run every source on its schedule, due sources crawled together in child processes, until SIGTERM/SIGINT."""
     import asyncio
 
     from crawler.schedule.daemon import Daemon

@@ -176,6 +176,11 @@ class Source(CrawlSettings):
         return sorted({urlsplit(url).hostname or "" for url in self.routes})
 
 
+# Crawls one process runs side by side; the rest of its sources wait their turn. Each crawl
+# has its own store writer process once it has pages, so this bounds a batch's memory.
+CRAWLS_AT_ONCE = 4
+
+
 class DaemonSettings(_Strict):
     """How ``crawler daemon`` runs the sources' crawls (the ``daemon:`` section)."""
 
@@ -183,6 +188,8 @@ class DaemonSettings(_Strict):
     run_timeout: Duration = timedelta(hours=1)  # a crawl running longer is stopped, "timed_out"
     stop_timeout: Duration = timedelta(seconds=30)  # SIGTERM: crawls get this long to finish
     misfire_grace: Duration = timedelta(minutes=10)  # a run this late still runs (once)
+    # Sources due together share one child (one start-up) up to this many; 1: a child each.
+    batch_size: StrictInt = Field(default=50, ge=1)
     # "local": crawls are children of the daemon. "queue": the daemon enqueues due runs on the
     # store's PostgreSQL (procrastinate) for `crawler worker`s anywhere; daemons elect one leader.
     mode: Literal["local", "queue"] = "local"

@@ -40,7 +40,7 @@ def print_summaries(
     console: Console | None = None,
 ) -> None:
     """The table, errors by kind, candidates dropped by redirects, sitemaps not fetched, revisits
-    <lastmod> spared, and each source's health flags (see :mod:`crawler.health`)."""
+    <lastmod> spared, routes unchanged, and each source's health flags (see :mod:`crawler.health`)."""
     console = console or make_console()
     table = Table(title="crawl summary", show_lines=False)
     table.add_column("source")
@@ -60,6 +60,8 @@ def print_summaries(
                 console.print(f"{s.source} {label}: {detail}")
         if skipped := s.counts.get("unchanged_by_lastmod"):
             console.print(f"{s.source}: {skipped} revisits skipped, unchanged by sitemap <lastmod>")
+        if unchanged := s.counts.get("routes_not_modified"):
+            console.print(f"{s.source}: {unchanged} discovery routes unchanged (304 or same body)")
         if capped := s.counts.get("robots/crawl_delay_capped"):
             console.print(
                 f"{s.source}: robots.txt Crawl-delay above max_crawl_delay on {capped} host(s); capped"

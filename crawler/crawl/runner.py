@@ -27,11 +27,12 @@ from scrapy.settings import Settings
 from scrapy.utils.log import configure_logging
 from scrapy.utils.reactor import install_reactor
 
-from crawler.config import Source
+from crawler.config import CRAWLS_AT_ONCE, Source
 from crawler.crawl.settings import build_settings
 from crawler.pipelines.store import STORE_FAILURES
 from crawler.spiders.news import NewsSpider
 from crawler.store import articles as store
+from crawler.store import routes as route_store
 from crawler.store import runs
 from crawler.store.db import make_engine, session_scope
 from crawler.store.locks import source_lock
@@ -40,6 +41,7 @@ from crawler.store.retry import FaultRetry
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 T = TypeVar("T")
 _RUNNERS: list[AsyncCrawlerRunner] = []  # what a stop signal stops
+_STOP_REQUESTED: list[bool] = []  # not empty once a stop signal came: no crawl starts then
 logger = logging.getLogger(__name__)
 
 
@@ -76,12 +78,18 @@ def summarise_stats(stats: dict[str, Any]) -> dict[str, int]:
 
 
 async def crawl_source(
-    runner: AsyncCrawlerRunner, source: Source, db_url: str, log_level: str = "WARNING"
+    runner: AsyncCrawlerRunner,
+    source: Source,
+    db_url: str,
+    log_level: str = "WARNING",
+    timeout: timedelta | None = None,
 ) -> RunSummary:
     """Crawl one source into ``db_url`` and record the run in crawl_runs.
 
     Only one crawl of a source runs at a time: if another holds the source's
-    lock, this one does nothing and says so (status ``skipped``).
+    lock, this one does nothing and says so (status ``skipped``). A crawl
+    still running ``timeout`` after it started is stopped cleanly (what it
+    fetched is stored) and recorded ``timed_out``.
     """
     with source_lock(db_url, source.name) as held:
         if not held:
@@ -89,11 +97,15 @@ async def crawl_source(
             message = f"another crawl of {source.name!r} is running on this database; skipped"
             logger.warning(message)
             return RunSummary(source.name, runs.SKIPPED, now, now, errors=[message])
-        return await _crawl_locked(runner, source, db_url, log_level)
+        return await _crawl_locked(runner, source, db_url, log_level, timeout)
 
 
 async def _crawl_locked(
-    runner: AsyncCrawlerRunner, source: Source, db_url: str, log_level: str
+    runner: AsyncCrawlerRunner,
+    source: Source,
+    db_url: str,
+    log_level: str,
+    timeout: timedelta | None,
 ) -> RunSummary:
     engine = make_engine(db_url)
     started = datetime.now(UTC)
@@ -112,14 +124,19 @@ async def _crawl_locked(
             within=timedelta(days=source.revisit.within_days),
             min_interval=source.revisit.min_interval,
         )
+        routes = route_store.load_routes(session, source_id)
     crawler = Crawler(NewsSpider, Settings(build_settings(source, db_url, log_level)))
     reason: str | None = None
+    deadline = _Deadline(crawler, timeout) if timeout else None
     try:
-        await runner.crawl(crawler, source=source, known_urls=known, revisits=revisits)
+        await runner.crawl(
+            crawler, source=source, known_urls=known, revisits=revisits, routes=routes
+        )
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
         logging.getLogger(__name__).exception("crawl of %s failed", source.name)
+    timed_out = deadline is not None and deadline.settle()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     counts = summarise_stats(stats)
     spider = crawler.spider
@@ -127,6 +144,8 @@ async def _crawl_locked(
     if isinstance(spider, NewsSpider) and spider.every_route_failed():
         route_errors = list(spider.failed_routes.values())
     status, errors = run_outcome(reason, counts, route_errors)
+    if timed_out:  # stopped by its deadline: what it stored stays, the rest waits for a next run
+        status, errors = runs.TIMED_OUT, [f"timed out after {timeout}", *errors]
     errors += stats.get(STORE_FAILURES, [])  # what was lost, by URL, before what was not fetched
     if isinstance(spider, NewsSpider):
         errors += [e for e in spider.errors if e not in errors]
@@ -135,6 +154,8 @@ async def _crawl_locked(
 
     def finish() -> None:
         with session_scope(engine) as session:
+            if status == runs.OK and isinstance(spider, NewsSpider):
+                route_store.save_routes(session, source_id, spider.routes_to_keep())
             runs.finish_run(session, run_id, finished, status, counts, errors)
 
     FaultRetry(source.store_retry.total_seconds()).run(finish)
@@ -172,15 +193,54 @@ def _first_lines(errors: list[str]) -> list[str]:
     return [(e.strip().splitlines() or [""])[0] for e in errors]
 
 
+class _Deadline:
+    """Stops a crawl ``timeout`` after it started; says whether it did."""
+
+    def __init__(self, crawler: Crawler, timeout: timedelta) -> None:
+        self.fired = False
+        self.crawler = crawler
+        self.stopping: asyncio.Future[None] | None = None
+        self.handle = asyncio.get_running_loop().call_later(timeout.total_seconds(), self._fire)
+
+    def _fire(self) -> None:
+        self.fired = True
+        logger.warning("%s: run timeout reached; stopping its crawl", self.crawler.spider)
+        self.stopping = asyncio.ensure_future(self.crawler.stop_async())
+
+    def settle(self) -> bool:
+        """The crawl is over: cancel the deadline; True if it had fired (the crawl timed out)."""
+        self.handle.cancel()
+        return self.fired
+
+
 async def crawl_sources(
-    sources: list[Source], db_url: str, log_level: str = "WARNING"
+    sources: list[Source],
+    db_url: str,
+    log_level: str = "WARNING",
+    timeout: timedelta | None = None,
 ) -> list[RunSummary]:
-    """Crawl several sources side by side; one summary each, in the given order."""
+    """Crawl several sources, :data:`CRAWLS_AT_ONCE` side by side; one summary each, in order.
+
+    ``timeout`` applies to each source's crawl from its own start.
+    """
     runner = AsyncCrawlerRunner()
     _RUNNERS.append(runner)
-    return list(
-        await asyncio.gather(*(crawl_source(runner, s, db_url, log_level) for s in sources))
-    )
+    turns = asyncio.Semaphore(CRAWLS_AT_ONCE)
+
+    async def in_turn(source: Source) -> RunSummary:
+        async with turns:
+            if _STOP_REQUESTED:  # its turn came after a stop signal: it never began
+                now = datetime.now(UTC)
+                return RunSummary(
+                    source.name,
+                    runs.STOPPED,
+                    now,
+                    now,
+                    errors=["a stop signal came before its crawl began"],
+                )
+            return await crawl_source(runner, source, db_url, log_level, timeout)
+
+    return list(await asyncio.gather(*(in_turn(s) for s in sources)))
 
 
 def run_with_reactor(main: Callable[[], Awaitable[T]], log_level: str = "WARNING") -> T:
@@ -227,6 +287,7 @@ def _install_stop_handlers(tasks: list[asyncio.Future[None]]) -> None:
             logger.warning("%s again: exiting at once", name)
             os._exit(1)
         requested = True
+        _STOP_REQUESTED.append(True)
         logger.warning("%s: stopping cleanly (send it again to exit at once)", name)
         tasks.extend(asyncio.ensure_future(runner.stop()) for runner in _RUNNERS)
 

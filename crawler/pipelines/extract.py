@@ -7,7 +7,7 @@ they would still queue on the GIL. A pool of processes sized to the cores
 :mod:`crawler.pipelines.extraction_pool`) runs
 :func:`crawler.pipelines.worker.process_page` while the reactor keeps
 fetching. The source's furniture (lines counted on many of its articles, see
-:mod:`crawler.store.furniture`) is read once when the crawl opens and sent
+:mod:`crawler.store.furniture`) is read once, at the crawl's first page, and sent
 with each page; what this crawl teaches is counted by the store pipeline, and
 a line that becomes furniture during the crawl is taken out of the versions
 this crawl stored before it knew (see :class:`crawler.pipelines.store.StorePipeline`).
@@ -65,8 +65,9 @@ class ExtractPipeline:
         return cls(crawler, settings["CRAWLER_DB_URL"], workers)
 
     def open_spider(self) -> None:
-        self.warming = start_fork_server()
-        self.pool = extraction_pool.join(self.workers)
+        self.pool = extraction_pool.join(self.workers)  # its workers start with the first page
+
+    def _load_furniture(self) -> None:
         spider = self.crawler.spider
         assert spider is not None
         engine = make_engine(self.db_url, write=False)
@@ -86,7 +87,10 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
-        if self.warming is not None and self.warming.is_alive():
+        if self.warming is None:  # the first page: a crawl that finds none pays for neither
+            self.warming = start_fork_server()
+            self._load_furniture()
+        if self.warming.is_alive():
             await asyncio.to_thread(self.warming.join)  # only items wait; fetching goes on
         assert self.pool is not None, "open_spider first"
         done = await self.pool.process(

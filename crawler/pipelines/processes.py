@@ -52,9 +52,10 @@ def worker_context() -> multiprocessing.context.ForkServerContext:
 def start_fork_server() -> threading.Thread:
     """Start the fork server in a thread: the caller goes on while it imports.
 
-    ``crawler crawl`` starts it first thing, so that its imports run on the
-    other core while the crawl imports Scrapy and reads the sitemaps; the
-    extraction pipeline asks again (a no-op then) for crawls started otherwise.
+    The extraction pipeline starts it at a crawl's first page (a no-op if it
+    runs already), so that its imports run on the other core while the crawl
+    goes on fetching; a crawl that finds no page (an idle poll, all 304s)
+    never pays for it.
     """
     worker_context()  # the preload list is the fork server's, set before it starts
     warming = threading.Thread(target=forkserver.ensure_running, name="fork-server", daemon=True)

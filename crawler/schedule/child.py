@@ -1,8 +1,10 @@
-"""One crawl of one source in a child process: ``crawler crawl --source NAME``, with a deadline.
+"""Crawls of a batch of sources in a child process: ``crawler crawl --source A --source B``, with a deadline.
 
-A child per run gives every crawl a fresh reactor and returns its memory to
-the system when it exits; a crash stays inside it. The child runs in its own
-process group so that a hard kill also reaches its extraction workers.
+A child per batch gives its crawls a fresh reactor and returns their memory
+to the system when it exits; a crash stays inside it, and the runs of the
+batch it cut short are recorded ``failed`` (those done before keep their
+status and everything they stored). The child runs in its own process group
+so that a hard kill also reaches its extraction workers.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import ctypes
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,11 +23,19 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from crawler.config import CRAWLS_AT_ONCE
 from crawler.store import runs
 from crawler.store.db import session_scope
 
 # After SIGTERM, a crawl gets this long to flush and close before it is killed.
 KILL_AFTER_S = 10.0
+
+
+def batch_deadline(run_timeout: timedelta, sources: int) -> timedelta:
+    """How long a child of ``sources`` crawls may take: each stops itself after ``run_timeout``,
+    :data:`~crawler.config.CRAWLS_AT_ONCE` at a time; past this the child itself is stuck."""
+    waves = -(-sources // CRAWLS_AT_ONCE)
+    return run_timeout * waves + timedelta(seconds=KILL_AFTER_S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,16 +45,24 @@ class ChildResult:
 
 
 class CrawlChild:
-    """A running ``crawler crawl --source NAME`` child."""
+    """A running ``crawler crawl --source NAME ...`` child: its sources crawl side by side."""
 
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
         self.proc = proc
 
     @classmethod
     async def start(
-        cls, config: Path, source: str, db_url: str, *, die_with_parent: bool = False
+        cls,
+        config: Path,
+        sources: Sequence[str],
+        db_url: str,
+        run_timeout: timedelta,
+        *,
+        die_with_parent: bool = False,
     ) -> CrawlChild:
-        """Start the crawl; ``die_with_parent``: the kernel kills it if this process dies.
+        """Start the crawls; each stops itself ``run_timeout`` after it starts (``timed_out``).
+
+        ``die_with_parent``: the kernel kills it if this process dies.
 
         A queue worker asks for that: when a worker is killed, its task is run
         again elsewhere, and an orphaned crawl must not race the new one. The
@@ -57,10 +76,11 @@ class CrawlChild:
             "crawl",
             "--config",
             str(config),
-            "--source",
-            source,
+            *(arg for name in sources for arg in ("--source", name)),
             "--db",
             db_url,
+            "--run-timeout",
+            f"{run_timeout // timedelta(milliseconds=1)}ms",
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,  # the daemon logs the run's summary itself
             start_new_session=True,
@@ -135,13 +155,17 @@ class RunOutcome:
 def record_outcome(
     engine: Engine, source: str, spawned: datetime, result: ChildResult, limit: timedelta
 ) -> RunOutcome:
-    """Close the run the child left open (timed out, or died), and say how it ended."""
+    """Close the run the child left open (timed out, or died), and say how it ended.
+
+    A run that ended ``ok`` before its batch's deadline stays ``ok``; one still
+    going (or stopped by the deadline's SIGTERM) is ``timed_out``.
+    """
     ended = datetime.now(UTC)
     with session_scope(engine) as session:
         recorded = runs.runs_since(session, source, spawned)
         run = recorded[-1] if recorded else None
         status = run.status if run else runs.FAILED
-        if run is not None and result.timed_out:
+        if run is not None and result.timed_out and run.status in (runs.RUNNING, runs.STOPPED):
             status = runs.TIMED_OUT
             runs.close_run(session, run.id, ended, status, f"timed out after {limit}")
         elif run is not None and run.status == runs.RUNNING:

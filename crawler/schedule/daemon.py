@@ -1,10 +1,15 @@
-"""``crawler daemon``: every source on its own cadence, each run a ``crawler crawl`` child.
+"""``crawler daemon``: every source on its own cadence, due sources crawled in batches by ``crawler crawl`` children.
 
-APScheduler 3 (AsyncIOScheduler) fires each source's job; the job runs the
-source's crawl in a child process (:mod:`crawler.schedule.child`) under a
-deadline, at most one per source (a tick that finds the last run still going
-is skipped and logged), at most ``max_parallel_crawls`` at once. Schedules
-resume from ``crawl_runs`` after a restart (:mod:`crawler.schedule.plan`).
+APScheduler 3 (AsyncIOScheduler) fires each source's job; the job joins the
+batch being formed, and a batch (the sources due within
+:data:`BATCH_WINDOW_S` of its first, at most ``batch_size``; it keeps taking
+sources while it waits for a slot) runs in one child process
+(:mod:`crawler.schedule.child`) under a deadline, so that sources due
+together pay one start-up. Each source still has its own lock, its own
+``crawl_runs`` row and status, at most one run at a time (a tick that finds
+the last run still going is skipped and logged); at most
+``max_parallel_crawls`` children run at once. Schedules resume from
+``crawl_runs`` after a restart (:mod:`crawler.schedule.plan`).
 
 Signals: SIGTERM/SIGINT stop taking work, pass SIGTERM to running crawls
 (they flush and record their run as ``stopped``) and exit 0 once they are
@@ -18,12 +23,14 @@ a snapshot the daemon writes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import random
 import signal
 import tempfile
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,7 +39,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from crawler.config import Config, ConfigError, Source, load
-from crawler.schedule.child import CrawlChild, record_outcome
+from crawler.schedule.child import CrawlChild, batch_deadline, record_outcome
 from crawler.schedule.leader import Leadership, LeadershipLostError
 from crawler.schedule.metrics import Metrics
 from crawler.schedule.plan import first_run, trigger_for
@@ -41,6 +48,18 @@ from crawler.store import runs
 from crawler.store.db import make_engine, session_scope
 
 logger = logging.getLogger("crawler.daemon")
+# How long a batch waits for more due sources after its first. APScheduler fires the jobs
+# of one tick within milliseconds; a second also gathers sources a little jitter apart.
+BATCH_WINDOW_S = 1.0
+
+
+@dataclass(eq=False)
+class Batch:
+    """Sources due together, to be crawled in one child."""
+
+    names: list[str] = field(default_factory=list)
+    full: asyncio.Event = field(default_factory=asyncio.Event)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def _now() -> datetime:
@@ -58,8 +77,9 @@ class Daemon:
         self.active_config = self._snapshot()
         self.engine = make_engine(db_url)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
-        self.children: dict[str, CrawlChild] = {}
-        self.active: set[asyncio.Task[Any]] = set()
+        self.children: set[CrawlChild] = set()
+        self.active: set[asyncio.Future[Any]] = set()
+        self.forming: Batch | None = None  # the batch due sources join
         self.stopping = False
         self.exit_code = 0
         self.done = asyncio.Event()
@@ -168,30 +188,64 @@ class Daemon:
         assert task is not None
         self.active.add(task)
         try:
-            async with self.slots:
-                if not self.stopping:
-                    await self._crawl(name)
+            if self.queue is not None:  # queue mode: one job per source, as before
+                async with self.slots:
+                    if not self.stopping:
+                        timeout = self.config.daemon.run_timeout
+                        await self.queue.enqueue(name, self.active_config, timeout)
+            elif not self.stopping:
+                await self._join_batch(name).done.wait()
         finally:
             self.active.discard(task)
 
-    async def _crawl(self, name: str) -> None:
-        if self.queue is not None:
-            await self.queue.enqueue(name, self.active_config, self.config.daemon.run_timeout)
-            return
-        spawned = _now()
-        # A daemon killed outright takes its runs along: they have no deadline without it.
-        child = await CrawlChild.start(self.active_config, name, self.db_url, die_with_parent=True)
-        self.children[name] = child
-        if self.metrics:
-            self.metrics.started(name)
+    def _join_batch(self, name: str) -> Batch:
+        """Add ``name`` to the batch being formed (starting one if there is none)."""
+        batch = self.forming
+        if batch is None:
+            batch = self.forming = Batch()
+            runner = asyncio.ensure_future(self._run_batch(batch))
+            self.active.add(runner)
+            runner.add_done_callback(self.active.discard)
+        batch.names.append(name)
+        if len(batch.names) >= self.config.daemon.batch_size:
+            batch.full.set()
+            self.forming = None
+        return batch
+
+    async def _run_batch(self, batch: Batch) -> None:
+        """Crawl the batch once it is full or its window has passed, and a slot is free."""
         try:
-            result = await child.wait(self.config.daemon.run_timeout.total_seconds())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(batch.full.wait(), BATCH_WINDOW_S)
+            async with self.slots:
+                if self.forming is batch:
+                    self.forming = None
+                if not self.stopping:
+                    await self._crawl(batch.names)
         finally:
-            self.children.pop(name, None)
-        outcome = record_outcome(self.engine, name, spawned, result, self.config.daemon.run_timeout)
-        logger.info(json.dumps(outcome.log_line(), sort_keys=True))
+            batch.done.set()
+
+    async def _crawl(self, names: list[str]) -> None:
+        logger.info("crawling %d source(s) in one child: %s", len(names), ", ".join(names))
+        spawned = _now()
+        limit = self.config.daemon.run_timeout
+        # A daemon killed outright takes its runs along: they have no deadline without it.
+        child = await CrawlChild.start(
+            self.active_config, names, self.db_url, limit, die_with_parent=True
+        )
+        self.children.add(child)
         if self.metrics:
-            self.metrics.finished(name, outcome.status, outcome.ended - spawned, outcome.counts)
+            for name in names:
+                self.metrics.started(name)
+        try:
+            result = await child.wait(batch_deadline(limit, len(names)).total_seconds())
+        finally:
+            self.children.discard(child)
+        for name in names:
+            outcome = record_outcome(self.engine, name, spawned, result, limit)
+            logger.info(json.dumps(outcome.log_line(), sort_keys=True))
+            if self.metrics:
+                self.metrics.finished(name, outcome.status, outcome.ended - spawned, outcome.counts)
 
     # -- signals -----------------------------------------------------------------------
 
@@ -199,7 +253,7 @@ class Daemon:
         name = signal.Signals(signum).name
         if self.stopping:
             logger.warning("%s again: killing %d crawls and exiting now", name, len(self.children))
-            for child in list(self.children.values()):
+            for child in list(self.children):
                 child.kill()
             self.exit_code = 1
             self.done.set()
@@ -211,7 +265,7 @@ class Daemon:
             return
         logger.info("%s: no new crawls; stopping %d running ones", name, len(self.children))
         self.scheduler.pause()  # shutting it down now would cancel the running jobs' bookkeeping
-        for child in self.children.values():
+        for child in self.children:
             child.terminate()
         self.active.add(asyncio.ensure_future(self._stop_when_done()))
 
@@ -222,7 +276,7 @@ class Daemon:
             _, pending = await asyncio.wait(waiting, timeout=timeout)
             if pending:
                 logger.warning("stop timeout: killing %d crawls", len(self.children))
-                for child in list(self.children.values()):
+                for child in list(self.children):
                     child.kill()
                 await asyncio.wait(pending, timeout=5)
         self.scheduler.shutdown(wait=False)

@@ -30,7 +30,7 @@ from procrastinate import App, PsycopgConnector
 from procrastinate.exceptions import AlreadyEnqueued, ConnectorException, UniqueViolation
 from procrastinate.jobs import Status
 
-from crawler.schedule.child import CrawlChild, record_outcome
+from crawler.schedule.child import CrawlChild, batch_deadline, record_outcome
 from crawler.schedule.leader import libpq_url
 from crawler.store.db import make_engine
 
@@ -73,8 +73,10 @@ async def _crawl(db_url: str, source: str, config: str, timeout_s: float) -> str
         path = Path(tmp) / "sources.yaml"
         path.write_text(config, encoding="utf-8")
         spawned = datetime.now(UTC)
-        child = await CrawlChild.start(path, source, db_url, die_with_parent=True)
-        result = await child.wait(timeout_s)
+        child = await CrawlChild.start(
+            path, [source], db_url, timedelta(seconds=timeout_s), die_with_parent=True
+        )
+        result = await child.wait(batch_deadline(timedelta(seconds=timeout_s), 1).total_seconds())
     outcome = record_outcome(engine, source, spawned, result, timedelta(seconds=timeout_s))
     engine.dispose()
     logger.info(json.dumps(outcome.log_line(), sort_keys=True))

@@ -14,9 +14,10 @@ about; articles stored earlier and not due for a revisit are not fetched again.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -38,6 +39,7 @@ from crawler.robots import sitemap_urls
 from crawler.spiders.continuation import MAX_PAGES, next_page
 from crawler.spiders.discovery import (
     BadSitemapError,
+    SitemapDoc,
     feed_links,
     home_feeds,
     newest_first,
@@ -47,19 +49,25 @@ from crawler.spiders.discovery import (
 )
 from crawler.spiders.links import is_article_url, is_pagination_url, pagination_links
 from crawler.store.articles import KnownArticle
+from crawler.store.routes import RouteState
 
 REVISIT_STATUSES = [304, 404, 410]
 MAX_KEPT_ERRORS = 200
 
 
-def conditional_headers(known: KnownArticle) -> dict[str, str]:
-    """If-None-Match / If-Modified-Since from the validators of the last 200."""
+def conditional_headers(known: KnownArticle | RouteState) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from the validators of the last 200 (RFC 9110 §13.1)."""
     headers = {}
     if known.etag:
         headers["If-None-Match"] = known.etag
     if known.last_modified:
         headers["If-Modified-Since"] = known.last_modified
     return headers
+
+
+def body_hash(body: bytes) -> str:
+    """SHA-256 of a route's body, hex: the same hash means the same document, validators or not."""
+    return hashlib.sha256(body).hexdigest()
 
 
 def error_kind(failure: Failure) -> str:
@@ -99,6 +107,7 @@ class NewsSpider(Spider):
         source: Source,
         known_urls: frozenset[str] = frozenset(),
         revisits: list[KnownArticle] | None = None,
+        routes: dict[str, RouteState] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(name=source.name, **kwargs)
@@ -106,6 +115,11 @@ class NewsSpider(Spider):
         self.allowed_domains = source.hosts
         self.known_urls = set(known_urls)
         self.revisits = revisits or []
+        # Discovery routes as last read (by URL as requested), what this crawl saw of them,
+        # and those a candidate of which was not dealt with (see routes_to_keep).
+        self.routes = routes or {}
+        self.route_updates: dict[str, RouteState] = {}
+        self.incomplete_routes: set[str] = set()
         # With revisit.trust_lastmod, revisits wait for the sitemaps: those a <lastmod>
         # vouches for are skipped, the rest are requested once discovery is done.
         self.held: dict[str, KnownArticle] = {}  # by canonical URL and by fetch URL
@@ -146,22 +160,16 @@ class NewsSpider(Spider):
             else:
                 yield self._revisit(known)
         for url in self.source.feeds:
-            yield Request(url, callback=self.parse_feed, errback=self.on_error, priority=5)
+            yield self._route(url, self.parse_feed)
         self._queue_sitemaps(((url, None) for url in self.source.sitemaps), 0)
         if home := self.source.home:
-            yield Request(home, callback=self.parse_home, errback=self.on_error, priority=5)
+            yield self._route(home, self.parse_home)
             routes = [robots_txt_url(home), *usual_sitemap_urls(home)]
             self._queue_sitemaps(((url, None) for url in routes), 0, guessed=True)
         for request in self._next_sitemaps():
             yield request
         for url in self.source.start_urls:
-            yield Request(
-                url,
-                callback=self.parse_section,
-                errback=self.on_error,
-                priority=5,
-                meta={"section_depth": 0},
-            )
+            yield self._route(url, self.parse_section, meta={"section_depth": 0})
 
     def _revisit(self, known: KnownArticle) -> Request:
         return Request(
@@ -209,14 +217,83 @@ class NewsSpider(Spider):
         self.held.pop(known.fetch_url, None)
         self._count("unchanged_by_lastmod")
 
+    # -- discovery routes, asked for conditionally ---------------------------------------
+
+    def _route(
+        self,
+        url: str,
+        callback: Any,
+        errback: Any = None,
+        meta: dict[str, Any] | None = None,
+        *,
+        needs_body: bool = False,
+    ) -> Request:
+        """A request for a discovery route, conditional on its last complete read.
+
+        ``needs_body``: ask unconditionally (a sitemap whose ``<lastmod>`` may
+        spare held revisits); an unchanged body is still recognised by its hash.
+        """
+        known = self.routes.get(url)
+        return Request(
+            url,
+            callback=callback,
+            errback=errback or self.on_error,
+            priority=5,
+            headers=conditional_headers(known) if known and not needs_body else None,
+            meta={**(meta or {}), "route_url": url, "handle_httpstatus_list": [304]},
+        )
+
+    def _unchanged(self, response: Response) -> RouteState | None:
+        """The route's last state if ``response`` is a 304 or the same body again (counted), else None."""
+        url = response.meta.get("route_url", response.url)
+        known = self.routes.get(url)
+        if known is None or (
+            response.status != 304 and known.body_hash != body_hash(response.body)
+        ):
+            return None
+        self._count("routes_not_modified")
+        self.route_updates[url] = RouteState(
+            _header(response, "ETag") or known.etag,
+            _header(response, "Last-Modified") or known.last_modified,
+            known.body_hash,
+            known.children,
+        )
+        return known
+
+    def _remember(self, response: Response, children: Iterable[str] = ()) -> None:
+        """What this read of a route saw, kept if the crawl deals with all its candidates."""
+        self.route_updates[response.meta.get("route_url", response.url)] = RouteState(
+            _header(response, "ETag"),
+            _header(response, "Last-Modified"),
+            body_hash(response.body),
+            list(children),
+        )
+
+    def routes_to_keep(self) -> dict[str, RouteState]:
+        """Routes seen in this crawl, changed since their last read, with every candidate dealt with.
+
+        The runner stores them only when the run ended ``ok``: a route kept
+        before its candidates were fetched would hide them behind a 304.
+        """
+        return {
+            url: state
+            for url, state in self.route_updates.items()
+            if url not in self.incomplete_routes and self.routes.get(url) != state
+        }
+
     # -- discovery ---------------------------------------------------------------------
 
     def _count(self, key: str, n: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"crawler/{key}", n)
 
-    def _candidate(self, url: str, route: str, base: str | None = None) -> Request | None:
-        """A request for a candidate article, unless it is known, seen, off-site or over the cap."""
+    def _candidate(
+        self, url: str, route: str, base: str | None = None, origin: str | None = None
+    ) -> Request | None:
+        """A request for a candidate article, unless it is known, seen, off-site or over the cap.
+
+        ``origin``: the route (URL as requested) it was found on, not kept unless it is fetched.
+        """
         cleaned = canonical_url(url, base)
         if not cleaned.startswith(("http://", "https://")) or not same_site(
             cleaned, self.source.hosts
@@ -227,6 +304,8 @@ class NewsSpider(Spider):
             return None
         if len(self.requested) >= self.source.max_pages:
             self._count("skipped/page_cap")
+            if origin:
+                self.incomplete_routes.add(origin)
             return None
         self.requested.add(cleaned)
         self._count(f"candidates/{route}")
@@ -234,33 +313,40 @@ class NewsSpider(Spider):
             request_url(url, base),
             callback=self.parse_page,
             errback=self.on_error,
-            meta={"route": route},
+            meta={"route": route, "origin": origin},
         )
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
+        """A feed's new candidates; an unchanged feed gives none (its articles' revisits go on)."""
+        if self._unchanged(response):
+            return
         links = feed_links(response.body, response.url, _feed_headers(response))
         if not links:
             self._note(f"not a feed or empty feed: {response.url}", "bad_feed")
             return
-        yield from self._candidates(links, "feed", response.url)
+        self._remember(response)
+        yield from self._candidates(links, "feed", response)
 
-    def _candidates(
-        self, urls: Iterable[str], route: str, base: str | None = None
-    ) -> Iterator[Request]:
-        """Requests for those of ``urls`` that are new candidates (see :meth:`_candidate`)."""
+    def _candidates(self, urls: Iterable[str], route: str, found_on: Response) -> Iterator[Request]:
+        """Requests for those of ``urls`` (relative to ``found_on``) that are new candidates."""
+        origin = found_on.meta.get("route_url")
         for url in urls:
-            if req := self._candidate(url, route, base):
+            if req := self._candidate(url, route, found_on.url, origin):
                 yield req
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         """A source's home page: follow the feeds it announces (its sitemaps are guessed in start)."""
-        if not isinstance(response, TextResponse):
+        if known := self._unchanged(response):
+            feeds = known.children
+        elif not isinstance(response, TextResponse):
             self._note(f"home page is not text: {response.url}", "not_html")
             return
-        feeds = home_feeds(response.text, response.url)
-        self._count("home/found_feeds", len(feeds))
+        else:
+            feeds = home_feeds(response.text, response.url)
+            self._count("home/found_feeds", len(feeds))
+            self._remember(response, feeds)
         for url in feeds:
-            yield Request(url, callback=self.parse_feed, errback=self.on_error, priority=5)
+            yield self._route(url, self.parse_feed)
 
     # -- sitemaps: bounded in depth and number, newest first -----------------------------
 
@@ -298,12 +384,12 @@ class NewsSpider(Spider):
                 self.sitemaps_in_flight += 1
                 self.sitemaps_asked += 1
                 self._count("sitemaps_fetched")
-                yield Request(
+                yield self._route(
                     queued.url,
-                    callback=self.parse_sitemap,
-                    errback=self.on_sitemap_error,
-                    priority=5,
+                    self.parse_sitemap,
+                    self.on_sitemap_error,
                     meta={"sitemap_depth": queued.depth, "guessed": queued.guessed},
+                    needs_body=bool(self.held),
                 )
 
     def _drop_queue(self, why: str, detail: str) -> None:
@@ -318,15 +404,34 @@ class NewsSpider(Spider):
         self._count(f"skipped/{why}", n)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        """Queue an index's children, or take a urlset's (or feed's) candidates; then the next sitemaps."""
+        """Queue an index's children, or take a urlset's (or feed's) candidates; then the next sitemaps.
+
+        An unchanged index (or robots.txt) queues the sitemaps it led to last
+        time, each asked for conditionally in turn; an unchanged urlset gives
+        no candidates, but when revisits wait on ``<lastmod>`` (its body came,
+        see :meth:`_route`) it still vouches for them.
+        """
         self.sitemaps_in_flight -= 1
         depth = int(response.meta.get("sitemap_depth", 0))
-        guessed = bool(response.meta.get("guessed"))
+        known = self._unchanged(response)
         if response.url.endswith("/robots.txt"):
-            found = sitemap_urls(response.body, response.url)
+            found = known.children if known else sitemap_urls(response.body, response.url)
+            if known is None:
+                self._remember(response, found)
             self._queue_sitemaps(((url, None) for url in found), depth)
-            yield from self._next_sitemaps()
-            return
+        elif known is not None:
+            self._queue_sitemaps(((url, None) for url in known.children), depth + 1)
+            if self.held and response.status != 304:
+                yield from self._read_sitemap(response, depth, candidates=False)
+        else:
+            yield from self._read_sitemap(response, depth)
+        yield from self._next_sitemaps()
+
+    def _read_sitemap(
+        self, response: Response, depth: int, *, candidates: bool = True
+    ) -> Iterator[Request]:
+        """Read a sitemap's body: queue an index's children, vouch for held revisits, take candidates."""
+        guessed = bool(response.meta.get("guessed"))
         try:
             doc = read_sitemap_or_feed(
                 response.body, response.url, self.source.max_response_size, _feed_headers(response)
@@ -336,23 +441,31 @@ class NewsSpider(Spider):
                 self._count("home/not_found")
             else:
                 self._note(f"{exc}: {response.url}", "bad_sitemap")
-            yield from self._next_sitemaps()
+            return
+        if not candidates:
+            self._vouch(doc)
             return
         if guessed:
             self._count("home/found_sitemaps")
         if doc.kind == "sitemapindex":
-            self._queue_sitemaps(
-                ((loc, doc.lastmod.get(loc)) for loc in newest_first(doc)), depth + 1
-            )
-        elif doc.kind == "feed":
-            yield from self._candidates(doc.locs, "feed", response.url)
-        else:
-            for loc in doc.locs:
-                if self.held and (lastmod := doc.lastmod.get(loc)):
-                    self._vouched(canonical_url(loc), lastmod)
-                if req := self._candidate(loc, "sitemap"):
-                    yield req
-        yield from self._next_sitemaps()
+            children = newest_first(doc)
+            self._queue_sitemaps(((loc, doc.lastmod.get(loc)) for loc in children), depth + 1)
+            self._remember(response, children)
+            return
+        self._remember(response)
+        if doc.kind == "feed":
+            yield from self._candidates(doc.locs, "feed", response)
+            return
+        self._vouch(doc)
+        yield from self._candidates(doc.locs, "sitemap", response)
+
+    def _vouch(self, doc: SitemapDoc) -> None:
+        """Spare the held revisits of a urlset's pages whose ``<lastmod>`` we have already fetched."""
+        if not self.held or doc.kind != "urlset":
+            return
+        for loc in doc.locs:
+            if lastmod := doc.lastmod.get(loc):
+                self._vouched(canonical_url(loc), lastmod)
 
     def on_sitemap_error(self, failure: Failure) -> Iterator[Request]:
         """A sitemap that failed: an error, or for a guessed path just ``home/not_found``; then the next."""
@@ -365,12 +478,29 @@ class NewsSpider(Spider):
         yield from self._next_sitemaps()
 
     def parse_section(self, response: Response) -> Iterator[Request]:
-        if not isinstance(response, TextResponse):
+        """A section page's article links, then its next pages; unchanged, just the next pages.
+
+        Next pages are asked for conditionally in turn: a list that pushes old
+        items down changes its later pages too, an unchanged first page need not.
+        """
+        depth = int(response.meta.get("section_depth", 0))
+        if known := self._unchanged(response):
+            follow = known.children
+        elif not isinstance(response, TextResponse):
             self._note(f"section page is not text: {response.url}", "not_html")
             return
-        depth = int(response.meta.get("section_depth", 0))
+        else:
+            follow = yield from self._read_section(response)
+        if depth >= self.source.max_depth:
+            return
+        for given in follow:
+            yield self._route(given, self.parse_section, meta={"section_depth": depth + 1})
+
+    def _read_section(self, response: TextResponse) -> Generator[Request, None, list[str]]:
+        """Yield the page's candidates; return its next pages, as the publisher spells them."""
         self._count("section_pages")
         here = canonical_url(response.url)
+        origin = response.meta.get("route_url")
         # Pagination by canonical URL (one request each), requested as the publisher spells it.
         next_pages = {
             canonical_url(h, response.url): request_url(h, response.url)
@@ -384,19 +514,15 @@ class NewsSpider(Spider):
                 continue
             if self.pattern and not is_article_url(url, self.pattern):
                 continue
-            if req := self._candidate(link.url, "section"):
+            if req := self._candidate(link.url, "section", origin=origin):
                 yield req
-        if depth >= self.source.max_depth:
-            return
-        for url, given in sorted(next_pages.items()):
-            if same_site(url, self.source.hosts) and url != here:
-                yield Request(
-                    given,
-                    callback=self.parse_section,
-                    errback=self.on_error,
-                    priority=5,
-                    meta={"section_depth": depth + 1},
-                )
+        follow = [
+            given
+            for url, given in sorted(next_pages.items())
+            if same_site(url, self.source.hosts) and url != here
+        ]
+        self._remember(response, follow)
+        return follow
 
     # -- article pages -------------------------------------------------------------------
 
@@ -483,13 +609,16 @@ class NewsSpider(Spider):
         self.logger.warning("%s: %s", kind, message)
 
     def on_error(self, failure: Failure) -> None:
+        """Count and log a failed request; a candidate that may yet be fetched keeps its route unkept."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        origin = request.meta.get("origin") if request is not None else None
         if failure.check(RobotsUnreachable):
             if failure.value.first:
                 self._note(str(failure.value), "robots_unreachable")  # once per host
             if url in self.routes:  # the host is down, not refusing us
                 self.failed_routes[url] = f"robots_unreachable: {url}: {failure.value}"
+            self._retry_later(origin)
             return
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             return  # counted as robotstxt/forbidden
@@ -499,10 +628,16 @@ class NewsSpider(Spider):
         self._note(message, kind)
         if url in self.routes and not failure.check(IgnoreRequest):  # refused by policy: not down
             self.failed_routes[url] = f"{kind}: {message}"
+        if kind not in ("http_404", "http_410"):  # gone for good: no reason to ask again
+            self._retry_later(origin)
 
     def every_route_failed(self) -> bool:
         """Whether every feed, sitemap and start URL of the source failed to download."""
         return self.failed_routes.keys() >= self.routes
+
+    def _retry_later(self, origin: str | None) -> None:
+        if origin:
+            self.incomplete_routes.add(origin)
 
 
 def served_headers(response: Response) -> list[tuple[str, str]]:

@@ -271,3 +271,23 @@ class CrawlRun(Base):
     source: Mapped[SourceRow] = relationship()
 
     __table_args__ = (Index("ix_crawl_runs_source_id_started_at", "source_id", "started_at"),)
+
+
+class RouteValidator(Base):
+    """What the last complete read of a discovery route (feed, sitemap, section or home page) saw.
+
+    The HTTP validators it was served with (RFC 9110 §8.8: ``ETag``,
+    ``Last-Modified``) are sent back as ``If-None-Match`` / ``If-Modified-Since``;
+    ``body_hash`` (SHA-256 hex of the body) catches servers that send neither.
+    ``children`` are the routes it leads to (an index's sitemaps, a section's
+    next pages, a home page's feeds), followed again when it is unchanged.
+    """
+
+    __tablename__ = "route_validators"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    children: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -4,7 +4,7 @@ The leads and titles of a source's articles (which mark teasers on its other
 articles) and the paragraphs counted per author around the body (bios).
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-11-30 04:45:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import crawler.store.models
 
 revision: str = "0010"
-down_revision: str | None = "0006"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
