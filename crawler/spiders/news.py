@@ -138,8 +138,8 @@ class NewsSpider(Spider):
         self.sitemaps_seen: set[str] = set()
         self.sitemaps_in_flight = 0
         self.sitemaps_asked = 0
-        # The source's routes (as requested), and those whose download failed, with why.
-        self.routes = frozenset(Request(url).url for url in source.routes)
+        # The configured routes (as requested), and those whose download failed, with why.
+        self.route_urls = frozenset(Request(url).url for url in source.routes)
         self.failed_routes: dict[str, str] = {}
         self._links = LinkExtractor(unique=True)  # hosts are checked in _candidate
 
@@ -616,7 +616,7 @@ class NewsSpider(Spider):
         if failure.check(RobotsUnreachable):
             if failure.value.first:
                 self._note(str(failure.value), "robots_unreachable")  # once per host
-            if url in self.routes:  # the host is down, not refusing us
+            if url in self.route_urls:  # the host is down, not refusing us
                 self.failed_routes[url] = f"robots_unreachable: {url}: {failure.value}"
             self._retry_later(origin)
             return
@@ -626,14 +626,14 @@ class NewsSpider(Spider):
             return  # counted by the middleware as dropped/redirect_*
         kind, message = error_kind(failure), f"{url}: {failure.getErrorMessage()}"
         self._note(message, kind)
-        if url in self.routes and not failure.check(IgnoreRequest):  # refused by policy: not down
+        if url in self.route_urls and not failure.check(IgnoreRequest):  # refused by policy: not down
             self.failed_routes[url] = f"{kind}: {message}"
         if kind not in ("http_404", "http_410"):  # gone for good: no reason to ask again
             self._retry_later(origin)
 
     def every_route_failed(self) -> bool:
         """Whether every feed, sitemap and start URL of the source failed to download."""
-        return self.failed_routes.keys() >= self.routes
+        return self.failed_routes.keys() >= self.route_urls
 
     def _retry_later(self, origin: str | None) -> None:
         if origin:
