@@ -31,6 +31,7 @@ from typing import Any, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.canonical import canonical_refusal, canonical_url, url_key
 from crawler.extract.furniture import FURNITURE_MIN_PAGES
@@ -40,6 +41,7 @@ from crawler.pipelines.processes import start_fork_server
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
 from crawler.store.furniture import load_furniture
+from crawler.store.retry import one_line
 
 ALWAYS_ARTICLE_ROUTES = frozenset({"feed", "revisit"})
 PROSE_ARTICLE_ROUTES = frozenset({"feed", "sitemap"})  # prose alone makes an article there
@@ -68,6 +70,9 @@ class ExtractPipeline:
         self.pool = extraction_pool.join(self.workers)  # its workers start with the first page
 
     def _load_furniture(self) -> None:
+        """The source's furniture, read at its first page; a database that cannot answer now
+        leaves it empty (pages are cleaned of it at the crawl's end instead, and the writer
+        accounts for what it cannot store)."""
         spider = self.crawler.spider
         assert spider is not None
         engine = make_engine(self.db_url, write=False)
@@ -76,6 +81,8 @@ class ExtractPipeline:
                 source_id = store.source_id(session, spider.name)
                 if source_id is not None:
                     self.furniture = load_furniture(session, source_id, FURNITURE_MIN_PAGES)
+        except SQLAlchemyError as exc:
+            logger.warning("furniture not read, pages extracted without it: %s", one_line(exc))
         finally:
             engine.dispose()
 

@@ -626,7 +626,9 @@ class NewsSpider(Spider):
             return  # counted by the middleware as dropped/redirect_*
         kind, message = error_kind(failure), f"{url}: {failure.getErrorMessage()}"
         self._note(message, kind)
-        if url in self.route_urls and not failure.check(IgnoreRequest):  # refused by policy: not down
+        if url in self.route_urls and not failure.check(
+            IgnoreRequest
+        ):  # refused by policy: not down
             self.failed_routes[url] = f"{kind}: {message}"
         if kind not in ("http_404", "http_410"):  # gone for good: no reason to ask again
             self._retry_later(origin)
