@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import sys
 import traceback
 from collections.abc import Iterator
@@ -312,8 +313,22 @@ def serve(host: str, port: int, config_path: Path | None, db_url: str | None) ->
 
     config = load_config(config_path) if config_path else None
     engine = _read_engine(db_url)  # exit 2 now, not an error page per request later
-    click.echo(f"serving {db.redact(db.resolve_url(db_url))} read-only on http://{host}:{port}/")
-    uvicorn.run(make_app(engine, config), host=host, port=port, log_level="warning")
+    # Bound here, so that the port said is the one listened on (with --port 0 too).
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+        listener.listen(socket.SOMAXCONN)
+    except OSError as exc:
+        listener.close()
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    bound = listener.getsockname()[1]
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    click.echo(f"serving {db.redact(db.resolve_url(db_url))} read-only on http://{shown}:{bound}/")
+    server = uvicorn.Server(uvicorn.Config(make_app(engine, config), log_level="warning"))
+    server.run(sockets=[listener])
 
 
 def _read_engine(db_url: str | None) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.rule import Rule
 
 # Piped or redirected, Rich would fall back to 80 columns and squeeze a table's
 # headers to "sou… stat…", or fold a long cell (a health flag, a last error)
@@ -26,3 +27,11 @@ def make_console(piped_width: int = PIPED_WIDTH, **kwargs: object) -> Console:
         console.soft_wrap = True
         console.width = piped_width
     return console
+
+
+RULE_WIDTH = 80  # a section rule is a heading, not a table: it need not span a wide console
+
+
+def rule(console: Console, title: str) -> None:
+    """A section rule with ``title``, no wider than the console or ``RULE_WIDTH``."""
+    console.print(Rule(title), width=min(console.width, RULE_WIDTH))

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import socket
+import subprocess
+import sys
+import urllib.request
 from datetime import timedelta
 
 import click
@@ -139,3 +143,32 @@ def test_every_option_has_a_help_line_with_its_default() -> None:
     assert "PostgreSQL" in worker_db
     assert not re.search("sqlite", worker_db, re.IGNORECASE)
     assert "8080" in run("serve", "--help").output
+
+
+def test_serve_on_port_0_says_the_port_it_listens_on(stored: str) -> None:
+    args = [sys.executable, "-m", "crawler", "serve", "--port", "0", "--db", stored]
+    with subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            first = proc.stdout.readline()
+            match = re.search(r"read-only on http://127\.0\.0\.1:(\d+)/$", first.strip())
+            assert match, first
+            port = int(match.group(1))
+            assert port != 0
+            url = f"http://127.0.0.1:{port}/changes.atom"
+            with urllib.request.urlopen(url, timeout=30) as got:
+                assert got.status == 200
+                assert "atom" in got.headers["Content-Type"]
+        finally:
+            proc.terminate()
+
+
+def test_serve_on_a_port_in_use_is_one_line(stored: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = one_line_error(run("serve", "--port", str(port), "--db", stored))
+    assert f"cannot listen on 127.0.0.1:{port}" in line

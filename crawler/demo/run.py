@@ -9,7 +9,7 @@ from rich.console import Console
 from sqlalchemy import select
 
 from crawler.config import Config, parse
-from crawler.console import make_console
+from crawler.console import make_console, rule
 from crawler.crawl.runner import RunSummary, crawl_sources, run_with_reactor
 from crawler.demo.content import update_paragraph
 from crawler.demo.site import DemoSite, serve
@@ -111,9 +111,9 @@ def run_demo(db_url: str, console: Console | None = None) -> DemoResult:
             return DemoResult(first, second)
 
         result = run_with_reactor(both)
-    console.rule("first crawl")
+    rule(console, "first crawl")
     print_summaries(result.first, console=console)
-    console.rule("second crawl, after the publisher edited one article")
+    rule(console, "second crawl, after the publisher edited one article")
     print_summaries(result.second, console=console)
     edited_url = f"{site.base}{edited_path}"
     show_store(db_url, edited_url, console)
@@ -125,7 +125,7 @@ def show_store(db_url: str, edited_url: str, console: Console) -> None:
     """The demo sources' stored articles, then the edited article's newest version."""
     engine = make_engine(db_url, write=False)
     with session_scope(engine) as session:
-        console.rule("stored articles")
+        rule(console, "stored articles")
         arts = session.execute(
             select(Article, SourceRow.name)
             .join(SourceRow, SourceRow.id == Article.source_id)
@@ -144,7 +144,7 @@ def show_store(db_url: str, edited_url: str, console: Console) -> None:
             .where(Article.url == edited_url, ArticleVersion.version == Article.current_version)
         ).scalar_one_or_none()
         if edited is not None:
-            console.rule(f"version {edited.version} of {edited_url}")
+            rule(console, f"version {edited.version} of {edited_url}")
             console.print(f"[bold]{edited.title}[/bold]")
             console.print(edited.text, markup=False)
     engine.dispose()
@@ -163,7 +163,7 @@ def next_steps(db_url: str, edited_url: str) -> list[tuple[str, str]]:
 
 def print_next_steps(db_url: str, edited_url: str, console: Console) -> None:
     """Where the data is, and what to try next."""
-    console.rule("next")
+    rule(console, "next")
     console.print(f"the data is in {redact(db_url)}; try:", markup=False)
     for command, what in next_steps(db_url, edited_url):
         console.print(f"  {command}", markup=False)
