@@ -148,7 +148,8 @@ def _log_level(verbose: int) -> str:
     "--run-timeout",
     default=None,
     callback=_parse_duration,
-    help="Stop each source's crawl this long after it starts (e.g. 1h), recorded timed_out.",
+    help="Stop each source's crawl this long after it starts (e.g. 1h), recorded timed_out  "
+    "[default: no limit]",
 )
 def crawl(
     config_path: Path,
