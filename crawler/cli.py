@@ -349,9 +349,9 @@ def _article_or_exit(url: str, db_url: str | None) -> Any:
         found = (article_detail(session, key) for key in typed_url_keys(url))
         article = next((a for a in found if a is not None), None)
     engine.dispose()
-    if article is None:
+    if article is None:  # a URL the store does not hold: an argument to fix (exit 2)
         click.echo(f"error: no stored article at {url}", err=True)
-        sys.exit(1)
+        sys.exit(2)
     return article
 
 

@@ -172,3 +172,9 @@ def test_serve_on_a_port_in_use_is_one_line(stored: str) -> None:
         port = taken.getsockname()[1]
         line = one_line_error(run("serve", "--port", str(port), "--db", stored))
     assert f"cannot listen on 127.0.0.1:{port}" in line
+
+
+@pytest.mark.parametrize("command", ["show", "diff"])
+def test_a_url_the_store_does_not_hold_is_one_line_exit_2(stored: str, command: str) -> None:
+    line = one_line_error(run(command, "https://pub0.example/news/nope", "--db", stored))
+    assert line == "error: no stored article at https://pub0.example/news/nope"
