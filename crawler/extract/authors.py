@@ -4,8 +4,19 @@ A byline or an author field often holds more than names: a role ("Senior
 Reporter", "Staff Writer"), a desk, a wire agency or the outlet standing in
 for a person ("Reuters", "Staff", the site's own name), an image credit, an
 e-mail address or a URL slug taken from an author page ("chuck-ross"). None
-of those is an author. Names joined by a comma, ``;``, ``&`` or a
-conjunction ("and", "und", "et", "y", "e", "og", "och", "en") are split.
+of those is an author. Names joined by a comma, ``;``, ``&``, ``/``, an
+ideographic comma or a conjunction ("and", "und", "et", "y", "e", "og",
+"och", "en") are split.
+
+Neither is a place written after the name as a dateline ("Anna Sleegers,
+Frankfurt": one word after a comma that follows a name of two or more), nor
+a part in lower case ("capital", "amw", "red", "ku Frankfurt": a section's
+name or an editor's initials; nobiliary particles such as "van", "de" or
+"al-" excepted). A role written after a name in Korean, Japanese or Chinese
+("신현주 기자", "山田太郎記者") is cut from it, and so is "and N others"
+("박준석 기자 외 1명"). Honorifics before a name ("Dr. Max Kolter", "Prof.")
+are kept as the page writes them; credentials after a comma ("Jane Roe,
+PhD") are parts of their own and dropped as roles.
 """
 
 from __future__ import annotations
@@ -20,8 +31,13 @@ _BY = re.compile(
     r"^\s*(?:(?i:written by|words by|posted by|by|von|par|por)|di|door|av|af)\b\s*[:\-]?\s*"
 )
 # Conjunctions in lower case only: "Ana Y. López" keeps its initial.
-_SPLIT = re.compile(r"\s*(?:[,;&|]|\s(?:and|und|et|y|e|og|och|en)\s)\s*")
-_TAIL = re.compile(r"\s[·•—–-]\s|\s(?:on|updated|published|posted)\s", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(?:[,;&|/、，]|\s(?:and|und|et|y|e|og|och|en)\s)\s*")
+# What follows the names: a dash, a date's lead-in, or Korean "외 N명" ("and N others").
+_TAIL = re.compile(
+    r"\s[·•—–-]\s|\s(?:on|updated|published|posted)\s|\s외\s*\d+\s*명", re.IGNORECASE
+)
+# A role after a name in Korean, Japanese or Chinese: "신현주 기자", "山田太郎記者".
+_ROLE_SUFFIX = re.compile(r"(?<=\w)\s*(?:기자|특파원|記者|记者|特派員|特派员)$")
 _PARENTHESES = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _CREDIT = re.compile(r"\b(?:image|images|photo|photos|picture|foto|fotos|bild)\s*:", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
@@ -32,6 +48,11 @@ _SOCIAL = re.compile(
     re.IGNORECASE,
 )
 
+# Lower-case words that begin names: "van Gogh", "de la Cruz", "al-Hassan".
+PARTICLES = frozenset(
+    {"van", "von", "de", "del", "della", "der", "den", "di", "da", "dos", "das", "du", "le"}
+    | {"la", "al", "el", "bin", "ibn", "ten", "ter", "zu"}
+)
 # Words that make a byline part a job, a desk or a team rather than a person.
 ROLE_WORDS = frozenset(
     [
@@ -197,6 +218,9 @@ class Outlet:
         if not key:
             return False
         words = len(text.split())
+        acronym = words == 1 and text.isupper() and len(key) > 2
+        if acronym and any(name.startswith(key) for name in self.names):
+            return True  # an acronym the site's name begins with: "LBCI" for "LBCI Lebanon"
         return key in self.names or any(
             key == compact(host) and words <= len(host.split("-")) for host in self.hosts
         )
@@ -219,14 +243,43 @@ def clean_authors(values: Iterable[str], outlet: Outlet = Outlet()) -> list[str]
 
 
 def split_byline(text: str) -> list[str]:
-    """A byline cut into its name-like parts: no "by", parentheses, credits or dates."""
+    """A byline cut into its name-like parts: no "by", parentheses, credits, dates or place.
+
+    ``"Von Anna Sleegers, Frankfurt"`` → ``["Anna Sleegers"]``;
+    ``"박준석 기자 외 1명"`` → ``["박준석"]``.
+    """
     text = _PARENTHESES.sub(" ", " ".join(text.split()))
     credit = _CREDIT.search(text)
     if credit:
         text = text[: credit.start()]
     text = _TAIL.split(_BY.sub("", text), maxsplit=1)[0]
-    parts = (_SOCIAL.sub("", part).strip(" .:-") for part in _SPLIT.split(text))
+    parts = [
+        _ROLE_SUFFIX.sub("", _SOCIAL.sub("", part)).strip(" .:-") for part in _SPLIT.split(text)
+    ]
+    seps = [m.group().strip() for m in _SPLIT.finditer(text)]
+    if len(parts) >= 2 and seps[-1] == "," and len(parts[-1].split()) == 1 < len(parts[-2].split()):
+        parts.pop()  # a dateline: "Anna Sleegers, Frankfurt"
     return [part for part in parts if part]
+
+
+def credits_someone(text: str, outlet: Outlet = Outlet()) -> bool:
+    """Whether a byline's text credits anyone: a name-shaped part, an agency or the outlet.
+
+    ``"Von:"`` and a section's name (``"capital"``) do not; ``"dpa"`` does.
+    """
+    return any(
+        name_shaped(part) or compact(part) in AGENCIES or outlet.named_by(part)
+        for part in split_byline(text)
+    )
+
+
+def name_shaped(name: str) -> bool:
+    """Whether ``name`` is written like a name: not begun by a lower-case word other than
+    a particle ("capital", "amw", "ku Frankfurt" are not; "van Gogh", "李明" are)."""
+    first = name.split()[0] if name.split() else ""
+    if not first or first.casefold() != first or first.upper() == first:
+        return bool(first)  # capitalised, or a script without case
+    return first.split("-")[0].rstrip("'’") in PARTICLES
 
 
 def _without_agency_tail(name: str) -> str:
@@ -246,7 +299,7 @@ def is_person(name: str, outlet: Outlet = Outlet()) -> bool:
         return False
     if "@" in name or "_" in name or "://" in name or name.startswith("www.") or _SLUG.match(name):
         return False
-    if outlet.named_by(name) or outlet.named_by(words[0]):
+    if not name_shaped(name) or outlet.named_by(name) or outlet.named_by(words[0]):
         return False  # the outlet, or a desk of it: "n-tv NACHRICHTEN", "MDR THÜRINGEN"
     for k in range(1, min(3, len(words)) + 1):  # "AP", "Associated Press in Valencia"
         if compact(" ".join(words[:k])) in AGENCIES and (k == len(words) or words[k] == "in"):

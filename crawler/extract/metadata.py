@@ -24,7 +24,13 @@ from extruct.jsonld import JsonLdExtractor
 from extruct.w3cmicrodata import LxmlMicrodataExtractor
 from lxml.html import HtmlElement
 
-from crawler.extract.authors import Outlet, clean_authors, compact, inverted, split_byline
+from crawler.extract.authors import (
+    Outlet,
+    clean_authors,
+    compact,
+    credits_someone,
+    inverted,
+)
 from crawler.extract.dates import DateOrder, ambiguous, iso_date, page_order, read_date
 
 ARTICLE_TYPES = frozenset(
@@ -56,6 +62,18 @@ _MICRODATA = LxmlMicrodataExtractor()
 _BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author' or contains(@class, 'uthor')"
     " or contains(@class, 'yline')]"
+)
+# Interface controls whose class or role names an author ("follow author", "edit topics").
+_CONTROLS = frozenset({"button", "input", "select", "option", "textarea"})
+_CONTROL_CLASS = re.compile(r"(?:^|\s)(?:\S*(?:btn|button)|btn-\S*)(?:\s|$)", re.IGNORECASE)
+# A link to a listing page: a section, category, tag or topic ("/news/category/29/...").
+_LISTING_PATH = re.compile(
+    r"/(?:categor(?:y|ies)|kategorie|sections?|tags?|topics?|themen?|rubriken?|ressorts?)/",
+    re.IGNORECASE,
+)
+# Yoast SEO's "Written by" pair: twitter:label1 = "Written by", twitter:data1 = the name.
+_WRITTEN_BY = re.compile(
+    r"^(?:written by|geschrieben von|verfasst von|écrit par|escrito por)$", re.I
 )
 # Between a headline and the site's name in a <title>: "Story | Site", "Story - Site".
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:/»]\s+|\s*\|\s*")
@@ -275,14 +293,32 @@ def _authors(
     for key in ("author", "article:author", "parsely-author", "article:byline"):
         if names := clean_authors(tags.get(key, []), site):
             return names
+    if names := clean_authors(_written_by(tags), site):
+        return names
     return _byline_authors(tree, site)
+
+
+def _written_by(tags: dict[str, list[str]]) -> list[str]:
+    """The name an SEO plugin writes as a labelled twitter field (``twitter:label1`` "Written
+    by" and ``twitter:data1``, or ``twitter:misc:Written by``), as Yoast SEO does."""
+    values = [
+        v
+        for key, vs in tags.items()
+        if key.startswith("twitter:misc:")
+        for v in vs
+        if _WRITTEN_BY.match(key.removeprefix("twitter:misc:"))
+    ]
+    for key, labels in tags.items():
+        if key.startswith("twitter:label") and _WRITTEN_BY.match(labels[0]):
+            values += tags.get("twitter:data" + key.removeprefix("twitter:label"), [])
+    return values
 
 
 def byline_elements(tree: HtmlElement) -> list[HtmlElement]:
     """Visible bylines in page order: elements marked rel/itemprop author, or with a class
     naming an author or byline; the innermost of nested ones, so a label ("By") and a name
     come apart; none inside a comment."""
-    marked = tree.xpath(_BYLINE_XPATH)
+    marked = [el for el in tree.xpath(_BYLINE_XPATH) if not _is_control(el)]
     members = set(marked)
     outer = {a for el in marked for a in el.iterancestors() if a in members}
     return [
@@ -294,23 +330,54 @@ def byline_elements(tree: HtmlElement) -> list[HtmlElement]:
     ]
 
 
+def _is_control(el: HtmlElement) -> bool:
+    """A button or form field, or an element styled or marked as one: interface, not a byline."""
+    return any(
+        e.tag in _CONTROLS
+        or e.get("role") == "button"
+        or _CONTROL_CLASS.search(e.get("class") or "")
+        for e in (el, *el.iterancestors())
+    )
+
+
 def _byline_authors(tree: HtmlElement, site: Outlet) -> list[str]:
     """Names in the page's first visible byline: its first element that holds a name-like
-    part, and the elements of the same class after it (one per author)."""
+    part, and the elements of the same class after it (one per author) while it names people.
+
+    A byline that credits only the outlet or an agency names no one: later elements of its
+    class are other stories' bylines.
+    """
     names: list[str] = []
     kind: str | None = None
     for node in byline_elements(tree)[:BYLINE_NODES]:
-        text = unescape(" ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]")))
+        text = _byline_text(node)
         if len(text) > BYLINE_CHARS:
             continue
         if kind is None:
-            if not split_byline(text):
-                continue  # a bare label: "By", "Von:"
+            if not credits_someone(text, site):
+                continue  # a bare label ("By", "Von:") or a section's name ("capital")
             kind = node.get("class") or ""
-        elif (node.get("class") or "") != kind:
+        elif (node.get("class") or "") != kind or not names:
             break
         names.extend(n for n in clean_authors([text], site) if n not in names)
     return names
+
+
+def _byline_text(node: HtmlElement) -> str:
+    """A byline element's text, without scripts and without links to a listing page
+    (a section's or tag's name shown beside the author)."""
+
+    def in_listing_link(text: Any) -> bool:
+        el = text.getparent()
+        el = el.getparent() if text.is_tail else el  # a tail is its element's parent's text
+        while el is not None:
+            if el.tag == "a" and _LISTING_PATH.search(el.get("href") or ""):
+                return True
+            el = None if el is node else el.getparent()
+        return False
+
+    texts = node.xpath(".//text()[not(ancestor::script or ancestor::style)]")
+    return unescape(" ".join(t for t in texts if not in_listing_link(t)))
 
 
 def _languages(tree: HtmlElement, tags: dict[str, list[str]]) -> list[str]:
