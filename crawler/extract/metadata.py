@@ -30,6 +30,7 @@ from crawler.extract.authors import (
     compact,
     credits_someone,
     inverted,
+    is_person,
 )
 from crawler.extract.dates import DateOrder, ambiguous, iso_date, page_order, read_date
 
@@ -62,6 +63,12 @@ _MICRODATA = LxmlMicrodataExtractor()
 _BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author' or contains(@class, 'uthor')"
     " or contains(@class, 'yline')]"
+)
+# A link to an author's page ("/author/ann-lee", "/autoren/name/max-kolter"): a byline
+# when its text is a person's name.
+_AUTHOR_LINK_XPATH = (
+    "//a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
+    " or contains(@href, '/autoren/') or contains(@href, '/auteur/')]"
 )
 # Interface controls whose class or role names an author ("follow author", "edit topics").
 _CONTROLS = frozenset({"button", "input", "select", "option", "textarea"})
@@ -314,11 +321,17 @@ def _written_by(tags: dict[str, list[str]]) -> list[str]:
     return values
 
 
-def byline_elements(tree: HtmlElement) -> list[HtmlElement]:
+def byline_elements(tree: HtmlElement, site: Outlet | None = None) -> list[HtmlElement]:
     """Visible bylines in page order: elements marked rel/itemprop author, or with a class
-    naming an author or byline; the innermost of nested ones, so a label ("By") and a name
-    come apart; none inside a comment."""
-    marked = [el for el in tree.xpath(_BYLINE_XPATH) if not _is_control(el)]
+    naming an author or byline, and links to an author's page whose text is a person's
+    name; the innermost of nested ones, so a label ("By") and a name come apart; none
+    inside a comment or an interface control."""
+    marked = [
+        el
+        for el in tree.xpath(f"{_BYLINE_XPATH} | {_AUTHOR_LINK_XPATH}")
+        if not _is_control(el)
+        and (_marked_byline(el) or is_person(" ".join(el.text_content().split()), site or Outlet()))
+    ]
     members = set(marked)
     outer = {a for el in marked for a in el.iterancestors() if a in members}
     return [
@@ -328,6 +341,12 @@ def byline_elements(tree: HtmlElement) -> list[HtmlElement]:
         and not any("comment" in (a.get("class") or "").lower() for a in el.iterancestors())
         and "comment" not in (el.get("class") or "").lower()
     ]
+
+
+def _marked_byline(el: HtmlElement) -> bool:
+    """Whether ``el`` is marked as a byline by its rel, itemprop or class (see _BYLINE_XPATH)."""
+    kind = el.get("class") or ""
+    return "author" in (el.get("rel"), el.get("itemprop")) or "uthor" in kind or "yline" in kind
 
 
 def _is_control(el: HtmlElement) -> bool:
@@ -349,7 +368,7 @@ def _byline_authors(tree: HtmlElement, site: Outlet) -> list[str]:
     """
     names: list[str] = []
     kind: str | None = None
-    for node in byline_elements(tree)[:BYLINE_NODES]:
+    for node in byline_elements(tree, site)[:BYLINE_NODES]:
         text = _byline_text(node)
         if len(text) > BYLINE_CHARS:
             continue
