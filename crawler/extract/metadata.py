@@ -273,13 +273,15 @@ def _title(
         for c in (
             *(j.get("headline") or j.get("name") for j in data.jsonld),
             *(m.get("headline") or m.get("name") for m in data.micro),
+            _meta(tags, "headline"),
             _meta(tags, "og:title"),
             _meta(tags, "twitter:title"),
             _first(*(h.text_content() for h in tree.iter("h1"))),
             tree.xpath("string(//title)"),
         )
     ]
-    candidates = [c for c in candidates if c]
+    # "… and more": a line that continues another (a deck marked up as the headline)
+    candidates = [c for c in candidates if c and not c.startswith(("…", "..."))]
     if not candidates:
         return None
     title = candidates[0]

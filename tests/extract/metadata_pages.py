@@ -111,4 +111,65 @@ OFFSET = Page(
     datetime(2021, 12, 25, 13, 46, tzinfo=EDT),
 )
 
-PAGES = [EN_GB, DE, EN_US, OFFSET]
+# An old table layout: a dateline place after the name, interface buttons whose class
+# names the author ("follow author"), an entity encoded twice in <title> with a site tail.
+TABLE = Page(
+    "/de/bruecke.html",
+    '<html lang="de"><head><title>Br&amp;uuml;cke bleibt gesperrt | Demo Zeitung</title>'
+    '<meta property="og:site_name" content="Demo Zeitung">'
+    '<meta property="article:published_time" content="2024-03-04T09:30:00+01:00">'
+    '<meta name="author" content="a.berg@zeitung.example">'
+    "</head><body><table><tr><td><article>"
+    '<font size="4"><b>Brücke bleibt gesperrt</b></font>'
+    '<table><tr><td class="byline"><font size="1">Von Anna Berg, Frankfurt</font></td>'
+    '<td><button class="followAuthorBtn">Folgen</button>'
+    '<button class="followAuthorBtn">Abbruch</button>'
+    '<a class="followAuthorBtn" href="/themen">Themen bearbeiten</a></td></tr></table>'
+    + prose("bridge")
+    + "</article></td></tr></table></body></html>",
+    "Brücke bleibt gesperrt",
+    ["Anna Berg"],
+    datetime(2024, 3, 4, 9, 30, tzinfo=timezone(timedelta(hours=1))),
+)
+
+# Anonymous divs: a magazine's lower-case name and desk initials where a byline sits, the
+# author only as a link to their page (with an honorific, kept), a navigation link to the
+# authors' overview, a continuation line marked up as the headline.
+DIVS = Page(
+    "/capital/rates.html",
+    '<html lang="en"><head><title>Rates held steady as prices cool | Demo Gazette</title>'
+    '<meta property="og:title" content="Rates held steady as prices cool | Demo Gazette">'
+    '<meta property="og:type" content="article">'
+    '<meta property="article:published_time" content="2024-05-02T08:00:00Z">'
+    '</head><body><div><a href="/authors/">Our authors</a></div>'
+    '<div itemscope itemtype="https://schema.org/Article">'
+    '<meta itemprop="headline" content="… and what comes next">'
+    "<div><h1>Rates held steady as prices cool</h1>"
+    '<div class="authors"><span class="authors__brand">capital</span></div>'
+    '<div class="authors__initials">amw</div>'
+    '<div><div>by <a href="/author/max-kolter">Dr. Max Kolter</a></div></div>'
+    + prose("rates")
+    + "</div></div></body></html>",
+    "Rates held steady as prices cool",
+    ["Dr. Max Kolter"],
+    datetime(2024, 5, 2, 8, 0, tzinfo=UTC),
+)
+
+# Korean, meta tags only: the outlet and a name with the role after it ("기자", reporter),
+# a <meta name="headline"> beside an og:title whose site tail has no spaces.
+KO = Page(
+    "/ko/budget.html",
+    '<html lang="ko"><head><title>예산안 처리 지연-정치ㅣ데모일보</title>'
+    '<meta property="og:site_name" content="데모일보">'
+    '<meta property="og:type" content="article">'
+    '<meta property="og:title" content="예산안 처리 지연-정치ㅣ데모일보">'
+    '<meta name="headline" content="예산안 처리 지연">'
+    '<meta name="author" content="데모일보"><meta name="author" content="신현주 기자">'
+    '<meta property="article:published_time" content="2024-03-04T10:00:00+09:00">'
+    "</head><body><article>" + prose("budget") + "</article></body></html>",
+    "예산안 처리 지연",
+    ["신현주"],
+    datetime(2024, 3, 4, 10, 0, tzinfo=timezone(timedelta(hours=9))),
+)
+
+PAGES = [EN_GB, DE, EN_US, OFFSET, TABLE, DIVS, KO]

@@ -40,6 +40,30 @@ SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gaz
         ("Di Eve", ["Di Eve"]),  # "di" is "by" in Italian, but only in lower case
         ("Ilana Muhlstein, MS, RDN", ["Ilana Muhlstein"]),
         ("By Ann Lee · March 1, 2026", ["Ann Lee"]),
+        # a dateline place after the name is not a second author
+        ("Von Anna Sleegers, Frankfurt", ["Anna Sleegers"]),
+        ("By Ann Lee and Bo Chen, Paris", ["Ann Lee", "Bo Chen"]),
+        ("Ann Lee, Bo Chen", ["Ann Lee", "Bo Chen"]),
+        # lower case: a desk's initials, a section's name; particles begin names
+        ("ku Frankfurt", []),
+        ("amw", []),
+        ("red, Demo Gazette/ Agenturen", []),
+        ("capital", []),
+        ("Vincent van Gogh", ["Vincent van Gogh"]),
+        ("van der Berg", ["van der Berg"]),
+        ("al-Hassan Omar", ["al-Hassan Omar"]),
+        # honorifics before a name are kept as written; credentials after it are roles
+        ("von Dr. Max Kolter", ["Dr. Max Kolter"]),
+        ("Prof. Dr. Jane Roe, PhD", ["Prof. Dr. Jane Roe"]),
+        # a slash and ideographic commas separate names; CJK roles follow the name
+        ("Mathatisi Sebusi/Mohalenyane Phakela", ["Mathatisi Sebusi", "Mohalenyane Phakela"]),
+        ("牛镛、岳弘彬", ["牛镛", "岳弘彬"]),
+        ("신현주 기자", ["신현주"]),
+        ("박준석 기자 외 1명", ["박준석"]),
+        ("山田太郎記者", ["山田太郎"]),
+        ("기자", []),
+        # interface strings and labels
+        ("Unsere Autorinnen und Autoren", []),
     ],
 )
 def test_bylines(byline: str, names: list[str]) -> None:
@@ -59,6 +83,13 @@ def test_names_once_in_order_and_the_site_never() -> None:
     assert authors(
         '<meta name="author" content="Paul Graham">', url="https://paulgraham.example/a"
     ) == ["Paul Graham"]
+
+
+def test_an_acronym_the_site_name_begins_with_is_the_site() -> None:
+    lbc = Outlet(names=frozenset({"lbcilebanon"}))
+    assert clean_authors(["LBCI"], lbc) == []
+    assert clean_authors(["Lina Haddad"], lbc) == ["Lina Haddad"]
+    assert clean_authors(["LBC"], Outlet(names=frozenset({"demogazette"}))) == ["LBC"]
 
 
 def test_dublin_core_names_read_last_first() -> None:
@@ -137,3 +168,73 @@ def test_visible_bylines() -> None:
     assert authors("", credit_and_agency) == []  # the article's byline names no person
     comment = '<div class="comment"><span class="comment-author">Troll</span></div>'
     assert authors("", comment) == []
+
+
+# The same byline trouble in three markups: semantic class names, anonymous divs, a table.
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<button class="follow-author">Abbruch</button><a class="followAuthorBtn" href="/t">'
+        'Themen bearbeiten</a><p class="byline">Von Anna Berg</p>',
+        '<div><div role="button" class="author-follow">Abbruch</div>'
+        '<div><div>von <a href="/author/anna-berg">Anna Berg</a></div></div></div>',
+        '<table><tr><td class="author"><input class="author-search" value="Suche">'
+        '<font size="1">Von Anna Berg, Frankfurt</font></td></tr></table>',
+    ],
+)
+def test_interface_controls_are_not_bylines(body: str) -> None:
+    assert authors("", body) == ["Anna Berg"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<div class="authors"><span class="authors__brand">capital</span>'
+        '<ul><li class="authors__item">von Jemima Kelly</li></ul></div>',
+        '<div class="author-box"><a href="/news/category/29/finance">Finance</a></div>'
+        '<div><div>by <a href="/autoren/name/jemima-kelly">Jemima Kelly</a></div></div>',
+        '<table><tr><td class="byline">amw</td></tr><tr><td class="byline-main">'
+        "By Jemima Kelly</td></tr></table>",
+    ],
+)
+def test_section_names_and_initials_are_not_bylines(body: str) -> None:
+    assert authors("", body) == ["Jemima Kelly"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<span class="cm-author">Demo Gazette</span><div class="related">'
+        '<span class="cm-author">Anetta Mangxaba</span></div>',
+        '<div><div class="byline">dpa</div></div><div><div class="teaser">'
+        '<div class="byline">Von Christoph Reisinger</div></div></div>',
+        '<table><tr><td class="author">Reuters</td></tr><tr><td class="author">Al Bo</td></tr>'
+        "</table>",
+    ],
+)
+def test_a_byline_crediting_the_outlet_or_an_agency_names_no_one(body: str) -> None:
+    assert authors("", body) == []
+
+
+def test_navigation_links_to_the_authors_overview_are_not_bylines() -> None:
+    nav = '<nav><a href="/autoren/">Unsere Autorinnen und Autoren</a><a href="/authors/team">Our team</a></nav>'
+    assert authors("", nav) == []
+    assert authors(
+        "", nav + '<p>von <a href="/autoren/name/max-kolter">Dr. Max Kolter</a></p>'
+    ) == ["Dr. Max Kolter"]
+
+
+def test_an_seo_plugins_written_by_field() -> None:
+    yoast = (
+        '<meta name="author" content="a.berg@gazette.example">'
+        '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Ann Lee">'
+        '<meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="3 minutes">'
+    )
+    assert authors(yoast) == ["Ann Lee"]
+    misc = '<meta name="twitter:misc:Geschrieben von" content="Dieter Kuckelkorn">'
+    assert authors(misc, '<p class="author-short">ku Frankfurt</p>') == ["Dieter Kuckelkorn"]
+
+
+def test_meta_authors_after_the_outlets_name() -> None:
+    korean = '<meta name="author" content="Demo Gazette"><meta name="author" content="신현주 기자">'
+    assert authors(korean) == ["신현주"]

@@ -160,3 +160,46 @@ def test_the_page_title_loses_its_tail_when_nothing_better_is_there() -> None:
     assert (
         extract_metadata(tree, "https://demogazette.example/a").title == "Bridge closed for repairs"
     )
+
+
+# Each place a title is read, alone on the page: entities (encoded once or twice) decoded
+# and a " | Site" tail cut, in every one.
+TITLE_PLACES = {
+    "json-ld": '<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{}"}}</script>',
+    "microdata": '<div itemscope itemtype="https://schema.org/NewsArticle"><h2 itemprop="headline">{}</h2></div>',
+    "meta headline": '<meta name="headline" content="{}">',
+    "og:title": '<meta property="og:title" content="{}">',
+    "twitter:title": '<meta name="twitter:title" content="{}">',
+    "h1": "<h1>{}</h1>",
+    "title": "<title>{}</title>",
+}
+
+
+@pytest.mark.parametrize("place", TITLE_PLACES)
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        ("Caf&amp;eacute; &amp;#8216;open&amp;#8217; again | Demo Gazette", "Café ‘open’ again"),
+        ("Caf&eacute; &#039;open&#039; &amp; busy - demogazette.example", "Café 'open' & busy"),
+    ],
+)
+def test_every_title_place_is_decoded_and_loses_the_site_tail(
+    place: str, written: str, title: str
+) -> None:
+    tree = parse_html(
+        f'<html><head><meta property="og:site_name" content="Demo Gazette">'
+        f"{TITLE_PLACES[place].format(written)}</head><body><p>Text.</p></body></html>"
+    )
+    assert tree is not None
+    assert extract_metadata(tree, "https://www.demogazette.example/a").title == title
+
+
+def test_a_continuation_line_is_not_the_title() -> None:
+    tree = parse_html(
+        '<html><head><meta property="og:title" content="Pipeline flagged - Demo Gazette">'
+        '</head><body><div itemscope itemtype="https://schema.org/Article">'
+        '<meta itemprop="headline" content="… environmental groups concerned">'
+        "<h1>Pipeline flagged</h1></div></body></html>"
+    )
+    assert tree is not None
+    assert extract_metadata(tree, "https://demogazette.example/a").title == "Pipeline flagged"
