@@ -54,6 +54,7 @@ ARTICLE_TYPES = frozenset(
 )
 BYLINE_NODES = 5  # the first few byline-like elements; later ones are teasers' and bios'
 BYLINE_CHARS = 200  # a longer element is an author box or a list, not a byline
+LABELLED_CHARS = 80  # a labelled author field's value: a few names, not a sentence
 SITE_TAIL_WORDS = 3  # "Daily Mail Online": longer tails are a headline's own words
 ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _JSONLD = JsonLdExtractor()
@@ -76,6 +77,11 @@ _CONTROL_CLASS = re.compile(r"(?:^|\s)(?:\S*(?:btn|button)|btn-\S*)(?:\s|$)", re
 # A link to a listing page: a section, category, tag or topic ("/news/category/29/...").
 _LISTING_PATH = re.compile(
     r"/(?:categor(?:y|ies)|kategorie|sections?|tags?|topics?|themen?|rubriken?|ressorts?)/",
+    re.IGNORECASE,
+)
+# A field's label naming its value the author(s): "Author", "Autorin/Autor", "Auteurs :".
+_AUTHOR_LABEL = re.compile(
+    r"^(?:(?:author|autor|auteur|autore|autori|forfatter|författare)\w{0,5}\s*/?\s*)+:?$",
     re.IGNORECASE,
 )
 # Yoast SEO's "Written by" pair: twitter:label1 = "Written by", twitter:data1 = the name.
@@ -304,7 +310,7 @@ def _authors(
             return names
     if names := clean_authors(_written_by(tags), site):
         return names
-    return _byline_authors(tree, site)
+    return _byline_authors(tree, site) or _labelled_authors(tree, site)
 
 
 def _written_by(tags: dict[str, list[str]]) -> list[str]:
@@ -382,6 +388,21 @@ def _byline_authors(tree: HtmlElement, site: Outlet) -> list[str]:
             break
         names.extend(n for n in clean_authors([text], site) if n not in names)
     return names
+
+
+def _labelled_authors(tree: HtmlElement, site: Outlet) -> list[str]:
+    """Names in a labelled field: ``<strong>Author</strong> Ann Lee``, ``<dt>Autorin/Autor</dt>
+    <dd>Ann Lee</dd>``, ``<th>Author:</th><td>Ann Lee</td>``; the first such field that names
+    someone, its value at most :data:`LABELLED_CHARS` long."""
+    for label in tree.xpath("//strong | //b | //dt | //th"):
+        if not _AUTHOR_LABEL.match(" ".join(label.text_content().split())):
+            continue
+        value = label.tail or ""
+        if not value.strip() and (after := label.getnext()) is not None:
+            value = after.text_content()
+        if len(value.strip()) <= LABELLED_CHARS and (names := clean_authors([value], site)):
+            return names
+    return []
 
 
 def _byline_text(node: HtmlElement) -> str:

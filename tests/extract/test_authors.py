@@ -238,3 +238,29 @@ def test_an_seo_plugins_written_by_field() -> None:
 def test_meta_authors_after_the_outlets_name() -> None:
     korean = '<meta name="author" content="Demo Gazette"><meta name="author" content="신현주 기자">'
     assert authors(korean) == ["신현주"]
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (
+            "<ul><li><strong>Datum</strong> 28.04.2023</li>"
+            "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>",
+            ["Roman Goncharenko"],
+        ),
+        ("<div><dl><dt>Author</dt><dd>Roman Goncharenko</dd></dl></div>", ["Roman Goncharenko"]),
+        (
+            "<table><tr><th>Authors:</th><td>Roman Goncharenko and Ann Lee</td></tr></table>",
+            ["Roman Goncharenko", "Ann Lee"],
+        ),
+    ],
+)
+def test_a_labelled_author_field(body: str, names: list[str]) -> None:
+    assert authors("", body) == names
+
+
+def test_a_label_before_prose_or_a_role_is_no_author_field() -> None:
+    assert (
+        authors("", "<p><b>Author</b> interviews are held every week in the main hall.</p>") == []
+    )
+    assert authors("", "<p><strong>Autor:</strong> Redaktion</p>") == []
