@@ -25,6 +25,7 @@ from extruct.w3cmicrodata import LxmlMicrodataExtractor
 from lxml.html import HtmlElement
 
 from crawler.extract.authors import (
+    ROLE_WORDS,
     Outlet,
     clean_authors,
     compact,
@@ -71,6 +72,8 @@ _AUTHOR_LINK_XPATH = (
     "//a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
     " or contains(@href, '/autoren/') or contains(@href, '/auteur/')]"
 )
+# An author page's path, with the account's name: "/author/admin/", "/autoren/anna-berg".
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor|autoren|auteurs?|users?|profiles?)/([^/]+)/?$", re.I)
 # Interface controls whose class or role names an author ("follow author", "edit topics").
 _CONTROLS = frozenset({"button", "input", "select", "option", "textarea"})
 _CONTROL_CLASS = re.compile(r"(?:^|\s)(?:\S*(?:btn|button)|btn-\S*)(?:\s|$)", re.IGNORECASE)
@@ -188,7 +191,8 @@ def _structured(tree: HtmlElement, url: str) -> _Structured:
 def _names(value: Any, data: _Structured) -> list[str]:
     """Person names from a JSON-LD/microdata author value (str, object, @id reference, or list).
 
-    Organisations are not authors (schema.org ``Organization``); a person
+    Organisations are not authors (schema.org ``Organization``), nor is a
+    site's account named by a role in its URL (``/author/admin/``); a person
     given as ``givenName`` + ``familyName`` is joined in that order.
     """
     values = value if isinstance(value, list) else [value]
@@ -196,9 +200,9 @@ def _names(value: Any, data: _Structured) -> list[str]:
     for v in values:
         if isinstance(v, dict):
             v = data.by_id.get(str(v.get("@id")), v) if set(v) <= {"@id", "@type"} else v
-            if _types(v) & ORGANIZATION_TYPES:
-                continue
             props = v.get("properties", v)
+            if _types(v) & ORGANIZATION_TYPES or _role_account(props):
+                continue
             v = props.get("name") or " ".join(
                 unescape(props.get(k)) for k in ("givenName", "familyName") if props.get(k)
             )
@@ -207,6 +211,17 @@ def _names(value: Any, data: _Structured) -> list[str]:
         elif text := unescape(v):
             names.append(text)
     return names
+
+
+def _role_account(person: dict[str, Any]) -> bool:
+    """Whether an author object's page is a role's account: ``.../author/admin/``."""
+    return any(_role_account_url(str(person.get(key) or "")) for key in ("url", "@id"))
+
+
+def _role_account_url(url: str) -> bool:
+    """Whether ``url`` is the author page of a role, not a person: ``/author/admin/``."""
+    page = _AUTHOR_PAGE.search(urlsplit(url).path)
+    return bool(page) and page.group(1).casefold() in ROLE_WORDS
 
 
 def _meta_lists(tree: HtmlElement) -> dict[str, list[str]]:
@@ -338,6 +353,7 @@ def byline_elements(tree: HtmlElement, site: Outlet | None = None) -> list[HtmlE
         el
         for el in tree.xpath(f"{_BYLINE_XPATH} | {_AUTHOR_LINK_XPATH}")
         if not _is_control(el)
+        and not any(_role_account_url(a.get("href") or "") for a in el.iter("a"))
         and (_marked_byline(el) or is_person(" ".join(el.text_content().split()), site or Outlet()))
     ]
     members = set(marked)

@@ -264,3 +264,29 @@ def test_a_label_before_prose_or_a_role_is_no_author_field() -> None:
         authors("", "<p><b>Author</b> interviews are held every week in the main hall.</p>") == []
     )
     assert authors("", "<p><strong>Autor:</strong> Redaktion</p>") == []
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "author":'
+            ' {"@id": "https://www.demogazette.example/author/admin/", "name": "Gazette D"}}</script>',
+            "",
+        ),
+        ("", '<div><div>by <a href="/author/admin/">Gazette D</a></div></div>'),
+        (
+            "",
+            '<table><tr><td class="byline"><a href="/autoren/redaktion">Gazette D</a></td></tr></table>',
+        ),
+    ],
+)
+def test_a_roles_account_is_not_a_person(head: str, body: str) -> None:
+    assert authors(head, body) == []
+    # a person whose page is the authors' overview stays a person
+    overview = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author":'
+        ' {"@type": "Person", "name": "Laura Wagener", "url": "https://demogazette.example/autoren"}}'
+        "</script>"
+    )
+    assert authors(overview) == ["Laura Wagener"]
