@@ -144,22 +144,25 @@ def test_tricky_pages_read_right(page: Page) -> None:
     ],
 )
 def test_titles_decoded_and_without_site_tail(head: str, body: str, title: str) -> None:
-    tree = parse_html(
-        '<html><head><title>Something | Demo Gazette</title><meta property="og:site_name" '
-        f'content="Demo Gazette">{head}</head><body>{body}</body></html>'
+    assert (
+        title_of(
+            '<html><head><title>Something | Demo Gazette</title><meta property="og:site_name" '
+            f'content="Demo Gazette">{head}</head><body>{body}</body></html>'
+        )
+        == title
     )
+
+
+def title_of(html: str) -> str | None:
+    """The title :func:`extract_metadata` reads from ``html`` on the Demo Gazette's site."""
+    tree = parse_html(html)
     assert tree is not None
-    assert extract_metadata(tree, "https://www.demogazette.example/a").title == title
+    return extract_metadata(tree, "https://www.demogazette.example/a").title
 
 
 def test_the_page_title_loses_its_tail_when_nothing_better_is_there() -> None:
-    tree = parse_html(
-        "<html><head><title>Bridge closed for repairs | Demo Gazette</title></head><body></body></html>"
-    )
-    assert tree is not None
-    assert (
-        extract_metadata(tree, "https://demogazette.example/a").title == "Bridge closed for repairs"
-    )
+    page = "<html><head><title>Bridge closed for repairs | Demo Gazette</title></head></html>"
+    assert title_of(page) == "Bridge closed for repairs"
 
 
 # Each place a title is read, alone on the page: entities (encoded once or twice) decoded
@@ -186,20 +189,18 @@ TITLE_PLACES = {
 def test_every_title_place_is_decoded_and_loses_the_site_tail(
     place: str, written: str, title: str
 ) -> None:
-    tree = parse_html(
-        f'<html><head><meta property="og:site_name" content="Demo Gazette">'
+    page = (
+        '<html><head><meta property="og:site_name" content="Demo Gazette">'
         f"{TITLE_PLACES[place].format(written)}</head><body><p>Text.</p></body></html>"
     )
-    assert tree is not None
-    assert extract_metadata(tree, "https://www.demogazette.example/a").title == title
+    assert title_of(page) == title
 
 
 def test_a_continuation_line_is_not_the_title() -> None:
-    tree = parse_html(
+    page = (
         '<html><head><meta property="og:title" content="Pipeline flagged - Demo Gazette">'
         '</head><body><div itemscope itemtype="https://schema.org/Article">'
         '<meta itemprop="headline" content="… environmental groups concerned">'
         "<h1>Pipeline flagged</h1></div></body></html>"
     )
-    assert tree is not None
-    assert extract_metadata(tree, "https://demogazette.example/a").title == "Pipeline flagged"
+    assert title_of(page) == "Pipeline flagged"
