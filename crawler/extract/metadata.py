@@ -32,7 +32,9 @@ from crawler.extract.authors import (
     credits_someone,
     inverted,
     is_person,
+    split_byline,
 )
+from crawler.extract.body import MAX_PROSE_LINK_DENSITY, MIN_ARTICLE_PARAGRAPH_CHARS
 from crawler.extract.dates import DateOrder, ambiguous, iso_date, page_order, read_date
 
 ARTICLE_TYPES = frozenset(
@@ -81,6 +83,12 @@ _CONTROL_CLASS = re.compile(r"(?:^|\s)(?:\S*(?:btn|button)|btn-\S*)(?:\s|$)", re
 _LISTING_PATH = re.compile(
     r"/(?:categor(?:y|ies)|kategorie|sections?|tags?|topics?|themen?|rubriken?|ressorts?)/",
     re.IGNORECASE,
+)
+# Words of a title-case subheading that no name holds ("The Road Ahead", "How We Voted").
+_FUNCTION_WORDS = frozenset(
+    {"the", "a", "an", "of", "to", "for", "in", "on", "at", "with", "how", "why", "what"}
+    | {"our", "your", "my", "this", "is", "are", "die", "das", "ein", "eine", "und", "im"}
+    | {"mit", "für", "les", "des", "une", "pour", "con", "por", "para"}
 )
 # A field's label naming its value the author(s): "Author", "Autorin/Autor", "Auteurs :".
 _AUTHOR_LABEL = re.compile(
@@ -325,7 +333,9 @@ def _authors(
             return names
     if names := clean_authors(_written_by(tags), site):
         return names
-    return _byline_authors(tree, site) or _labelled_authors(tree, site)
+    return (
+        _byline_authors(tree, site) or _labelled_authors(tree, site) or _bold_name_line(tree, site)
+    )
 
 
 def _written_by(tags: dict[str, list[str]]) -> list[str]:
@@ -419,6 +429,42 @@ def _labelled_authors(tree: HtmlElement, site: Outlet) -> list[str]:
         if len(value.strip()) <= LABELLED_CHARS and (names := clean_authors([value], site)):
             return names
     return []
+
+
+def _bold_name_line(tree: HtmlElement, site: Outlet) -> list[str]:
+    """Names written as a paragraph of their own, wholly in bold, right before the page's
+    first paragraph of prose or right after its last: ``<p><strong>Ann Lee/Bo Chen</strong></p>``.
+
+    Each part is a person of two words or more, every word capitalised and none a
+    function word, so a bold subheading ("The road ahead", "The Road Ahead", "READ MORE"
+    between paragraphs) is not taken; only read when nothing else names anyone.
+    """
+    prose = [p for p in tree.iter("p") if _is_prose(p)]
+    if not prose:
+        return []
+    for p in (prose[0].getprevious(), prose[-1].getnext()):
+        if p is None or p.tag != "p":
+            continue
+        text = " ".join(p.text_content().split())
+        bold = " ".join(" ".join(p.xpath(".//text()[ancestor::strong or ancestor::b]")).split())
+        if not text or bold != text or len(text) > LABELLED_CHARS:
+            continue
+        parts = split_byline(text)
+        if parts and all(
+            len(part.split()) >= 2
+            and all(w[0].isupper() and w.casefold() not in _FUNCTION_WORDS for w in part.split())
+            for part in parts
+        ):
+            return clean_authors([text], site)
+    return []
+
+
+def _is_prose(p: HtmlElement) -> bool:
+    """A paragraph of prose: :data:`~crawler.extract.body.MIN_ARTICLE_PARAGRAPH_CHARS` or more,
+    mostly not link text."""
+    text = p.text_content().strip()
+    links = sum(len(a.text_content().strip()) for a in p.iter("a"))
+    return len(text) >= MIN_ARTICLE_PARAGRAPH_CHARS and links <= MAX_PROSE_LINK_DENSITY * len(text)
 
 
 def _byline_text(node: HtmlElement) -> str:

@@ -7,6 +7,7 @@ import pytest
 from crawler.extract import parse_html
 from crawler.extract.authors import Outlet, clean_authors, inverted, is_person
 from crawler.extract.metadata import extract_metadata
+from tests.extract.metadata_pages import prose
 
 SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gazette.example"}))
 
@@ -290,3 +291,40 @@ def test_a_roles_account_is_not_a_person(head: str, body: str) -> None:
         "</script>"
     )
     assert authors(overview) == ["Laura Wagener"]
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (
+            "<article><p><em>…as villages count the cost</em></p>"
+            f"<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>{prose('quarry')}</article>",
+            ["Mathatisi Sebusi", "Mohalenyane Phakela"],
+        ),
+        (
+            f'<div><div>{prose("clinic")}<p style="text-align:right"><strong>Lê Phương</strong>'
+            '</p></div><span id="article-end"></span></div>',
+            ["Lê Phương"],
+        ),
+        (
+            f"<table><tr><td><p><b>ANN LEE</b></p>{prose('harbour')}</td></tr></table>",
+            ["ANN LEE"],
+        ),
+    ],
+)
+def test_a_bold_line_of_names_opening_or_closing_the_prose(body: str, names: list[str]) -> None:
+    assert authors("", body) == names
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<article><p><strong>The Road Ahead</strong></p>{prose('roads')}</article>",
+        f"<div>{prose('a')}<p><b>READ MORE</b></p>{prose('b')}</div>",
+        f'<div>{prose("c")}<p><a href="/x">{"Other story headline words " * 4}</a></p>'
+        "<p><strong>Ayo Infaq Dakwah</strong></p></div>",
+        f"<article><p><strong>Ann Lee</strong> said the plan was sound.</p>{prose('d')}</article>",
+    ],
+)
+def test_bold_subheadings_and_calls_to_action_are_not_names(body: str) -> None:
+    assert authors("", body) == []
