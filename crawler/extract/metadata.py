@@ -1,7 +1,9 @@
 """Article metadata from the most trustworthy source a page offers.
 
 Precedence, most trusted first: JSON-LD, microdata, OpenGraph and article
-``<meta>`` tags, ``<time>`` elements, and last the visible byline. Publishers
+``<meta>`` tags, ``<time>`` elements, and last the visible page (for authors:
+its byline, then a labelled "Author" field, then a bold line of names
+opening or closing the prose). Publishers
 write structured data for search engines and keep it right; the visible page
 is for people and carries more noise. Every value is HTML-unescaped (twice
 where a CMS encoded it twice: ``&amp;#039;``); a title loses an SEO tail
@@ -17,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -57,6 +60,7 @@ ARTICLE_TYPES = frozenset(
 )
 BYLINE_NODES = 5  # the first few byline-like elements; later ones are teasers' and bios'
 BYLINE_CHARS = 200  # a longer element is an author box or a list, not a byline
+CONTROL_DEPTH = 3  # a name inside a button: <button><span class="author">...</span></button>
 LABELLED_CHARS = 80  # a labelled author field's value: a few names, not a sentence
 SITE_TAIL_WORDS = 3  # "Daily Mail Online": longer tails are a headline's own words
 ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
@@ -384,12 +388,13 @@ def _marked_byline(el: HtmlElement) -> bool:
 
 
 def _is_control(el: HtmlElement) -> bool:
-    """A button or form field, or an element styled or marked as one: interface, not a byline."""
+    """A button or form field, or an element styled or marked as one, or inside one within
+    :data:`CONTROL_DEPTH` levels (a page wrapper's class says nothing): interface, not a byline."""
     return any(
         e.tag in _CONTROLS
         or e.get("role") == "button"
         or _CONTROL_CLASS.search(e.get("class") or "")
-        for e in (el, *el.iterancestors())
+        for e in (el, *islice(el.iterancestors(), CONTROL_DEPTH))
     )
 
 

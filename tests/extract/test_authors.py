@@ -328,3 +328,12 @@ def test_a_bold_line_of_names_opening_or_closing_the_prose(body: str, names: lis
 )
 def test_bold_subheadings_and_calls_to_action_are_not_names(body: str) -> None:
     assert authors("", body) == []
+
+
+def test_a_page_wrappers_class_does_not_make_its_byline_a_control() -> None:
+    wrapped = (
+        '<div class="theme-no-btn"><div><div><div><main><p class="byline">By Ann Lee</p>'
+        "</main></div></div></div></div>"
+    )
+    assert authors("", wrapped) == ["Ann Lee"]
+    assert authors("", '<button><span class="author-name">Ann Lee</span></button>') == []
