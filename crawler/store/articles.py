@@ -31,6 +31,8 @@ from crawler.store.models import (
     ArticleVersion,
     PageHtml,
     SourceRow,
+    at_offset,
+    offset_minutes,
 )
 
 
@@ -255,12 +257,21 @@ def _version_row(row: _Current, rec: FetchRecord) -> dict[str, Any]:
         "version": row.version,
         "title": rec.title,
         "authors": list(rec.authors),
-        "published": rec.published,
-        "modified": rec.modified,
+        **_dates(rec.published, rec.modified),
         "text": rec.text,
         "content_hash": rec.content_hash,
         "fetched_at": rec.fetched_at,
         "extractor_version": rec.extractor_version,
+    }
+
+
+def _dates(published: datetime | None, modified: datetime | None) -> dict[str, Any]:
+    """A version's date columns: each instant, and the offset the page wrote it with."""
+    return {
+        "published": published,
+        "published_offset": offset_minutes(published),
+        "modified": modified,
+        "modified_offset": offset_minutes(modified),
     }
 
 
@@ -385,23 +396,23 @@ def correct_versions(session: Session, corrections: dict[int, VersionText]) -> N
     if not corrections:
         return
     table = ArticleVersion.__table__
-    fields = (
-        "title",
-        "text",
-        "content_hash",
-        "extractor_version",
-        "authors",
-        "published",
-        "modified",
-    )
+    rows = [
+        {
+            "id": vid,
+            "title": new.title,
+            "text": new.text,
+            "content_hash": new.content_hash,
+            "extractor_version": new.extractor_version,
+            "authors": new.authors,
+            **_dates(new.published, new.modified),
+        }
+        for vid, new in sorted(corrections.items())
+    ]
     session.execute(
         update(table)
         .where(table.c.id == bindparam("_id"))
-        .values({name: bindparam(f"_{name}") for name in fields}),
-        [
-            {"_id": vid, **{f"_{name}": getattr(new, name) for name in fields}}
-            for vid, new in sorted(corrections.items())
-        ],
+        .values({name: bindparam(f"_{name}") for name in rows[0] if name != "id"}),
+        [{f"_{name}": value for name, value in row.items()} for row in rows],
     )
 
 
@@ -480,7 +491,9 @@ def _current_versions(session: Session, previous: Any, urls: list[str]) -> list[
             ArticleVersion.text,
             ArticleVersion.authors,
             ArticleVersion.published,
+            ArticleVersion.published_offset,
             ArticleVersion.modified,
+            ArticleVersion.modified_offset,
             previous.c.content_hash,
         )
         .join(Article, ArticleVersion.article_id == Article.id)
@@ -491,4 +504,9 @@ def _current_versions(session: Session, previous: Any, urls: list[str]) -> list[
         )
         .where(Article.url.in_(urls), ArticleVersion.version == Article.current_version)
     )
-    return [CurrentVersion(*row) for row in rows]
+    return [
+        CurrentVersion(
+            *head, at_offset(published, p_offset), at_offset(modified, m_offset), previous_hash
+        )
+        for *head, published, p_offset, modified, m_offset, previous_hash in rows
+    ]
