@@ -95,6 +95,27 @@ def ensure_source(session: Session, name: str, now: datetime) -> int:
     return session.execute(select(SourceRow.id).where(SourceRow.name == name)).scalar_one()
 
 
+def count_date_orders(
+    session: Session, source_id: int, day_first: int = 0, month_first: int = 0
+) -> tuple[int, int]:
+    """Add to how many of a source's articles showed day-first and month-first dates;
+    both totals after (see :func:`crawler.extract.dates.source_order`)."""
+    table = SourceRow.__table__
+    if day_first or month_first:
+        session.execute(
+            update(table)
+            .where(table.c.id == source_id)
+            .values(
+                day_first_pages=table.c.day_first_pages + day_first,
+                month_first_pages=table.c.month_first_pages + month_first,
+            )
+        )
+    day, month = session.execute(
+        select(table.c.day_first_pages, table.c.month_first_pages).where(table.c.id == source_id)
+    ).one()
+    return day, month
+
+
 def source_id(session: Session, name: str) -> int | None:
     """The id of source ``name``, or None if it has never been crawled."""
     return session.execute(select(SourceRow.id).where(SourceRow.name == name)).scalar_one_or_none()
@@ -395,7 +416,6 @@ def correct_versions(session: Session, corrections: dict[int, VersionText]) -> N
     """Rewrite the extracted fields of many versions (by id) in one statement."""
     if not corrections:
         return
-    table = ArticleVersion.__table__
     rows = [
         {
             "id": vid,
@@ -408,6 +428,19 @@ def correct_versions(session: Session, corrections: dict[int, VersionText]) -> N
         }
         for vid, new in sorted(corrections.items())
     ]
+    _update_versions(session, rows)
+
+
+def set_dates(session: Session, dates: dict[int, tuple[datetime | None, datetime | None]]) -> None:
+    """Rewrite the (published, modified) of versions, by id: our reading of the page, in place."""
+    if not dates:
+        return
+    _update_versions(session, [{"id": vid, **_dates(*pair)} for vid, pair in sorted(dates.items())])
+
+
+def _update_versions(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Set the columns each row names on the version of its ``id``; all rows name the same."""
+    table = ArticleVersion.__table__
     session.execute(
         update(table)
         .where(table.c.id == bindparam("_id"))
