@@ -164,24 +164,19 @@ def test_reextract_gives_rows_stored_in_utc_their_offset_and_the_sources_order(
     """A version stored before offsets were kept (the instant in UTC, no offset) and one whose
     date its page could not order: reextract reads both again, the second in the source's order."""
     zoned = f"https://demogazette.example{EN_US.path}"
-    store_version(
-        engine,
-        "gazette",
-        url=zoned,
-        title=EN_US.title,
-        at=later(0),
-        page=compress_page(EN_US.html),
-        published=datetime(2024, 4, 3, 15, tzinfo=UTC),
-    )
     undated = f"https://daybook.example{DAYBOOK_AMBIGUOUS.path}"
-    store_version(
-        engine,
-        "daybook",
-        url=undated,
-        title=DAYBOOK_AMBIGUOUS.title,
-        at=later(0),
-        page=compress_page(DAYBOOK_AMBIGUOUS.html),
-    )
+    for source, url, page, published in (
+        ("gazette", zoned, EN_US, datetime(2024, 4, 3, 15, tzinfo=UTC)),
+        ("daybook", undated, DAYBOOK_AMBIGUOUS, None),
+    ):
+        store_version(
+            engine,
+            source,
+            url=url,
+            title=page.title,
+            page=compress_page(page.html),
+            published=published,
+        )
     with session_scope(engine) as s:
         s.execute(update(ArticleVersion).values(published_offset=None))  # as migration 0011 left it
         count_date_orders(s, ensure_source(s, "daybook", T0), day_first=3)

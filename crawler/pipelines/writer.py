@@ -261,7 +261,11 @@ class Writer:
             )
             if item.article.dates_if_order:
                 learning.undecided[record.url] = item.article.dates_if_order
-                counts["dates_ordered_by_source"] += order is not None
+                # a stored version's dates read in the source's order (a revisit's are not)
+                counts["dates_ordered_by_source"] += order is not None and outcome in (
+                    store.Outcome.NEW,
+                    store.Outcome.CHANGED,
+                )
         self._learn(session, [item for item, *_ in kept], outcomes, learning)
         return +counts
 

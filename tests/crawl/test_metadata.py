@@ -46,8 +46,11 @@ def test_crawl_stores_and_exports_dates_authors_and_titles(db_url: str, tmp_path
                 {"name": "daybook", "sitemaps": [f"{site.base}/daybook.xml"]},
             ],
         )
-        crawl(cfg, db_url)
+        done = crawl(cfg, db_url)
         stored = export(db_url)
+    assert "daybook: 1 ambiguous dates read in the day/month order its other pages show" in (
+        done.stdout
+    )
     for page in PAGES:
         row = stored[f"{site.base}{page.path}"]
         assert row["title"] == page.title

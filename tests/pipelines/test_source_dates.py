@@ -14,33 +14,19 @@ import pytest
 from sqlalchemy import Engine
 
 from crawler.items import FetchedPage
-from crawler.pipelines.worker import process_page
 from crawler.pipelines.writer import Writer
 from crawler.store import articles as store
 from crawler.store.db import session_scope
 from crawler.store.retry import FaultRetry
 from tests.extract.metadata_pages import DAYBOOK_AMBIGUOUS, DAYBOOK_SHOWN, Page, daybook
+from tests.pipelines.helpers import fetched_html
 from tests.store.helpers import T0
 
 BASE = "https://daybook.example"
 
 
 def fetched(page: Page) -> FetchedPage:
-    url = BASE + page.path
-    done = process_page(page.html, url, frozenset())
-    return FetchedPage(
-        source="daybook",
-        fetch_url=url,
-        html="",
-        fetched_at=T0,
-        route="sitemap",
-        url=url,
-        article=done.article,
-        line_hashes=done.line_hashes,
-        content_hash=done.content_hash,
-        signature=done.signature,
-        page=done.page,
-    )
+    return fetched_html(BASE + page.path, page.html, source="daybook")
 
 
 def published(engine: Engine, page: Page) -> datetime | None:
