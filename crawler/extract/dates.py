@@ -29,6 +29,7 @@ from typing import Any, Literal
 from dateutil import parser as dateutil_parser
 
 DateOrder = Literal["DMY", "MDY", "YMD"]
+DAY_MONTH_ORDERS: tuple[DateOrder, ...] = ("DMY", "MDY")  # the orders a numeric date can swap
 # (published, modified) as read in each day/month order, for a source's order to settle.
 DateReadings = dict[DateOrder, tuple[datetime | None, datetime | None]]
 YEARS = range(1990, 2101)  # a publication date outside these is a parse of something else

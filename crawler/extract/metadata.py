@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, get_args
+from typing import Any
 from urllib.parse import urlsplit
 
 from extruct.jsonld import JsonLdExtractor
@@ -26,6 +26,7 @@ from lxml.html import HtmlElement
 
 from crawler.extract.authors import Outlet, clean_authors, compact, inverted, split_byline
 from crawler.extract.dates import (
+    DAY_MONTH_ORDERS,
     DateOrder,
     DateReadings,
     ambiguous,
@@ -390,9 +391,9 @@ def _dates(tree: HtmlElement, tags: dict[str, list[str]], data: _Structured) -> 
                 _first_date(fields[0], lambda o=order: o, codes),
                 _first_date(fields[1], lambda o=order: o, codes),
             )
-            for order in get_args(DateOrder)[:2]
+            for order in DAY_MONTH_ORDERS
         }
-        if if_order["DMY"] == if_order["MDY"]:
+        if len(set(if_order.values())) == 1:  # the same either way
             if_order = {}
     return _Dates(published, modified, seen, if_order)
 
