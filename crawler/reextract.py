@@ -1,7 +1,7 @@
 """``crawler reextract``: redo extraction and cleaning over the stored pages, without fetching.
 
-When the extractor improves, or a source's furniture, teaser or bio knowledge
-grows (:mod:`crawler.extract.passages`), the text stored earlier can be brought up to date from the page kept beside each
+When the extractor improves, or a source's furniture, teaser or bio knowledge,
+or the day/month order of its dates, grows (:mod:`crawler.extract.passages`), the text stored earlier can be brought up to date from the page kept beside each
 version. Each version is corrected in place and records which extractor
 wrote it: this fixes our reading of the page, it is not a publisher's edit,
 so no version is added or removed. Versions that become identical to the one
@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION, extract_article
+from crawler.extract.dates import DateOrder, source_order
 from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.extract.passages import Passages, strip_passages
-from crawler.store.articles import VersionText, correct_version
+from crawler.store.articles import VersionText, correct_version, count_date_orders
 from crawler.store.db import make_engine, session_scope
 from crawler.store.furniture import load_furniture
 from crawler.store.pages import StoredPage, iter_stored_pages
@@ -42,7 +43,7 @@ def reextract(db_url: str, source: str | None = None) -> ReextractReport:
     """Re-extract every stored version (of ``source``, or all) from its kept page."""
     report = ReextractReport()
     reader, writer = make_engine(db_url, write=False), make_engine(db_url)
-    knowledge: dict[int, tuple[frozenset[int], Passages]] = {}
+    knowledge: dict[int, tuple[frozenset[int], Passages, DateOrder | None]] = {}
     previous: tuple[int, str, bool] | None = (
         None  # (article id, hash, corrected) of the last version
     )
@@ -55,6 +56,7 @@ def reextract(db_url: str, source: str | None = None) -> ReextractReport:
                             knowledge[page.source_id] = (
                                 load_furniture(session, page.source_id, FURNITURE_MIN_PAGES),
                                 load_passages(session, page.source_id),
+                                source_order(*count_date_orders(session, page.source_id)),
                             )
                         new_hash, corrected = _reextract_one(
                             session, page, *knowledge[page.source_id], report
@@ -84,6 +86,7 @@ def _reextract_one(
     page: StoredPage,
     furniture: frozenset[int],
     passages: Passages,
+    order: DateOrder | None,
     report: ReextractReport,
 ) -> tuple[str, bool]:
     """Correct one version; its hash afterwards, and whether its text changed."""
@@ -97,6 +100,7 @@ def _reextract_one(
         return page.content_hash, False
     text, _ = strip_passages(article.text, page.url, article.authors, passages)
     new_hash = content_hash(article.title, text)
+    published, modified = article.dates(order)
     changed = correct_version(
         session,
         page.version_id,
@@ -106,8 +110,8 @@ def _reextract_one(
             content_hash=new_hash,
             extractor_version=EXTRACTOR_VERSION,
             authors=article.authors,
-            published=article.published,
-            modified=article.modified,
+            published=published,
+            modified=modified,
         ),
     )
     report.corrected += changed

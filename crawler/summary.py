@@ -68,6 +68,11 @@ def print_summaries(
             )
         if learnt := learnt_removals(s.counts):
             console.print(f"{s.source}: learnt cleaning removed {learnt}")
+        if ordered := s.counts.get("dates_ordered_by_source"):
+            console.print(
+                f"{s.source}: {ordered} ambiguous dates read in the day/month order"
+                " its other pages show"
+            )
     for source, found in (flags or {}).items():
         for flag in found:
             console.print(f"[bold yellow]look at {source}[/]: {flag}")

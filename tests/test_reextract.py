@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from crawler.extract import EXTRACTOR_VERSION, extract_article
 from crawler.reextract import reextract
-from crawler.store.articles import ensure_source, record_fetch
+from crawler.store.articles import count_date_orders, ensure_source, record_fetch
 from crawler.store.db import session_scope
 from crawler.store.models import Article, ArticleVersion
 from crawler.store.page_codec import compress_page
 from tests.crawl.helpers import export, run_cli
-from tests.extract.metadata_pages import EN_GB
+from tests.extract.metadata_pages import DAYBOOK_AMBIGUOUS, EN_GB, EN_US
 from tests.store.helpers import T0, later, record
 
 URL = "https://pub0.example/2026/03/01/tram.html"
@@ -156,3 +156,35 @@ def test_reextract_brings_stored_metadata_up_to_date(engine: Engine, db_url: str
     row = export(db_url)[url]
     assert (row["title"], row["authors"]) == (page.title, page.authors)
     assert datetime.fromisoformat(row["published"]) == page.published
+
+
+def test_reextract_gives_rows_stored_in_utc_their_offset_and_the_sources_order(
+    engine: Engine, db_url: str
+) -> None:
+    """A version stored before offsets were kept (the instant in UTC, no offset) and one whose
+    date its page could not order: reextract reads both again, the second in the source's order."""
+    zoned = f"https://demogazette.example{EN_US.path}"
+    undated = f"https://daybook.example{DAYBOOK_AMBIGUOUS.path}"
+    for source, url, page, published in (
+        ("gazette", zoned, EN_US, datetime(2024, 4, 3, 15, tzinfo=UTC)),
+        ("daybook", undated, DAYBOOK_AMBIGUOUS, None),
+    ):
+        store_version(
+            engine,
+            source,
+            url=url,
+            title=page.title,
+            page=compress_page(page.html),
+            published=published,
+        )
+    with session_scope(engine) as s:
+        s.execute(update(ArticleVersion).values(published_offset=None))  # as migration 0011 left it
+        count_date_orders(s, ensure_source(s, "daybook", T0), day_first=3)
+    before = export(db_url)
+    assert before[zoned]["published"] == "2024-04-03T15:00:00+00:00"
+    assert before[undated]["published"] is None
+
+    reextract(db_url)
+    after = export(db_url)
+    assert after[zoned]["published"] == "2024-04-03T10:00:00-05:00"
+    assert after[undated]["published"] == "2024-03-04T00:00:00+00:00"

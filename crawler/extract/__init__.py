@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from crawler.extract.dates import DateOrder, DateReadings
     from crawler.extract.page import (
         PageReading,
         clean_article,
@@ -57,6 +58,18 @@ class ExtractedArticle:
     canonical: str | None = None
     has_article_markup: bool = False
     reads_as_article: bool = False  # a title and a run of real paragraphs, markup or not
+    # The day/month order the page's dates show, and its dates read in each order where
+    # the page could not tell (crawler.extract.metadata.Metadata): the source settles them.
+    date_order: DateOrder | None = None
+    dates_if_order: DateReadings = field(default_factory=dict)
+
+    def dates(self, source_order: DateOrder | None) -> tuple[datetime | None, datetime | None]:
+        """(published, modified): the page's own reading, or where the page could not tell
+        the order of an ambiguous date, its reading in ``source_order`` (the order the
+        source's other pages show, :func:`crawler.extract.dates.source_order`)."""
+        if source_order and source_order in self.dates_if_order:
+            return self.dates_if_order[source_order]
+        return self.published, self.modified
 
 
 def __getattr__(name: str) -> Any:

@@ -5,8 +5,12 @@ and 3 April on an American one. Its order comes first from the page's own
 unambiguous dates (``13/03/2024`` can only be day-first), then from the
 page's language through the CLDR short date pattern (Babel: ``en_GB``
 ``dd/MM/y``, ``en_US`` ``M/d/yy``); a language whose regions disagree (bare
-``en``) decides nothing, and a date that stays ambiguous is not read at all:
-no date is better than a wrong one.
+``en``) decides nothing. Then from the source: the order its other pages'
+unambiguous dates show (:func:`source_order`), which the crawl counts per
+source, as no single page can. dateparser takes an order per call
+(``DATE_ORDER``) or a language's default, and htmldate swaps day and month
+only when one is above 12; neither remembers a site. A date that stays
+ambiguous is not read at all: no date is better than a wrong one.
 
 Values that are not ISO 8601 are read by dateparser, which knows zone names
 (``EST`` is -05:00, ``CEST`` +02:00, ``BST`` +01:00) where dateutil reads
@@ -25,10 +29,19 @@ from typing import Any, Literal
 from dateutil import parser as dateutil_parser
 
 DateOrder = Literal["DMY", "MDY", "YMD"]
+DAY_MONTH_ORDERS: tuple[DateOrder, ...] = ("DMY", "MDY")  # the orders a numeric date can swap
+# (published, modified) as read in each day/month order, for a source's order to settle.
+DateReadings = dict[DateOrder, tuple[datetime | None, datetime | None]]
 YEARS = range(1990, 2101)  # a publication date outside these is a parse of something else
 
+# An order is a source's when its pages outnumber the other order's this many times over:
+# a stray quoted date of the other kind does not undo it, an even split decides nothing.
+SOURCE_ORDER_MAJORITY = 9
 # Day, month and year in digits with one separator: 04/03/2024, 04.03.24, 4-3-2024.
 _NUMERIC = re.compile(r"(?<![\d.:/-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/-]|\.\d)")
+# Where one may start: a separator, a month, a separator (scanned for by the regex engine
+# far faster than a pattern that starts at every digit of a page's scripts).
+_NUMERIC_HINT = re.compile(r"[./-]\d{1,2}[./-]\d\d")
 # dateutil fills a missing part from its default: a part that differs between two was missing.
 _DEFAULTS = (datetime(1, 1, 1), datetime(2, 2, 2))
 _ZONE_NAME = re.compile(r"\b[A-Z]{2,5}\b")  # EST, CEST, BST, AEDT: dateparser knows them
@@ -77,13 +90,35 @@ def orders_seen(texts: Iterable[str]) -> frozenset[DateOrder]:
     """The orders that unambiguous numeric dates in ``texts`` show (``13/03/2024`` → DMY)."""
     seen: set[DateOrder] = set()
     for text in texts:
-        for first, _sep, second, _year in _NUMERIC.findall(text):
-            a, b = int(first), int(second)
-            if a > 12 >= b >= 1:
-                seen.add("DMY")
-            elif b > 12 >= a >= 1:
-                seen.add("MDY")
+        for hint in _NUMERIC_HINT.finditer(text):
+            # the day or month before the hint, the rest of the year and the look-ahead after
+            for first, _sep, second, _year in _NUMERIC.findall(
+                text, max(0, hint.start() - 2), hint.end() + 4
+            ):
+                a, b = int(first), int(second)
+                if a > 12 >= b >= 1:
+                    seen.add("DMY")
+                elif b > 12 >= a >= 1:
+                    seen.add("MDY")
     return frozenset(seen)
+
+
+def single(orders: frozenset[DateOrder]) -> DateOrder | None:
+    """The one order in ``orders``; None when there are none or several."""
+    return next(iter(orders)) if len(orders) == 1 else None
+
+
+def source_order(day_first_pages: int, month_first_pages: int) -> DateOrder | None:
+    """The order a source's numeric dates follow, from how many of its pages showed each.
+
+    ``(12, 0)`` → ``"DMY"``, ``(1, 9)`` → ``"MDY"``; None without evidence, or
+    when neither outnumbers the other :data:`SOURCE_ORDER_MAJORITY` to one.
+    """
+    if day_first_pages and day_first_pages >= SOURCE_ORDER_MAJORITY * month_first_pages:
+        return "DMY"
+    if month_first_pages and month_first_pages >= SOURCE_ORDER_MAJORITY * day_first_pages:
+        return "MDY"
+    return None
 
 
 def page_order(langs: Iterable[str], texts: Iterable[str] = ()) -> DateOrder | None:
@@ -92,9 +127,8 @@ def page_order(langs: Iterable[str], texts: Iterable[str] = ()) -> DateOrder | N
     None when neither decides (no evidence, or evidence both ways and a language
     that does not settle it).
     """
-    seen = orders_seen(texts)
-    if len(seen) == 1:
-        return next(iter(seen))
+    if seen := single(orders_seen(texts)):
+        return seen
     for lang in langs:
         orders = language_orders(lang) & {"DMY", "MDY"}
         if len(orders) == 1:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -38,7 +38,17 @@ from crawler.extract.authors import (
     split_byline,
 )
 from crawler.extract.body import MAX_PROSE_LINK_DENSITY, MIN_ARTICLE_PARAGRAPH_CHARS
-from crawler.extract.dates import DateOrder, ambiguous, iso_date, page_order, read_date
+from crawler.extract.dates import (
+    DAY_MONTH_ORDERS,
+    DateOrder,
+    DateReadings,
+    ambiguous,
+    iso_date,
+    orders_seen,
+    page_order,
+    read_date,
+    single,
+)
 
 ARTICLE_TYPES = frozenset(
     {
@@ -134,6 +144,11 @@ class Metadata:
     modified: datetime | None
     canonical: str | None
     has_article_markup: bool
+    # The day/month order the page's date fields show unambiguously (13/03/2024: "DMY"),
+    # which its source learns from; and when an ambiguous one stayed unread because the
+    # page could not tell its order, (published, modified) as read in each order.
+    date_order: DateOrder | None = None
+    dates_if_order: DateReadings = field(default_factory=dict)
 
 
 def unescape(value: object) -> str:
@@ -501,24 +516,28 @@ def _languages(tree: HtmlElement, tags: dict[str, list[str]]) -> list[str]:
     return [lang.strip() for lang in langs if lang.strip()]
 
 
-def _dates(
-    tree: HtmlElement, tags: dict[str, list[str]], data: _Structured
-) -> tuple[datetime | None, datetime | None]:
+@dataclass(frozen=True, slots=True)
+class _Dates:
+    """What a page's date fields give: see :class:`Metadata`."""
+
+    published: datetime | None
+    modified: datetime | None
+    order_seen: DateOrder | None
+    if_order: DateReadings
+
+
+def _dates(tree: HtmlElement, tags: dict[str, list[str]], data: _Structured) -> _Dates:
+    """Published and modified, each from the first readable value of its fields, best first.
+
+    Ambiguous numeric values follow the page's order (:func:`page_order`);
+    when the page cannot decide, they stay unread, and the readings under
+    each order are returned beside, for the source's order to settle.
+    """
     langs = _languages(tree, tags)
     codes = [re.split(r"[-_]", lang)[0].lower() for lang in langs]
-    orders: list[DateOrder | None] = []  # the page's order, worked out once, when first needed
 
-    def read(text: str) -> datetime | None:
-        if not ambiguous(text):
-            return read_date(text, None, codes)
-        if not orders:
-            orders.append(page_order(langs, [tree.text_content()]))
-        return read_date(text, orders[0], codes) if orders[0] else None
-
-    def pick(
-        keys: tuple[str, ...], meta_keys: tuple[str, ...], times: list[str]
-    ) -> datetime | None:
-        values = [
+    def values(keys: tuple[str, ...], meta_keys: tuple[str, ...], times: list[str]) -> list[str]:
+        return [
             unescape(v)
             for v in (
                 *(item.get(key) for item in (*data.jsonld, *data.micro) for key in keys),
@@ -526,15 +545,48 @@ def _dates(
                 *times,
             )
         ]
-        for i, value in enumerate(values):
-            if found := read(value):
-                return with_offset(found, filter(None, map(iso_date, values[i + 1 :])))
-        return None
 
     times = [t.get("datetime") or t.text_content() for t in tree.iter("time")]
-    published = pick(("datePublished", "dateCreated"), _PUBLISHED_META, times)
-    modified = pick(("dateModified",), _MODIFIED_META, [])
-    return published, modified
+    fields = (
+        values(("datePublished", "dateCreated"), _PUBLISHED_META, times),
+        values(("dateModified",), _MODIFIED_META, []),
+    )
+    seen = single(orders_seen(v for field_values in fields for v in field_values))
+    orders: list[DateOrder | None] = []  # the page's order, worked out once, when first needed
+
+    def page() -> DateOrder | None:
+        if not orders:
+            orders.append(seen or page_order(langs, [tree.text_content()]))
+        return orders[0]
+
+    published, modified = (_first_date(field_values, page, codes) for field_values in fields)
+    if_order: DateReadings = {}
+    if orders and orders[0] is None:  # an ambiguous value stayed unread
+        if_order = {
+            order: (
+                _first_date(fields[0], lambda o=order: o, codes),
+                _first_date(fields[1], lambda o=order: o, codes),
+            )
+            for order in DAY_MONTH_ORDERS
+        }
+        if len(set(if_order.values())) == 1:  # the same either way
+            if_order = {}
+    return _Dates(published, modified, seen, if_order)
+
+
+def _first_date(
+    values: list[str], order: Callable[[], DateOrder | None], codes: list[str]
+) -> datetime | None:
+    """The first of ``values`` that reads as a date, its offset settled by the later ones
+    (:func:`with_offset`). An ambiguous value is read in ``order()``, asked for only then."""
+    for i, value in enumerate(values):
+        if ambiguous(value):
+            found = read_date(value, chosen, codes) if (chosen := order()) else None
+        else:
+            found = read_date(value, None, codes)
+        if found:
+            return with_offset(found, filter(None, map(iso_date, values[i + 1 :])))
+    return None
 
 
 def with_offset(chosen: datetime, others: Iterable[datetime]) -> datetime:
@@ -557,7 +609,7 @@ def extract_metadata(tree: HtmlElement, url: str = "") -> Metadata:
     data = _structured(tree, url)
     tags = _meta_lists(tree)
     site = outlet(url, tags, data)
-    published, modified = _dates(tree, tags, data)
+    dates = _dates(tree, tags, data)
     canonical = _first(*tree.xpath("//link[@rel='canonical']/@href"), _meta(tags, "og:url"))
     og_type = (_meta(tags, "og:type") or "").lower()
     # One <article> marks an article page; several are the cards of a listing.
@@ -567,8 +619,10 @@ def extract_metadata(tree: HtmlElement, url: str = "") -> Metadata:
     return Metadata(
         title=_title(tree, tags, data, site),
         authors=_authors(tree, tags, data, site),
-        published=published,
-        modified=modified,
+        published=dates.published,
+        modified=dates.modified,
         canonical=str(canonical).strip() if canonical else None,
         has_article_markup=markup,
+        date_order=dates.order_seen,
+        dates_if_order=dates.if_order,
     )

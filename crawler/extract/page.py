@@ -120,6 +120,8 @@ def clean_article(
         canonical=meta.canonical,
         has_article_markup=meta.has_article_markup,
         reads_as_article=reading.prose,
+        date_order=meta.date_order,
+        dates_if_order=meta.dates_if_order,
     )
     return safe_article(article)
 

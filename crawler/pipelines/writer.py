@@ -25,6 +25,7 @@ from crawler.dedupe import identity
 from crawler.dedupe.clusters import record_articles
 from crawler.dedupe.fingerprint import content_hash
 from crawler.extract import EXTRACTOR_VERSION
+from crawler.extract.dates import DateOrder, DateReadings, source_order
 from crawler.extract.furniture import FURNITURE_MIN_PAGES, strip_furniture
 from crawler.extract.passages import (
     Key,
@@ -90,6 +91,8 @@ class _Learning:
     written: dict[str, _WrittenArticle] = field(default_factory=dict)
     lines: frozenset[int] = frozenset()  # furniture
     passages: list[Key] = field(default_factory=list)  # known now (see is_known)
+    date_orders: tuple[int, int] | None = None  # the source's counts, after the batch
+    undecided: dict[str, DateReadings] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,6 +116,11 @@ class Writer:
     passages: Passages | None = None
     learnt: frozenset[int] = frozenset()
     written: dict[str, _WrittenArticle] = field(default_factory=dict)  # by canonical URL
+    # How many of the source's articles showed day-first and month-first dates (read in the
+    # first batch), and the articles written whose page could not tell an ambiguous date's
+    # order: their dates read in each order, settled by the source's at the crawl's end.
+    date_orders: tuple[int, int] | None = None
+    undecided: dict[str, DateReadings] = field(default_factory=dict)  # by canonical URL
 
     def write(self, items: list[Item]) -> Written:
         """Write ``items`` in one transaction: fetched pages, then 304s, then gone pages.
@@ -169,6 +177,8 @@ class Writer:
                     outcomes["gone" if gone else "already_gone"] += 1
         self.written.update(learning.written)
         self.learnt |= learning.lines
+        self.date_orders = learning.date_orders or self.date_orders
+        self.undecided.update(learning.undecided)
         for key in learning.passages:
             assert self.passages is not None  # learning comes from written pages
             self.passages.add(*key)
@@ -181,6 +191,12 @@ class Writer:
         counts: Counter[str] = Counter()
         if self.passages is None:
             self.passages = load_passages(session, self.source_id)
+        if self.date_orders is None:
+            self.date_orders = store.count_date_orders(session, self.source_id)
+        # The batch's own pages show the site's order too, whether or not the batch commits.
+        day, month = self.date_orders
+        shown = Counter(item.article.date_order for item in items if item.article)
+        order = source_order(day + shown["DMY"], month + shown["MDY"])
         # A batch's leads and titles are known before any of its pages is cleaned (true of
         # the site whether or not the batch commits).
         for item in items:
@@ -212,7 +228,7 @@ class Writer:
             cleaned.append(text)
             candidates.append(
                 identity.Page(
-                    self._record(item, text, digest),
+                    self._record(item, text, digest, order),
                     item.signature,
                     revisit=item.known_url is not None,
                 )
@@ -243,6 +259,13 @@ class Writer:
             learning.written[record.url] = _WrittenArticle(
                 tuple(item.article.authors), text_keys(text), versioned
             )
+            if item.article.dates_if_order:
+                learning.undecided[record.url] = item.article.dates_if_order
+                # a stored version's dates read in the source's order (a revisit's are not)
+                counts["dates_ordered_by_source"] += order is not None and outcome in (
+                    store.Outcome.NEW,
+                    store.Outcome.CHANGED,
+                )
         self._learn(session, [item for item, *_ in kept], outcomes, learning)
         return +counts
 
@@ -265,6 +288,10 @@ class Writer:
             return
         when = max(i.fetched_at for i in items)
         new = [item for item, o in zip(items, outcomes, strict=True) if o is store.Outcome.NEW]
+        shown = Counter(item.article.date_order for item in new if item.article)
+        learning.date_orders = store.count_date_orders(
+            session, self.source_id, shown["DMY"], shown["MDY"]
+        )
         lines = count_lines(session, self.source_id, [item.line_hashes for item in new], when)
         learning.lines = (
             frozenset(line for line, pages in lines.items() if pages >= FURNITURE_MIN_PAGES)
@@ -284,10 +311,14 @@ class Writer:
         counted = count_passages(session, self.source_id, taught, when)
         learning.passages = [key for key, n in counted.items() if is_known(key[0], n)]
 
-    def _record(self, item: FetchedPage, text: str, digest: str) -> store.FetchRecord:
+    def _record(
+        self, item: FetchedPage, text: str, digest: str, order: DateOrder | None
+    ) -> store.FetchRecord:
+        """What to store of ``item``; an ambiguous date its page left unread, in ``order``."""
         article = item.article
         assert article is not None
         assert item.url
+        published, modified = article.dates(order)
         return store.FetchRecord(
             url=item.url,
             fetch_url=item.fetch_url,
@@ -296,8 +327,8 @@ class Writer:
             content_hash=digest,
             fetched_at=item.fetched_at,
             authors=article.authors,
-            published=article.published,
-            modified=article.modified,
+            published=published,
+            modified=modified,
             etag=item.etag,
             last_modified=item.last_modified,
             page=item.page,
@@ -390,6 +421,7 @@ class Writer:
                         counts["furniture_identical"] += 1
                 store.correct_versions(session, corrections)
                 counts["noise_versions_folded"] += store.fold_into_previous(session, noise)
+            counts += self._settle_dates(session)
         if new:
             counts["furniture_learnt"] = len(new)
         counts = +counts
@@ -397,6 +429,25 @@ class Writer:
             counts["changed"] -= folded
             counts["unchanged"] += folded
         return counts
+
+    def _settle_dates(self, session: Any) -> Counter[str]:
+        """Read the dates this crawl's pages could not order in the order its source shows now.
+
+        For the pages written before the crawl had seen enough of the source: each
+        current version holding another reading is corrected in place and counted
+        ``dates_ordered_by_source``.
+        """
+        order = source_order(*store.count_date_orders(session, self.source_id))
+        if order is None or not self.undecided:
+            return Counter()
+        fixes = {
+            current.version_id: readings
+            for current in store.current_versions(session, sorted(self.undecided))
+            if (readings := self.undecided[current.url][order])
+            != (current.published, current.modified)
+        }
+        store.set_dates(session, fixes)
+        return Counter({"dates_ordered_by_source": len(fixes)})
 
 
 def _story_canonical(item: FetchedPage) -> str | None:

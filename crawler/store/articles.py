@@ -31,6 +31,8 @@ from crawler.store.models import (
     ArticleVersion,
     PageHtml,
     SourceRow,
+    at_offset,
+    offset_minutes,
 )
 
 
@@ -91,6 +93,27 @@ def ensure_source(session: Session, name: str, now: datetime) -> int:
     """The id of source ``name``, creating its row the first time."""
     _insert_ignoring_conflict(session, SourceRow.__table__, {"name": name, "created_at": now})
     return session.execute(select(SourceRow.id).where(SourceRow.name == name)).scalar_one()
+
+
+def count_date_orders(
+    session: Session, source_id: int, day_first: int = 0, month_first: int = 0
+) -> tuple[int, int]:
+    """Add to how many of a source's articles showed day-first and month-first dates;
+    both totals after (see :func:`crawler.extract.dates.source_order`)."""
+    table = SourceRow.__table__
+    if day_first or month_first:
+        session.execute(
+            update(table)
+            .where(table.c.id == source_id)
+            .values(
+                day_first_pages=table.c.day_first_pages + day_first,
+                month_first_pages=table.c.month_first_pages + month_first,
+            )
+        )
+    day, month = session.execute(
+        select(table.c.day_first_pages, table.c.month_first_pages).where(table.c.id == source_id)
+    ).one()
+    return day, month
 
 
 def source_id(session: Session, name: str) -> int | None:
@@ -255,12 +278,21 @@ def _version_row(row: _Current, rec: FetchRecord) -> dict[str, Any]:
         "version": row.version,
         "title": rec.title,
         "authors": list(rec.authors),
-        "published": rec.published,
-        "modified": rec.modified,
+        **_dates(rec.published, rec.modified),
         "text": rec.text,
         "content_hash": rec.content_hash,
         "fetched_at": rec.fetched_at,
         "extractor_version": rec.extractor_version,
+    }
+
+
+def _dates(published: datetime | None, modified: datetime | None) -> dict[str, Any]:
+    """A version's date columns: each instant, and the offset the page wrote it with."""
+    return {
+        "published": published,
+        "published_offset": offset_minutes(published),
+        "modified": modified,
+        "modified_offset": offset_minutes(modified),
     }
 
 
@@ -384,24 +416,36 @@ def correct_versions(session: Session, corrections: dict[int, VersionText]) -> N
     """Rewrite the extracted fields of many versions (by id) in one statement."""
     if not corrections:
         return
+    rows = [
+        {
+            "id": vid,
+            "title": new.title,
+            "text": new.text,
+            "content_hash": new.content_hash,
+            "extractor_version": new.extractor_version,
+            "authors": new.authors,
+            **_dates(new.published, new.modified),
+        }
+        for vid, new in sorted(corrections.items())
+    ]
+    _update_versions(session, rows)
+
+
+def set_dates(session: Session, dates: dict[int, tuple[datetime | None, datetime | None]]) -> None:
+    """Rewrite the (published, modified) of versions, by id: our reading of the page, in place."""
+    if not dates:
+        return
+    _update_versions(session, [{"id": vid, **_dates(*pair)} for vid, pair in sorted(dates.items())])
+
+
+def _update_versions(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Set the columns each row names on the version of its ``id``; all rows name the same."""
     table = ArticleVersion.__table__
-    fields = (
-        "title",
-        "text",
-        "content_hash",
-        "extractor_version",
-        "authors",
-        "published",
-        "modified",
-    )
     session.execute(
         update(table)
         .where(table.c.id == bindparam("_id"))
-        .values({name: bindparam(f"_{name}") for name in fields}),
-        [
-            {"_id": vid, **{f"_{name}": getattr(new, name) for name in fields}}
-            for vid, new in sorted(corrections.items())
-        ],
+        .values({name: bindparam(f"_{name}") for name in rows[0] if name != "id"}),
+        [{f"_{name}": value for name, value in row.items()} for row in rows],
     )
 
 
@@ -480,7 +524,9 @@ def _current_versions(session: Session, previous: Any, urls: list[str]) -> list[
             ArticleVersion.text,
             ArticleVersion.authors,
             ArticleVersion.published,
+            ArticleVersion.published_offset,
             ArticleVersion.modified,
+            ArticleVersion.modified_offset,
             previous.c.content_hash,
         )
         .join(Article, ArticleVersion.article_id == Article.id)
@@ -491,4 +537,9 @@ def _current_versions(session: Session, previous: Any, urls: list[str]) -> list[
         )
         .where(Article.url.in_(urls), ArticleVersion.version == Article.current_version)
     )
-    return [CurrentVersion(*row) for row in rows]
+    return [
+        CurrentVersion(
+            *head, at_offset(published, p_offset), at_offset(modified, m_offset), previous_hash
+        )
+        for *head, published, p_offset, modified, m_offset, previous_hash in rows
+    ]

@@ -18,7 +18,14 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
-from crawler.store.models import Article, ArticleAlias, ArticleVersion, PageHtml, SourceRow
+from crawler.store.models import (
+    Article,
+    ArticleAlias,
+    ArticleVersion,
+    PageHtml,
+    SourceRow,
+    at_offset,
+)
 
 CHUNK = 500
 
@@ -54,6 +61,15 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def publisher_dates(row: Any) -> tuple[datetime | None, datetime | None]:
+    """A version row's ``published`` and ``modified`` at the offsets the page wrote them with
+    (``2024-03-04T10:00:00-05:00``); UTC for rows stored before the offset was kept."""
+    return (
+        at_offset(row.published, row.published_offset),
+        at_offset(row.modified, row.modified_offset),
+    )
+
+
 def _versions_query(source: str | None, since: datetime | None) -> Select[Any]:
     """Every version with its article's columns, ordered by article then version.
 
@@ -76,7 +92,9 @@ def _versions_query(source: str | None, since: datetime | None) -> Select[Any]:
             v.title,
             v.authors,
             v.published,
+            v.published_offset,
             v.modified,
+            v.modified_offset,
             v.text,
             v.fetched_at,
         )
@@ -104,14 +122,15 @@ def iter_articles(
     for _, group in groupby(rows, key=lambda row: row.id):
         versions = list(group)
         newest = versions[-1]
+        published, modified = publisher_dates(newest)
         yield {
             "url": newest.url,
             "fetch_url": newest.fetch_url,
             "source": newest.source,
             "title": newest.title,
             "authors": list(newest.authors),
-            "published": _iso(newest.published),
-            "modified": _iso(newest.modified),
+            "published": _iso(published),
+            "modified": _iso(modified),
             "text": newest.text,
             "status": newest.status,
             "first_seen": _iso(newest.first_seen),
@@ -135,19 +154,26 @@ def iter_articles(
 def iter_versions(
     session: Session, source: str | None = None, since: datetime | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Yield one dict per version, keys :data:`ROW_COLUMNS`; times are aware UTC datetimes.
+    """Yield one dict per version, keys :data:`ROW_COLUMNS`; times are aware datetimes, UTC
+    but for ``published`` and ``modified``, which keep the page's offset.
 
     Ordered by article, then version; ``since`` as in :func:`iter_articles`.
     """
     for row in session.execute(_versions_query(source, since)):
-        yield {name: getattr(row, name) for name in ROW_COLUMNS}
+        published, modified = publisher_dates(row)
+        yield {
+            **{name: getattr(row, name) for name in ROW_COLUMNS},
+            "published": published,
+            "modified": modified,
+        }
 
 
 def iter_versions_with_pages(
     session: Session, source: str | None = None, since: datetime | None = None
 ) -> Iterator[Row[Any]]:
-    """Rows of :func:`iter_versions` plus the kept page: ``encoding``, ``body`` (compressed),
-    ``http_status`` and ``http_headers``, all None where no page was kept."""
+    """Every version's row as stored (read its dates with :func:`publisher_dates`) plus the
+    kept page: ``encoding``, ``body`` (compressed), ``http_status`` and ``http_headers``, all
+    None where no page was kept."""
     stmt = (
         _versions_query(source, since)
         .add_columns(PageHtml.encoding, PageHtml.body, PageHtml.http_status, PageHtml.http_headers)

@@ -16,6 +16,7 @@ from itertools import islice
 from typing import IO, TYPE_CHECKING, Any
 
 from crawler.store.export import CHUNK, ROW_COLUMNS, ExportError
+from crawler.store.models import offset_minutes
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -60,9 +61,15 @@ def require_pyarrow() -> None:
         raise ExportError(PYARROW_MISSING) from None
 
 
+# Parquet times are instants (``timestamp[us, tz=UTC]``): the offsets the page wrote
+# ``published`` and ``modified`` with go in columns of their own, minutes east of UTC.
+PARQUET_COLUMNS = (*ROW_COLUMNS, "published_offset", "modified_offset")
+
+
 def parquet_schema() -> pa.Schema:
-    """The Parquet columns: strings, ``version`` int32, times ``timestamp[us, tz=UTC]``,
-    ``authors`` ``list<string>``. Only ``cluster_id``, ``published`` and ``modified`` may be null.
+    """The Parquet columns :data:`PARQUET_COLUMNS`: strings, ``version`` int32, times
+    ``timestamp[us, tz=UTC]``, ``authors`` ``list<string>``, offsets int16 minutes east of
+    UTC (EST -300). Only ``cluster_id`` and the dates and their offsets may be null.
     """
     import pyarrow as pa
 
@@ -83,9 +90,11 @@ def parquet_schema() -> pa.Schema:
         "modified": time,
         "text": pa.string(),
         "fetched_at": time,
+        "published_offset": pa.int16(),
+        "modified_offset": pa.int16(),
     }
-    nullable = {"cluster_id", "published", "modified"}
-    return pa.schema([pa.field(name, types[name], name in nullable) for name in ROW_COLUMNS])
+    nullable = {"cluster_id", "published", "modified", "published_offset", "modified_offset"}
+    return pa.schema([pa.field(name, types[name], name in nullable) for name in PARQUET_COLUMNS])
 
 
 def write_parquet(rows: Iterable[dict[str, Any]], out: Any) -> int:
@@ -98,10 +107,19 @@ def write_parquet(rows: Iterable[dict[str, Any]], out: Any) -> int:
     schema = parquet_schema()
     count = 0
     with pq.ParquetWriter(out, schema) as writer:
-        for chunk in _chunks(rows):
+        for chunk in _chunks(_with_offsets(rows)):
             writer.write_table(pa.Table.from_pylist(chunk, schema=schema), row_group_size=CHUNK)
             count += len(chunk)
     return count
+
+
+def _with_offsets(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        yield {
+            **row,
+            "published_offset": offset_minutes(row["published"]),
+            "modified_offset": offset_minutes(row["modified"]),
+        }
 
 
 def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -36,6 +36,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from crawler import __version__
+from crawler.store.export import publisher_dates
 from crawler.store.page_codec import decompress_page
 
 # Headers that describe the bytes on the wire, not the decoded page the record holds.
@@ -100,14 +101,15 @@ def response_headers(
 def metadata_payload(row: Any, http_response: str) -> bytes:
     """The ``metadata`` record's JSON: the canonical URL, source, version and what was
     extracted (title, authors, dates ISO 8601, text), and ``http_response``."""
+    published, modified = publisher_dates(row)
     doc = {
         "url": row.url,
         "source": row.source,
         "version": row.version,
         "title": row.title,
         "authors": list(row.authors),
-        "published": _iso(row.published),
-        "modified": _iso(row.modified),
+        "published": _iso(published),
+        "modified": _iso(modified),
         "fetched_at": _iso(row.fetched_at),
         "text": row.text,
         "http_response": http_response,

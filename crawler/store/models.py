@@ -2,12 +2,16 @@
 
 Every timestamp is timezone-aware UTC: SQLite has no time zone type, so
 :class:`UTCDateTime` stores UTC and hands back aware datetimes on both
-databases, and exports always carry an offset.
+databases, and exports always carry an offset. A version's ``published`` and
+``modified`` are the publisher's times: their instant is stored in UTC like
+every other, and the offset the page wrote them with beside it, in minutes
+(``published_offset``), so they are read back as the page wrote them
+(:func:`at_offset`): ``2024-03-04T10:00:00-05:00``, not ``15:00:00+00:00``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +24,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -70,6 +75,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def offset_minutes(value: datetime | None) -> int | None:
+    """The UTC offset ``value`` was written with, in whole minutes east of UTC (EST: -300).
+
+    None for None or a naive value; seconds of an offset (historical local mean
+    time) are rounded to the minute.
+    """
+    offset = value.utcoffset() if value is not None else None
+    return None if offset is None else round(offset.total_seconds() / 60)
+
+
+def at_offset(instant: datetime | None, minutes: int | None) -> datetime | None:
+    """Aware ``instant`` shown at ``minutes`` east of UTC: the same instant, the publisher's clock.
+
+    A None offset (a row stored before migration 0011) leaves it in UTC.
+    """
+    if instant is None or minutes is None:
+        return instant
+    return instant.astimezone(timezone(timedelta(minutes=minutes)))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime()}  # noqa: RUF012
@@ -83,6 +108,10 @@ class SourceRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime]
+    # How many of its articles showed day-first (13/03/2024) or month-first (03/13/2024)
+    # numeric dates: the order its ambiguous ones follow (crawler.extract.dates.source_order).
+    day_first_pages: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+    month_first_pages: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
 
 
 class Article(Base):
@@ -154,6 +183,9 @@ class ArticleVersion(Base):
     authors: Mapped[list[str]] = mapped_column(JSON)
     published: Mapped[datetime | None]
     modified: Mapped[datetime | None]
+    # The offsets the page wrote them with, minutes east of UTC (see at_offset); NULL: UTC.
+    published_offset: Mapped[int | None] = mapped_column(SmallInteger)
+    modified_offset: Mapped[int | None] = mapped_column(SmallInteger)
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     fetched_at: Mapped[datetime]

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from crawler.store.models import Article, ArticleVersion, Cluster, SourceRow
+from crawler.store.models import Article, ArticleVersion, Cluster, SourceRow, at_offset
 from crawler.web.diff import what_changed
 
 PER_PAGE = 50
@@ -196,14 +196,15 @@ def article_detail(session: Session, url: str) -> ArticleDetail | None:
         return None
     article_id, *fields = row
     versions = [
-        VersionInfo(*v)
-        for v in session.execute(
+        VersionInfo(version, title, text, authors, at_offset(published, offset), fetched_at)
+        for version, title, text, authors, published, offset, fetched_at in session.execute(
             select(
                 ArticleVersion.version,
                 ArticleVersion.title,
                 ArticleVersion.text,
                 ArticleVersion.authors,
                 ArticleVersion.published,
+                ArticleVersion.published_offset,
                 ArticleVersion.fetched_at,
             )
             .where(ArticleVersion.article_id == article_id)

@@ -173,3 +173,25 @@ KO = Page(
 )
 
 PAGES = [EN_GB, DE, EN_US, OFFSET, TABLE, DIVS, KO]
+
+
+def daybook(slug: str, day: str, topic: str) -> Page:
+    """A page of "Daybook", a source writing ``lang="en"`` (whose regions disagree on the
+    day/month order) and its dates only as ``dd/mm/yyyy`` in a dateline."""
+    return Page(
+        f"/daybook/{slug}.html",
+        f'<html lang="en"><head><title>{topic.capitalize()} plans</title></head><body>'
+        f"<article><h1>{topic.capitalize()} plans</h1>"
+        f'<p class="dateline">Published <time>{day}</time></p>'
+        + prose(topic)
+        + "</article></body></html>",
+        f"{topic.capitalize()} plans",
+        [],
+        None,
+    )
+
+
+# Two pages whose dates can only be day-first, and one whose date could be either: the
+# source's other pages say 4 March.
+DAYBOOK_SHOWN = [daybook("tram", "13/03/2024", "tram"), daybook("dock", "21/03/2024", "dock")]
+DAYBOOK_AMBIGUOUS = daybook("library", "04/03/2024", "library")

@@ -6,9 +6,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from crawler.extract import parse_html
-from crawler.extract.dates import language_orders, orders_seen, page_order, read_date
+from crawler.extract import ExtractedArticle, extract_article, parse_html
+from crawler.extract.dates import (
+    language_orders,
+    orders_seen,
+    page_order,
+    read_date,
+    source_order,
+)
 from crawler.extract.metadata import extract_metadata, with_offset
+from tests.extract.metadata_pages import prose
 
 
 def published(lang: str, head: str = "", body: str = "") -> datetime | None:
@@ -112,3 +119,75 @@ def test_an_offset_in_one_value_beats_the_same_minute_written_as_utc() -> None:
         '<meta itemprop="datePublished" content="2021-12-25 13:46"></div>'
     )
     assert published("en", head=head.split("<script")[0], body=microdata) == with_zone
+
+
+ZONES = {  # how a value writes its zone, and the offset it must keep
+    "named": ("March 4, 2024 10:00 EST", timedelta(hours=-5)),
+    "named summer": ("2024-07-04 10:00 CEST", timedelta(hours=2)),
+    "numeric": ("2024-03-04T10:00:00-04:00", timedelta(hours=-4)),
+    "Z": ("2024-03-04T10:00:00Z", timedelta(0)),
+    "naive": ("2024-03-04T10:00:00", timedelta(0)),  # no zone written: read as UTC
+}
+MARKUPS = {
+    "json-ld": lambda v: (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        f' "datePublished": "{v}"}}</script>',
+        "",
+    ),
+    "meta": lambda v: (f'<meta property="article:published_time" content="{v}">', ""),
+    "time attribute": lambda v: ("", f'<time datetime="{v}">4 March</time>'),
+    "visible time": lambda v: ("", f"<p>Posted <time>{v}</time></p>"),
+}
+
+
+@pytest.mark.parametrize("markup", sorted(MARKUPS))
+@pytest.mark.parametrize("zone", sorted(ZONES))
+def test_every_kind_of_zone_keeps_its_offset_in_every_markup(zone: str, markup: str) -> None:
+    value, offset = ZONES[zone]
+    head, body = MARKUPS[markup](value)
+    found = published("en", head=head, body=body)
+    assert found is not None
+    assert found.utcoffset() == offset
+    assert (found.hour, found.minute) == (10, 0)  # the publisher's clock, not UTC's
+
+
+def test_a_source_order_needs_a_clear_majority() -> None:
+    assert source_order(12, 0) == "DMY"
+    assert source_order(1, 9) == "MDY"
+    assert source_order(9, 1) == "DMY"
+    assert source_order(8, 1) is None  # a split source decides nothing
+    assert source_order(0, 0) is None
+
+
+def test_orders_seen_skips_numbers_that_run_on() -> None:
+    assert orders_seen(["113/03/2024", "13/03/20245", "v2.13.03.24"]) == frozenset()
+    assert orders_seen(['{"d":"x"}' * 1000 + " 13.03.24 "]) == {"DMY"}
+
+
+def undecided(markup: str) -> ExtractedArticle:
+    """An ``en`` page (its regions disagree on the order) whose only date is ambiguous."""
+    return extract_article(
+        f'<html lang="en"><head><title>Harbor reopens</title>{markup}</head><body><article>'
+        "<h1>Harbor reopens</h1>" + prose("harbor") + "</article></body></html>",
+        url="https://site.example/a",
+    )
+
+
+def test_a_page_that_cannot_order_its_date_leaves_it_for_the_source() -> None:
+    article = undecided('<meta name="date" content="04/03/2024 10:00 EST">')
+    assert (article.published, article.date_order) == (None, None)
+    est = timezone(timedelta(hours=-5))
+    assert article.dates("DMY") == (datetime(2024, 3, 4, 10, tzinfo=est), None)
+    assert article.dates("MDY") == (datetime(2024, 4, 3, 10, tzinfo=est), None)
+    assert article.dates(None) == (None, None)
+
+
+def test_a_page_that_shows_its_order_teaches_it_and_needs_no_source() -> None:
+    article = undecided(
+        '<meta name="date" content="04/03/2024"><meta name="last-modified" content="13/03/2024">'
+    )
+    assert article.date_order == "DMY"
+    assert article.published == datetime(2024, 3, 4, tzinfo=UTC)
+    assert article.dates("MDY") == (article.published, article.modified)  # the page decided
+    same_either_way = undecided('<meta name="date" content="03/03/2024">')
+    assert (same_either_way.date_order, same_either_way.dates_if_order) == (None, {})

@@ -25,9 +25,20 @@ def fetched_page(
         f"<html><head><title>{title}</title>{byline}</head><body><article><h1>{title}</h1>"
         f"{body}</article></body></html>"
     )
+    return fetched_html(url, html, fetched_at, furniture)
+
+
+def fetched_html(
+    url: str,
+    html: str,
+    fetched_at: datetime = T0,
+    furniture: frozenset[int] = frozenset(),
+    source: str = "pub",
+) -> FetchedPage:
+    """The page ``html``, fetched from ``url`` by a feed route and processed for real."""
     done = process_page(html, url, furniture)
     return FetchedPage(
-        source="pub",
+        source=source,
         fetch_url=url,
         html="",
         fetched_at=fetched_at,

@@ -13,7 +13,7 @@ import os
 import pty
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from crawler.cli import cli
 from crawler.store.articles import ensure_source, record_fetch
 from crawler.store.db import session_scope
 from crawler.store.export import ROW_COLUMNS
+from crawler.store.models import at_offset
 from crawler.store.page_codec import compress_page
 from tests.store.helpers import T0, later, record
 
@@ -36,6 +37,9 @@ OLD = "https://pub0.example/old"  # kept before statuses and headers were
 BARE = "https://pub1.example/bare"  # stored before pages were kept
 PAGE_V1 = "<html><head><title>First</title></head><body><p>Café, naïve; 1 €.</p></body></html>"
 PAGE_V2 = "<html><body><p>Second, edited.</p></body></html>"
+# The publisher's clocks: every export shows these offsets, not UTC.
+IST = timezone(timedelta(hours=5, minutes=30))
+EST = timezone(timedelta(hours=-5))
 HEADERS = [
     ("Content-Type", "text/html; charset=windows-1252"),
     ("Content-Encoding", "gzip"),
@@ -56,7 +60,7 @@ def _seed(engine: Engine) -> None:
                 url=SERVED,
                 title="First",
                 authors=["Ann Lee", "Bo, Jr."],
-                published=T0,
+                published=T0.astimezone(IST),
                 page=compress_page(PAGE_V1),
                 http_status=200,
                 http_headers=HEADERS,
@@ -73,7 +77,7 @@ def _seed(engine: Engine) -> None:
                 title="Second",
                 text="Edited.",
                 at=later(24).replace(microsecond=123456),
-                modified=later(23),
+                modified=later(23).astimezone(EST),
                 page=compress_page(PAGE_V2),
                 http_status=203,
                 http_headers=[("Content-Type", "text/html"), ("X-Served-By", "edge")],
@@ -145,10 +149,16 @@ def test_csv_and_parquet_match_the_jsonl_export(
     assert schema.field("published").type == pa.timestamp("us", tz="UTC")
     assert schema.field("authors").type == pa.list_(pa.string())
     assert schema.field("version").type == pa.int32()
+    assert schema.field("modified_offset").type == pa.int16()
     got = sorted(table.to_pylist(), key=lambda r: (r["url"], r["version"]))
     for want, row in zip(expected, got, strict=True):
+        # a Parquet time is an instant; its offset column gives the publisher's clock back
+        for name in ("published", "modified"):
+            row[name] = at_offset(row[name], row.pop(f"{name}_offset"))
         iso = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
         _matches(want, iso)
+    assert [r["modified"] for r in got if r["url"] == SERVED] == [None, later(23)]
+    assert expected[2]["modified"] == "2026-03-02T03:00:00-05:00"  # SERVED v2: jsonl and CSV
     (edited,) = [r for r in got if (r["url"], r["version"]) == (SERVED, 2)]
     assert edited["fetched_at"].microsecond == 123456  # microseconds kept
 
@@ -218,9 +228,9 @@ def test_warc_round_trips_through_warcio_and_cdxj_indexer(
         "WARC-Record-ID"
     )
     assert (meta["title"], meta["text"], meta["http_response"]) == ("Second", "Edited.", "served")
-    assert meta["modified"] == later(23).isoformat()
+    assert meta["modified"] == "2026-03-02T03:00:00-05:00"
     assert metadata[(SERVED, 1)][1]["authors"] == ["Ann Lee", "Bo, Jr."]
-    assert metadata[(SERVED, 1)][1]["published"] == T0.isoformat()
+    assert metadata[(SERVED, 1)][1]["published"] == "2026-03-01T14:30:00+05:30"
     assert metadata[(OLD, 1)][1]["http_response"] == "reconstructed"
     bare_record, bare = metadata[(BARE, 1)]
     assert bare["http_response"] == "not kept"

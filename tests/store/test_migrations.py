@@ -7,15 +7,17 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from crawler.store import db
+from crawler.store.export import iter_articles
 from crawler.store.models import Base, described_by_models
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,3 +84,36 @@ def test_wheel_ships_migrations_and_demo(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "crawler/_migrations/env.py" in names
     assert any(n.startswith("crawler/_migrations/versions/0001") for n in names)
+
+
+def test_versions_stored_before_0011_keep_their_dates_and_read_as_utc(empty_db_url: str) -> None:
+    db.upgrade(empty_db_url, "0010")
+    engine = db.make_engine(empty_db_url)
+    utc = "" if empty_db_url.startswith("sqlite") else "+00"  # SQLite's columns hold UTC
+    at = f"2026-03-01 09:00:00{utc}"
+    with engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO sources (id, name, created_at) VALUES (1, 'pub', '{at}')"))
+        conn.execute(
+            text(
+                "INSERT INTO articles (id, url, fetch_url, source_id, status, first_seen,"
+                " last_fetched, last_changed, current_version) VALUES (1, 'https://p.example/a',"
+                f" 'https://p.example/a', 1, 'live', '{at}', '{at}', '{at}', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO article_versions (article_id, version, title, authors, published,"
+                " text, content_hash, fetched_at) VALUES (1, 1, 'T', '[]',"
+                f" '2024-03-04 15:00:00{utc}', 'x', 'h', '{at}')"
+            )
+        )
+    engine.dispose()
+    db.upgrade(empty_db_url)
+    engine = db.make_engine(empty_db_url)
+    with db.session_scope(engine) as session:
+        (article,) = iter_articles(session)
+        assert article["published"] == "2024-03-04T15:00:00+00:00"
+        assert datetime.fromisoformat(article["published"]) == datetime(2024, 3, 4, 15, tzinfo=UTC)
+        counts = session.execute(text("SELECT day_first_pages, month_first_pages FROM sources"))
+        assert counts.one() == (0, 0)
+    engine.dispose()
