@@ -17,7 +17,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.dedupe.fingerprint import normalise
-from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS
+from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS, HEADING_TAGS
 
 # A capitalised name, case-sensitive inside the case-insensitive patterns below.
 _NAME = r"(?-i:[A-Z\u00c0-\u00de][\w.'’-]+)"
@@ -126,6 +126,22 @@ CARD_MAX_WORDS = 70
 CARD_HEADLINE_MIN_WORDS = 3
 # A caption box: an image and a few words beside it, in whatever box holds them.
 CAPTION_MAX_WORDS = 35
+# ... or up to a bio's length when the box says it is a picture's: a figure, a class
+# naming an image, small or italic type for the whole text, or a credit in it.
+LONG_CAPTION_MAX_WORDS = BIO_MAX_WORDS
+_IMAGE_WORDS = re.compile(
+    r"(?:^|[\s_-])(?:figure|fig|image|img|photo|picture|pic|media|gallery)(?=$|[\s_-]|\d)",
+    re.IGNORECASE,
+)
+_SMALL_TYPE = frozenset({"small", "font", "em", "i", "sub", "sup"})
+_CREDIT = re.compile(
+    r"\b(?:photo(?:graph)?|image|picture|foto|bild)s?(?: credits?)?\s?:|\bcredits?\s?:|©"
+    r"|\b(?:photo(?:graph)?|picture)s? by\b",
+    re.IGNORECASE,
+)
+_TEXT_BLOCKS = XPath(".//*[self::p or self::li or self::dd][normalize-space()]")
+# An image given as a CSS background: a box whose style names a picture's url(...).
+_BACKGROUND_IMAGES = XPath(".//*[contains(@style, 'url(')]")
 # Table cells are left out: a row is one block (see crawler.extract.blocks), so the row is the box.
 _BOX_TAGS = frozenset({"div", "p", "tr", "table", "span", "font", "center", "figure", "li"})
 _TINY = 32  # px: an icon or emoji image, not a photo
@@ -186,13 +202,16 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
     """Boxes holding an image and a few words: its caption and credit.
 
     The smallest box (``div``, table row, ``font``, ``p`` ...) around an
-    ``<img>`` that holds any text, when that text is at most
-    ``CAPTION_MAX_WORDS`` words; a ``<p>`` only when the image stands on a
-    line of its own. Icons and emoji (declared at most 32 px wide or high)
-    are not photos.
+    ``<img>``, or around an element whose style gives a picture as its
+    ``background-image: url(...)``, that holds any text, when that text is at
+    most ``CAPTION_MAX_WORDS`` words, or ``LONG_CAPTION_MAX_WORDS`` in a box
+    that says it is a picture's (see :func:`_pictures_box`); a ``<p>`` only
+    when the image stands on a line of its own. Icons and emoji (declared at
+    most 32 px wide or high) are not photos.
     """
     found: set[HtmlElement] = set()
-    for img in tree.iter("img", "amp-img"):
+    images = [*tree.iter("img", "amp-img"), *_BACKGROUND_IMAGES(tree)]
+    for img in images:
         if any(_px(img.get(dim)) <= _TINY for dim in ("width", "height")):
             continue
         if _in_prose(img):
@@ -203,7 +222,12 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
                 box = None
                 break
             box = box.getparent()
-        if box is None or word_count(box.text_content()) > CAPTION_MAX_WORDS:
+        if box is None:
+            continue
+        words = word_count(box.text_content())
+        if words > LONG_CAPTION_MAX_WORDS or (
+            words > CAPTION_MAX_WORDS and not _pictures_box(box, img)
+        ):
             continue
         if box.tag == "p" and not _on_own_line(img):
             continue  # a short paragraph with a picture floated beside it
@@ -211,6 +235,26 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
             continue  # a row of results with a logo in it
         found.add(box)
     return found
+
+
+def _pictures_box(box: HtmlElement, img: HtmlElement) -> bool:
+    """Whether ``box`` says it holds a picture's caption: a ``figure``, a class or id
+    naming an image, the whole text in small or italic type, or a credit in it.
+    A box with a heading or two paragraphs is a section of the story, not a caption."""
+    if len(_TEXT_BLOCKS(box)) > 1 or next(box.iter(*HEADING_TAGS), None) is not None:
+        return False
+    for el in (box, img.getparent()):
+        if el is not None and (
+            el.tag == "figure" or _IMAGE_WORDS.search(f"{el.get('class', '')} {el.get('id', '')}")
+        ):
+            return True
+    text = " ".join(box.text_content().split())
+    if _CREDIT.search(text):
+        return True
+    return any(
+        el.tag in _SMALL_TYPE and " ".join(el.text_content().split()) == text
+        for el in box.iterdescendants()
+    )
 
 
 def _in_prose(img: HtmlElement) -> bool:
@@ -270,6 +314,8 @@ def _whole_line(link: HtmlElement) -> bool:
     parent, before = el.getparent(), el.getprevious()
     if parent is None or parent.tag not in _LINE_BLOCKS:
         return False
+    if before is not None and _is_kicker(before) and not (parent.text or "").strip():
+        before = before.getprevious()  # "<span>Analysis</span><a>Headline</a>": the label leads
     if before is None:
         if (parent.text or "").strip():
             return False
@@ -280,6 +326,21 @@ def _whole_line(link: HtmlElement) -> bool:
 
 
 _LINE_BLOCKS = BLOCK_TAGS | CELL_TAGS
+# A kicker: a label of a few words in an inline element before a card's headline link.
+KICKER_MAX_WORDS = 3
+_KICKER_TAGS = frozenset({"span", "b", "strong", "em", "i", "small", "font", "label", "time"})
+
+
+def _is_kicker(el: HtmlElement) -> bool:
+    """An inline label ("Analysis", "LIVE", "Opinion |") that is not a link and ends no sentence."""
+    text = el.text_content().strip()
+    return (
+        el.tag in _KICKER_TAGS
+        and 0 < len(text.split()) <= KICKER_MAX_WORDS
+        and not text.endswith((".", ","))
+        and not (el.tail or "").strip()
+        and next(el.iter("a"), None) is None
+    )
 
 
 def _page_key(url: str) -> str:

@@ -149,5 +149,23 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     for el in seg.skipped:
         if el.getparent() is not None:
             el.drop_tree()
+    if body.later_stories is not None:
+        drop_from(body.later_stories)
     paragraphs = trafilatura_paragraphs(tree, url) or body.paragraphs
     return PageReading(meta, paragraphs, fallback=True, prose=prose)
+
+
+def drop_from(el: lxml.html.HtmlElement) -> None:
+    """Remove ``el`` and everything after it in document order, text included."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    el.tail = None
+    kept = parent
+    for later in [el, *el.itersiblings()]:
+        parent.remove(later)
+    while kept.getparent() is not None:
+        for later in list(kept.itersiblings()):
+            kept.getparent().remove(later)
+        kept.tail = None
+        kept = kept.getparent()
