@@ -186,12 +186,15 @@ def teaser_cards(tree: HtmlElement, url: str) -> set[HtmlElement]:
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
         words = word_count(link.text_content())
-        if words < CARD_HEADLINE_MIN_WORDS or not _whole_line(link):
+        if words < CARD_HEADLINE_MIN_WORDS:
+            continue
+        line = _line_words(link)
+        if line is None:
             continue
         if here and _page_key(urljoin(url, href)) == here:
             continue
         box = _container(link)
-        while box is not None and word_count(box.text_content()) <= words:
+        while box is not None and word_count(box.text_content()) <= line:
             box = _container(box)  # the headline's own box: the card is around it
         if box is not None and word_count(box.text_content()) <= CARD_MAX_WORDS:
             found.add(box)
@@ -302,8 +305,11 @@ def _container(el: HtmlElement) -> HtmlElement | None:
     return el
 
 
-def _whole_line(link: HtmlElement) -> bool:
-    """The link is a line of its own: its block holds nothing else before a line break."""
+def _line_words(link: HtmlElement) -> int | None:
+    """The words of the line the link is, kicker included; None when it is not a line of its own.
+
+    A line of its own: its block holds nothing else before a line break but a kicker.
+    """
     el, text = link, link.text_content().strip()
     while (
         el.getparent() is not None
@@ -313,16 +319,20 @@ def _whole_line(link: HtmlElement) -> bool:
         el = el.getparent()  # <b><a>..</a></b>, <h3><a>..</a></h3>: the wrapper is the line
     parent, before = el.getparent(), el.getprevious()
     if parent is None or parent.tag not in _LINE_BLOCKS:
-        return False
+        return None
+    words = word_count(text)
     if before is not None and _is_kicker(before) and not (parent.text or "").strip():
+        words += word_count(before.text_content())
         before = before.getprevious()  # "<span>Analysis</span><a>Headline</a>": the label leads
     if before is None:
         if (parent.text or "").strip():
-            return False
+            return None
     elif before.tag != "br" or (before.tail or "").strip():
-        return False
+        return None
     after = el.getnext()
-    return not (el.tail or "").strip() and (after is None or after.tag in _LINE_BLOCKS | {"br"})
+    if (el.tail or "").strip() or not (after is None or after.tag in _LINE_BLOCKS | {"br"}):
+        return None
+    return words
 
 
 _LINE_BLOCKS = BLOCK_TAGS | CELL_TAGS

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from crawler.extract import extract_article
+from crawler.extract.page import drop_from
 
 URL = "https://daily.example/2026/03/03/trams.html"
 TITLE = "Tram line to run every six minutes from May"
@@ -134,3 +136,52 @@ def test_every_kind_at_once() -> None:
     middle = "".join(n[1] for n in NOISE.values())
     after = "".join(n[2] for n in NOISE.values())
     assert extract_article(page(before, middle, after), url=URL).text.split("\n") == STORY
+
+
+LONG = (
+    "The depot was built in 1911 for the first electric trams, and its brick halls were listed in "
+    "1988, which is why the authority had to keep the old roof when it fitted the new charging "
+    "points for the fleet that arrives this spring."
+)
+# kind -> html put between the story's 1st and 2nd paragraph, whose text is the story's own
+LOOKS_LIKE_NOISE: dict[str, tuple[str, list[str]]] = {
+    "a long paragraph beside a picture, with no sign of a caption": (
+        f'<div><img src="/depot.jpg" width="400"><div>{LONG}</div></div>',
+        [LONG],
+    ),
+    "a section of the story in a box named for its picture": (
+        f'<div class="photo-wide"><img src="/depot.jpg"><h2>The depot</h2><p>{LONG}</p>'
+        "<p>The listed halls will stay open to visitors on the first Sunday of every month.</p>"
+        "</div>",
+        [
+            "The depot",
+            LONG,
+            "The listed halls will stay open to visitors on the first Sunday of every month.",
+        ],
+    ),
+    "a paragraph in a box of its own that repeats nothing": (
+        f'<div class="css-4f2a9c"><p>{LONG}</p></div>',
+        [LONG],
+    ),
+    "a sentence leading into a link": (
+        '<p><span>Read the authority\'s</span> <a href="/2026/03/01/tram-report.html">full report '
+        "on the tram timetable</a></p>",
+        ["Read the authority's full report on the tram timetable"],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(LOOKS_LIKE_NOISE))
+def test_the_storys_own_text_that_looks_like_noise_stays(kind: str) -> None:
+    middle, own = LOOKS_LIKE_NOISE[kind]
+    art = extract_article(page("", middle, ""), url=URL)
+    assert art.text.split("\n") == [STORY[0], *own, *STORY[1:]]
+
+
+def test_drop_from_removes_the_element_and_everything_after_it() -> None:
+    tree = lxml.html.fromstring(
+        "<div><section><p>Kept one</p> tail kept<h2>Second story</h2>tail gone<p>Gone</p>"
+        "</section>after gone<p>Gone too</p></div>"
+    )
+    drop_from(tree.find(".//h2"))
+    assert " ".join(tree.text_content().split()) == "Kept one tail kept"
