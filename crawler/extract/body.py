@@ -225,14 +225,25 @@ _WORDS = re.compile(r"\w+")
 
 
 def without_pull_quotes(blocks: list[Block], container: HtmlElement) -> list[Block]:
-    """The blocks without pull quotes: set-apart copies of words the body already holds.
+    """The blocks without those in :func:`pull_quote_boxes`."""
+    quote_boxes = pull_quote_boxes(blocks, container)
+    if not quote_boxes:
+        return blocks
+    return [b for b in blocks if not any(_within(b.element, box) for box in quote_boxes)]
+
+
+def pull_quote_boxes(blocks: list[Block], container: HtmlElement) -> set[HtmlElement]:
+    """The boxes of pull quotes: set-apart copies of words the body already holds.
 
     A block is set apart when an element between it and ``container`` is a
     ``blockquote``, ``aside`` or ``figure`` or has "quote" in its class, or
     when it is a box of its own: a ``div`` or table row holding bare text whose
     tag and class differ from those most of the body's blocks share (its own
-    paragraphs, even on pages built of divs). It is a pull quote when its
-    words, in order, stand inside a longer block of the body; the sentence
+    paragraphs, even on pages built of divs), or a paragraph alone in a box
+    nested unlike the body's paragraphs (``<div class="css-1x2y3z"><p>``). It
+    is a pull quote when its words, in order, stand inside a longer block of
+    the body, or each of its sentences stands in one (a quote stitched across
+    an attribution); the sentence
     stays in its paragraph, and the rest of the quote's box (its attribution)
     goes with it. Headings and plain paragraphs that repeat the body (a
     subheading quoting a sentence) are kept.
@@ -247,11 +258,26 @@ def without_pull_quotes(blocks: list[Block], container: HtmlElement) -> list[Blo
         if key.count(" ") + 1 < PULL_QUOTE_MIN_WORDS:
             continue
         box = _set_apart_box(block, container, body_shape, body_path)
-        if box is not None and any(len(other) > len(key) and key in other for other in keys):
+        if box is None:
+            continue
+        others = [other for other in keys if other != key]  # a copy of the box is no source
+        if any(len(other) > len(key) and key in other for other in others) or (
+            _sentences_repeated(block.text, others)
+        ):
             quote_boxes.add(box)
-    if not quote_boxes:
-        return blocks
-    return [b for b in blocks if not any(_within(b.element, box) for box in quote_boxes)]
+    return quote_boxes
+
+
+def _sentences_repeated(text: str, others: list[str]) -> bool:
+    """Whether each sentence of ``text`` stands, words in order, in one of the ``others``
+    (word keys): a quote stitched from a paragraph that its attribution splits
+    (\"The upside sells,\" he added. \"But ...\")."""
+    sentences = [" ".join(_WORDS.findall(s.lower())) for s in _SENTENCE_END.split(text)]
+    padded = [f" {other} " for other in others]
+    return all(any(f" {s} " in other for other in padded) for s in sentences if s)
+
+
+_SENTENCE_END = re.compile(r"[.!?;]+")
 
 
 def _shape(el: HtmlElement) -> tuple[str, str]:
@@ -285,6 +311,7 @@ def _set_apart_box(
     wrapper = block.element.getparent()
     if (
         wrapper is not None
+        and block.tag not in HEADING_TAGS
         and wrapper is not container
         and _path(block.element, container) != body_path
         and " ".join(wrapper.text_content().split()) == block.text

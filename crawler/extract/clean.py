@@ -90,6 +90,15 @@ _COOKIE_NOTICE = re.compile(
     re.IGNORECASE,
 )
 COOKIE_NOTICE_MAX_WORDS = 100
+# A copyright notice or a picture's credit may start anywhere in a short line
+# ("This material may not be published ... ©2019 X. All rights reserved.").
+_RIGHTS_NOTICE = re.compile(
+    r"[©ⓒ]|\ball rights reserved\b|\bmay not be (?:published|reproduced|redistributed)\b"
+    r"|\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos reservados\b"
+    r"|\btutti i diritti riservati\b",
+    re.IGNORECASE,
+)
+RIGHTS_NOTICE_MAX_WORDS = 25
 # "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
 _POINTER = re.compile(
     r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
@@ -397,9 +406,12 @@ def is_byline(line: str) -> bool:
 
 
 def is_boilerplate(line: str) -> bool:
-    """A short furniture line ("Share this", "By Ann Lee"), or a cookie or affiliate notice."""
+    """A short furniture line ("Share this", "By Ann Lee"), a copyright notice, or a cookie
+    or affiliate notice."""
     words = len(line.split())
     if words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(normalise(line)):
+        return True
+    if words <= RIGHTS_NOTICE_MAX_WORDS and _RIGHTS_NOTICE.search(line):
         return True
     return words <= COOKIE_NOTICE_MAX_WORDS and bool(_COOKIE_NOTICE.search(line))
 
@@ -410,7 +422,9 @@ def clean_paragraphs(
     """Drop headline repeats, boilerplate, lists of other stories, bios and comments.
 
     A paragraph that repeats an earlier one is dropped too; reader comments ("Ann wrote:") end the body; paragraphs at
-    the end that name one of ``authors`` and describe them are their bio. The
+    the end that name one of ``authors`` and describe them are their bio; a short last
+    line that ends in a colon opened something that is not the story's text (a list of
+    links, a form, a programme guide), and goes. The
     source's furniture is dropped after this, by
     :func:`crawler.extract.clean_article`.
     """
@@ -436,6 +450,8 @@ def clean_paragraphs(
             continue
         seen.add(key)
         kept.append(line)
+    while kept and kept[-1].endswith(":") and len(kept[-1].split()) <= POINTER_MAX_WORDS:
+        kept.pop()  # "Dieses Thema im Programm:", "More on this:": what it opened is not text
     return _without_bio(kept, authors)
 
 

@@ -104,6 +104,23 @@ NOISE: dict[str, tuple[str, str, str]] = {
         "",
         "<p>© 2026 Daily Example Media Ltd. All rights reserved.</p>",
     ),
+    "pull quote stitched from sentences of a paragraph": (
+        "",
+        "<blockquote><p>Engineers spent the winter testing the signalling. The old system had "
+        "caused most of last year's delays.</p><p>Transport authority</p></blockquote>",
+        "",
+    ),
+    "copyright notice inside a line": (
+        "",
+        "",
+        "<p>This report may not be published or redistributed without permission. ©2026 Daily "
+        "Example Ltd.</p>",
+    ),
+    "a short last line opening what follows": (
+        "",
+        "",
+        "<p>More from the transport desk on the radio:</p>",
+    ),
     "caption and photo credit": (
         "",
         '<figure><img src="/tram.jpg" alt=""><figcaption>The new trams at the depot. Photo: Jo '
@@ -162,6 +179,14 @@ LOOKS_LIKE_NOISE: dict[str, tuple[str, list[str]]] = {
     "a paragraph in a box of its own that repeats nothing": (
         f'<div class="css-4f2a9c"><p>{LONG}</p></div>',
         [LONG],
+    ),
+    "a long sentence about the rights to a picture": (
+        "<p>The authority said the design of the trams, © 2019 by the Basel studio that drew them, "
+        "would be licensed to two other cities that have asked to buy the same vehicles.</p>",
+        [
+            "The authority said the design of the trams, © 2019 by the Basel studio that drew "
+            "them, would be licensed to two other cities that have asked to buy the same vehicles."
+        ],
     ),
     "a sentence leading into a link": (
         '<p><span>Read the authority\'s</span> <a href="/2026/03/01/tram-report.html">full report '
