@@ -28,6 +28,8 @@ _WHEN = (
     rf"(?:\b\d{{1,2}}[:.h]\d\d\b|\b\d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b|\b{_MONTH} \d{{1,2}}\b"
     rf"|\b\d{{1,2}}\.? {_MONTH}|\bago\b|\byesterday\b|\btoday\b)"
 )
+_DATE = r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d\d-\d\d)"
+_TIME = r"(?:\d{1,2}[:.]\d\d(?: ?uhr| ?h| ?[ap]\.?m\.?)?)"
 # A short line that is only one of these is site furniture, never article text.
 _BOILERPLATE = re.compile(
     r"^(?:advertisement|sponsored(?: content)?|image|caption|close|print|email|\d+ of \d+"
@@ -43,7 +45,12 @@ _BOILERPLATE = re.compile(
     r"(?:(?:,| ·| \|| on| -) ?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}"
     r"|\d{4}-\d\d-\d\d).*)?"
     # a dateline: it carries a date or time
-    rf"|(?:updated|published|aktualisiert|veröffentlicht|mis à jour|publié)\b.{{0,40}}{_WHEN}.{{0,30}}"
+    rf"|(?:(?:updated|published|aktualisiert|veröffentlicht|mis à jour|publié)\b|stand:).{{0,40}}{_WHEN}.{{0,30}}"
+    # a date or a time alone on its line: "28.4.2023", "18:41 Uhr", "2026-03-03, 10:00"
+    rf"|(?:{_DATE}(?:,? {_TIME})?|{_TIME})"
+    # reading time: "3 Min Lesezeit", "5 min read", "Reading time: 4 minutes"
+    r"|\d+\s?min(?:ute[ns]?|s)?\.?\s?(?:read|lesezeit|lesedauer|de lecture|di lettura|de lectura)"
+    r"|(?:lesezeit|lesedauer|reading time|temps de lecture|tempo di lettura)\s?:?\s?\d+\s?min\w*"
     # captions' credit lines: "(Image credit: Getty)", "Photograph: A. Lee for Daily", "Foto: dpa"
     r"|\(?(?:(?:photo|image|picture|video|graphic|illustration|foto|bild)s?(?: credits?)?"
     r"|photograph|credits?|pictured|source|quelle)\s?:\s.*"

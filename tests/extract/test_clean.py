@@ -1,5 +1,7 @@
 """Cleaning on small HTML and strings: noise goes, every article paragraph stays."""
 
+import pytest
+
 from crawler.extract import extract_article
 from crawler.extract.clean import clean_paragraphs, is_boilerplate
 
@@ -56,3 +58,37 @@ def test_boilerplate_is_short_lines_only() -> None:
         "Share this news from the region suggests that the council has been discussing this for years"
         " and that many residents support the plan, though some worry about costs."
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "28.4.2023",
+        "18:41 Uhr",
+        "2026-03-03, 10:00",
+        "Stand: 22.04.2024, 06:00 Uhr",
+        "3 Min Lesezeit",
+        "5 min read",
+        "Reading time: 4 minutes",
+        "This material may not be published or redistributed. ©2026 Daily Ltd. All rights reserved.",
+    ],
+)
+def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Stand up for the 12 workers, the union told its members on Monday.",
+        "In 2023 the town grew by 4.5 per cent.",
+        "The trains left at 18:41 and arrived an hour late.",
+    ],
+)
+def test_sentences_with_dates_and_times_are_not(line: str) -> None:
+    assert not is_boilerplate(line)
+
+
+def test_a_short_last_line_ending_in_a_colon_goes_but_not_one_in_the_middle() -> None:
+    lines = ["Real text one.", "The mayor said:", "Real text two.", "More on this on the radio:"]
+    assert clean_paragraphs(lines, TITLE) == lines[:3]
