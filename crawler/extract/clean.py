@@ -97,6 +97,14 @@ _COOKIE_NOTICE = re.compile(
     re.IGNORECASE,
 )
 COOKIE_NOTICE_MAX_WORDS = 100
+# A notice that opens by turning to the reader about the site itself: "If you enjoyed this
+# article ...", "Join our forums ...", "Listen to <programme> live ...", "Jetzt abonnieren ...".
+_CALL_TO_READER = re.compile(
+    r"^(?:if you (?:enjoyed|liked|value|appreciate)d? (?:this|our)\b|join (?:our|us)\b"
+    r"|listen (?:to \w+(?: \w+)? live|back)\b|download (?:our|the) (?:\w+ )?app\b"
+    r"|jetzt (?:abonnieren|anmelden|herunterladen)\b|abonnez-vous\b)",
+    re.IGNORECASE,
+)
 # A copyright notice or a picture's credit may start anywhere in a short line
 # ("This material may not be published ... ©2019 X. All rights reserved.").
 _RIGHTS_NOTICE = re.compile(
@@ -132,6 +140,8 @@ _BIO_VERBS = (
     r"|previously|before)"
 )
 
+# "Jane Roe's latest book, ..., is out now": a bio that opens with the author's work.
+_THEIR_WORK = r"(?:new |latest |first |forthcoming )?(?:book|novel|podcast|newsletter|column)"
 
 TEASER_MAX_WORDS = 80
 _TEASER_CONTAINERS = frozenset(
@@ -413,14 +423,16 @@ def is_byline(line: str) -> bool:
 
 
 def is_boilerplate(line: str) -> bool:
-    """A short furniture line ("Share this", "By Ann Lee"), a copyright notice, or a cookie
-    or affiliate notice."""
+    """A short furniture line ("Share this", "By Ann Lee"), a copyright notice, or a cookie,
+    affiliate or subscription notice."""
     words = len(line.split())
     if words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(normalise(line)):
         return True
     if words <= RIGHTS_NOTICE_MAX_WORDS and _RIGHTS_NOTICE.search(line):
         return True
-    return words <= COOKIE_NOTICE_MAX_WORDS and bool(_COOKIE_NOTICE.search(line))
+    return words <= COOKIE_NOTICE_MAX_WORDS and bool(
+        _COOKIE_NOTICE.search(line) or _CALL_TO_READER.match(line)
+    )
 
 
 def clean_paragraphs(
@@ -477,7 +489,8 @@ def _is_bio(line: str, authors: Sequence[str]) -> bool:
     """A short paragraph that opens with one of the authors' names and says what they do.
 
     "Jane Roe writes about chips", "Omar Haddad (@omar) is the desk's reporter",
-    "Jana Roth ist Redakteurin"; not "Jane Roe has asked the council ...".
+    "Jana Roth ist Redakteurin", "Jane Roe's latest book ..."; not "Jane Roe has asked
+    the council ...".
     """
     if not authors or len(line.split()) > BIO_MAX_WORDS:
         return False
@@ -485,7 +498,10 @@ def _is_bio(line: str, authors: Sequence[str]) -> bool:
         name = author.strip()
         if " " not in name:  # a bare first name or an outlet: too weak to go on
             continue
-        pattern = rf"^\W*{re.escape(name)}(?:\s*\([^)]{{1,40}}\)|,[^,]{{1,60}},)?\s+{_BIO_VERBS}\b"
+        pattern = (
+            rf"^\W*{re.escape(name)}(?:(?:\s*\([^)]{{1,40}}\)|,[^,]{{1,60}},)?\s+{_BIO_VERBS}"
+            rf"|['’]s {_THEIR_WORK})\b"
+        )
         if re.match(pattern, line, re.I):
             return True
     return False

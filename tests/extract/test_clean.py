@@ -71,6 +71,10 @@ def test_boilerplate_is_short_lines_only() -> None:
         "5 min read",
         "Reading time: 4 minutes",
         "This material may not be published or redistributed. ©2026 Daily Ltd. All rights reserved.",
+        "If you enjoyed this article, we have an offer for you: join our members for a year.",
+        "Join our forums to keep talking trains, timetables and more!",
+        "Listen to Morning Report live at 7:00 weekdays, or listen back here.",
+        "Jetzt abonnieren und alle Artikel lesen.",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -83,6 +87,8 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "Stand up for the 12 workers, the union told its members on Monday.",
         "In 2023 the town grew by 4.5 per cent.",
         "The trains left at 18:41 and arrived an hour late.",
+        "Joining our reporters on the night shift, the minister listened to drivers.",
+        "If you enjoy cycling, the new path runs for twelve kilometres along the river.",
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
@@ -92,3 +98,9 @@ def test_sentences_with_dates_and_times_are_not(line: str) -> None:
 def test_a_short_last_line_ending_in_a_colon_goes_but_not_one_in_the_middle() -> None:
     lines = ["Real text one.", "The mayor said:", "Real text two.", "More on this on the radio:"]
     assert clean_paragraphs(lines, TITLE) == lines[:3]
+
+
+def test_a_bio_that_opens_with_the_authors_work_goes_at_the_end_only() -> None:
+    book = "Ann Lee's latest book, The Long Line, is out now. Follow her on Mastodon."
+    lines = ["Real text one.", "Ann Lee's reporting trip was paid for by the paper.", book]
+    assert clean_paragraphs(lines, TITLE, ["Ann Lee"]) == lines[:2]
