@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import lxml.html
 import pytest
 
 from crawler.extract import extract_article
-from crawler.extract.page import drop_from
+from crawler.extract.page import drop_from, read_page
 
 URL = "https://daily.example/2026/03/03/trams.html"
 TITLE = "Tram line to run every six minutes from May"
@@ -210,3 +213,22 @@ def test_drop_from_removes_the_element_and_everything_after_it() -> None:
     )
     drop_from(tree.find(".//h2"))
     assert " ".join(tree.text_content().split()) == "Kept one tail kept"
+
+
+def test_a_second_story_is_cut_when_trafilatura_reads_the_page_too() -> None:
+    """A page the body finder is unsure of (prose in a column before the story, a menu
+    between): trafilatura reads it without the story that follows the page's own."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "noise" / "second-story-long-divs"
+    expected = json.loads(fixture.with_suffix(".json").read_text(encoding="utf-8"))
+    column = "".join(
+        f"<div>From the archive, part {i}: the canal was dug in 1794 to carry coal from the "
+        "hill pits down to the river port, and it carried coal for more than a century.</div>"
+        for i in range(6)
+    )
+    menu = " ".join(f'<a href="/topics/{i}">Topic number {i} of the day</a>' for i in range(30))
+    html = fixture.with_suffix(".html").read_text(encoding="utf-8")
+    html = html.replace('<div id="w">', f'<div>{column}</div><div>{menu}</div><div id="w">')
+    reading = read_page(html, expected["url"])
+    assert reading.fallback
+    assert set(expected["paragraphs"]) <= set(reading.paragraphs)
+    assert not any("pool" in p.lower() for p in reading.paragraphs)
