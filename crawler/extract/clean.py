@@ -81,7 +81,9 @@ _LIST_OPENER = re.compile(
     r"|(?:das )?könnte (?:sie|dich) auch interessieren|lesen sie (?:auch|mehr)(?: zum thema)?"
     r"|mehr zum thema|weitere artikel|(?:à )?lire aussi|sur le même sujet|leggi anche"
     r"|potrebbe interessarti|lee también|te puede interesar|noticias relacionadas"
-    r"|les også|läs också|lees ook|zobacz (?:też|także)|czytaj (?:też|także))"
+    r"|les også|läs också|lees ook|zobacz (?:też|także)|czytaj (?:też|także)"
+    # the list of a story's sources under it
+    r"|sources|quellen)"
     r"[.:!…]*$",
     re.IGNORECASE,
 )
@@ -113,7 +115,15 @@ _RIGHTS_NOTICE = re.compile(
     r"|\btutti i diritti riservati\b",
     re.IGNORECASE,
 )
-RIGHTS_NOTICE_MAX_WORDS = 25
+# The desk's credits under a story: "Reporting by A in B; Editing by C", "Redaktion: A, B",
+# "Sendung: <programme>, <date>".
+_CREDIT_LINE = re.compile(
+    rf"^\(?(?:(?:additional )?reporting|writing|editing|edited|compiled) by {_NAMES}"
+    r"(?:,? (?:in|and|&) [^;.]{0,120}?)?(?:;|\)?\.?$)"
+    r"|^(?:redaktion|mitarbeit|sendung)\s?:",
+    re.IGNORECASE,
+)
+NOTICE_LINE_MAX_WORDS = 25  # rights notices and credit lines
 # "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
 _POINTER = re.compile(
     r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
@@ -423,12 +433,12 @@ def is_byline(line: str) -> bool:
 
 
 def is_boilerplate(line: str) -> bool:
-    """A short furniture line ("Share this", "By Ann Lee"), a copyright notice, or a cookie,
-    affiliate or subscription notice."""
+    """A short furniture line ("Share this", "By Ann Lee"), a copyright notice or the desk's
+    credits, or a cookie, affiliate or subscription notice."""
     words = len(line.split())
     if words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(normalise(line)):
         return True
-    if words <= RIGHTS_NOTICE_MAX_WORDS and _RIGHTS_NOTICE.search(line):
+    if words <= NOTICE_LINE_MAX_WORDS and (_RIGHTS_NOTICE.search(line) or _CREDIT_LINE.match(line)):
         return True
     return words <= COOKIE_NOTICE_MAX_WORDS and bool(
         _COOKIE_NOTICE.search(line) or _CALL_TO_READER.match(line)

@@ -75,6 +75,9 @@ def test_boilerplate_is_short_lines_only() -> None:
         "Join our forums to keep talking trains, timetables and more!",
         "Listen to Morning Report live at 7:00 weekdays, or listen back here.",
         "Jetzt abonnieren und alle Artikel lesen.",
+        "Reporting by Ann Lee in Leeds; Editing by Bo Chen",
+        "Redaktion: Jana Roth, Max Muster",
+        "Sendung: Abendschau, 24.04.2024, 19:30 Uhr",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -89,6 +92,7 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "The trains left at 18:41 and arrived an hour late.",
         "Joining our reporters on the night shift, the minister listened to drivers.",
         "If you enjoy cycling, the new path runs for twelve kilometres along the river.",
+        "Reporting by the local paper first raised the alarm about the bridge in 2019.",
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
@@ -104,3 +108,8 @@ def test_a_bio_that_opens_with_the_authors_work_goes_at_the_end_only() -> None:
     book = "Ann Lee's latest book, The Long Line, is out now. Follow her on Mastodon."
     lines = ["Real text one.", "Ann Lee's reporting trip was paid for by the paper.", book]
     assert clean_paragraphs(lines, TITLE, ["Ann Lee"]) == lines[:2]
+
+
+def test_a_list_of_sources_under_the_story_goes() -> None:
+    lines = ["Real text one.", "Sources:", "Council minutes, 3 March", "Interviews with residents"]
+    assert clean_paragraphs(lines, TITLE) == lines[:1]
