@@ -25,7 +25,7 @@ _NAMES = rf"{_NAME}(?: {_NAME}){{0,3}}"
 _MONTH = r"(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-zé]*\.?"
 # A date or a time, as datelines write them: "1:23 p.m.", "12.03.2026", "May 8", "8 May 2026".
 _WHEN = (
-    rf"(?:\b\d{{1,2}}[:.h]\d\d\b|\b\d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b|\b{_MONTH} \d{{1,2}}\b"
+    rf"(?:\b\d{{1,2}}[:.h]\d\dh?\b|\b\d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b|\b{_MONTH} \d{{1,2}}\b"
     rf"|\b\d{{1,2}}\.? {_MONTH}|\bago\b|\byesterday\b|\btoday\b)"
 )
 _DATE = r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d\d-\d\d)"
@@ -45,7 +45,9 @@ _BOILERPLATE = re.compile(
     r"(?:(?:,| ·| \|| on| -) ?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}"
     r"|\d{4}-\d\d-\d\d).*)?"
     # a dateline: it carries a date or time
-    rf"|(?:(?:updated|published|aktualisiert|veröffentlicht|mis à jour|publié)\b|stand:).{{0,40}}{_WHEN}.{{0,30}}"
+    r"|(?:(?:updated|published|aktualisiert|veröffentlicht|erstellt|online seit|mis à jour|publié"
+    r"|actualizado|publicado|aggiornato|pubblicato|uppdaterad|publicerad|oppdatert|opdateret"
+    rf"|bijgewerkt|gepubliceerd)\b|stand:).{{0,40}}{_WHEN}.{{0,30}}"
     # a date or a time alone on its line: "28.4.2023", "18:41 Uhr", "2026-03-03, 10:00"
     rf"|(?:{_DATE}(?:,? {_TIME})?|{_TIME})"
     # reading time: "3 Min Lesezeit", "5 min read", "Reading time: 4 minutes"
@@ -61,6 +63,8 @@ _BOILERPLATE = re.compile(
     r"|.{0,30}\b(?:auf|zu|aus|ein)klappen|(?:show|read|see|view) (?:more|less|all)|loading\W*"
     r"|(?:mehr|weniger) anzeigen|(?:afficher|voir) (?:plus|moins)|embed"
     r"|(?:video )?player (?:is )?loading.*|player wird geladen.*"
+    # a label over a box of other stories, whose own lines the box's markup took away
+    r"|recommended videos?|up next|auch interessant|czytaj więcej|para saber más|noticia relacionada"
     # paywall notices: "This article is reserved for subscribers", "Already a subscriber?"
     r"|.{0,60}\b(?:reserved|exclusive(?:ly)?) (?:to|for) (?:our )?(?:paying |digital )?subscribers"
     r"|.{0,60}\bfor subscribers only|subscribers? only|already (?:a )?subscriber\b.{0,30}"
@@ -120,7 +124,12 @@ _RIGHTS_NOTICE = re.compile(
 _CREDIT_LINE = re.compile(
     rf"^\(?(?:(?:additional )?reporting|writing|editing|edited|compiled) by {_NAMES}"
     r"(?:,? (?:in|and|&) [^;.]{0,120}?)?(?:;|\)?\.?$)"
-    r"|^(?:redaktion|mitarbeit|sendung)\s?:",
+    r"|^(?:redaktion|mitarbeit|sendung)\s?:"
+    # "... contributed to this report", "This article first appeared in ...", "Dieser Artikel
+    # ist zuerst bei ... erschienen"
+    r"|^.{0,160}?\bcontributed (?:to )?this (?:report|story|article)"
+    r"|^this (?:article|story|post|report) (?:was |is )?(?:first|originally) (?:appeared|published)"
+    r"|^(?:dieser|der) (?:artikel|beitrag|text) (?:ist )?(?:zuerst|erstmals) (?:bei|in|im|auf)\b",
     re.IGNORECASE,
 )
 NOTICE_LINE_MAX_WORDS = 25  # rights notices and credit lines

@@ -78,6 +78,13 @@ def test_boilerplate_is_short_lines_only() -> None:
         "Reporting by Ann Lee in Leeds; Editing by Bo Chen",
         "Redaktion: Jana Roth, Max Muster",
         "Sendung: Abendschau, 24.04.2024, 19:30 Uhr",
+        "Erstellt: 28.04.2026, 18:16 Uhr",
+        "Actualizado a las 20:56h.",
+        "Uppdaterad 15.59 | Publicerad 14.14",
+        "Up next",
+        "—Associated Press writer Jo Lee in Paris contributed to this report.",
+        "This article first appeared in The Weekly.",
+        "Dieser Artikel ist zuerst bei Capital erschienen.",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -93,6 +100,7 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "Joining our reporters on the night shift, the minister listened to drivers.",
         "If you enjoy cycling, the new path runs for twelve kilometres along the river.",
         "Reporting by the local paper first raised the alarm about the bridge in 2019.",
+        "Three councils contributed to the report, which was published at 10:00 on Monday.",
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
