@@ -32,7 +32,8 @@ _DATE = r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d\d-\d\d)"
 _TIME = r"(?:\d{1,2}[:.]\d\d(?: ?uhr| ?h| ?[ap]\.?m\.?)?)"
 # A short line that is only one of these is site furniture, never article text.
 _BOILERPLATE = re.compile(
-    r"^(?:advertisement|sponsored(?: content)?|image|caption|close|print|email|\d+ of \d+"
+    r"^(?:advertisement|anzeige|werbung|publicité|pubblicità|publicidad|reklam|annonse|annons"
+    r"|sponsored(?: content)?|image|caption|close|print|drucken|imprimer|email|\d+ of \d+"
     r"|share(?: this(?: article| story)?| on \w+)?|follow us.*|subscribe\b.*|sign up.*"
     r"|(?:get|join) our newsletter.*|we use cookies.*|accept(?: all)?(?: cookies)?"
     r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*"
@@ -45,7 +46,8 @@ _BOILERPLATE = re.compile(
     r"(?:(?:,| ·| \|| on| -) ?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}"
     r"|\d{4}-\d\d-\d\d).*)?"
     # a dateline: it carries a date or time
-    r"|(?:(?:updated|published|aktualisiert|veröffentlicht|erstellt|online seit|mis à jour|publié"
+    r"|(?:(?:updated|published|aktualisiert|veröffentlicht|publiziert|erstellt|online seit"
+    r"|mis à jour|publié"
     r"|actualizado|publicado|aggiornato|pubblicato|uppdaterad|publicerad|oppdatert|opdateret"
     rf"|bijgewerkt|gepubliceerd)\b|stand:).{{0,40}}{_WHEN}.{{0,30}}"
     # a date or a time alone on its line: "28.4.2023", "18:41 Uhr", "2026-03-03, 10:00"
@@ -124,6 +126,7 @@ _RIGHTS_NOTICE = re.compile(
 _CREDIT_LINE = re.compile(
     rf"^\(?(?:(?:additional )?reporting|writing|editing|edited|compiled) by {_NAMES}"
     r"(?:,? (?:in|and|&) [^;.]{0,120}?)?(?:;|\)?\.?$)"
+    r"|^\W*(?:with |additional )reporting (?:by|from) (?-i:[A-Z])[^.;]{0,80}(?:;|\.?$)"
     r"|^(?:redaktion|mitarbeit|sendung)\s?:"
     # "... contributed to this report", "This article first appeared in ...", "Dieser Artikel
     # ist zuerst bei ... erschienen"
@@ -132,7 +135,13 @@ _CREDIT_LINE = re.compile(
     r"|^(?:dieser|der) (?:artikel|beitrag|text) (?:ist )?(?:zuerst|erstmals) (?:bei|in|im|auf)\b",
     re.IGNORECASE,
 )
-NOTICE_LINE_MAX_WORDS = 25  # rights notices and credit lines
+# "Got a story? Get in touch ... at news@example.com": an address to write to, and the call.
+_CONTACT_LINE = re.compile(
+    r"(?=.*[\w.+-]+@[\w-]+\.\w)(?=.*\b(?:get in touch|contact us|e-?mail us|story to tell"
+    r"|got a (?:story|tip)|send us|write to us)\b|.*\b(?:e-?mail|tips?):)",
+    re.IGNORECASE,
+)
+NOTICE_LINE_MAX_WORDS = 25  # rights notices, credit and contact lines
 # "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
 _POINTER = re.compile(
     r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
@@ -442,12 +451,14 @@ def is_byline(line: str) -> bool:
 
 
 def is_boilerplate(line: str) -> bool:
-    """A short furniture line ("Share this", "By Ann Lee"), a copyright notice or the desk's
-    credits, or a cookie, affiliate or subscription notice."""
+    """A short furniture line ("Share this", "By Ann Lee"), a copyright notice, the desk's
+    credits or contact, or a cookie, affiliate or subscription notice."""
     words = len(line.split())
     if words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(normalise(line)):
         return True
-    if words <= NOTICE_LINE_MAX_WORDS and (_RIGHTS_NOTICE.search(line) or _CREDIT_LINE.match(line)):
+    if words <= NOTICE_LINE_MAX_WORDS and (
+        _RIGHTS_NOTICE.search(line) or _CREDIT_LINE.match(line) or _CONTACT_LINE.match(line)
+    ):
         return True
     return words <= COOKIE_NOTICE_MAX_WORDS and bool(
         _COOKIE_NOTICE.search(line) or _CALL_TO_READER.match(line)

@@ -85,6 +85,13 @@ def test_boilerplate_is_short_lines_only() -> None:
         "—Associated Press writer Jo Lee in Paris contributed to this report.",
         "This article first appeared in The Weekly.",
         "Dieser Artikel ist zuerst bei Capital erschienen.",
+        "Anzeige",
+        "Publicité",
+        "Publiziert: 01.07.2026, 11:16",
+        "– additional reporting by Jo Lee",
+        "With reporting by Associated Press writer Jo Lee",
+        "Got a story? Get in touch with our news team at news@example.com.",
+        "Do you have a story to tell? Email: jo.lee@example.com",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -101,6 +108,7 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "If you enjoy cycling, the new path runs for twelve kilometres along the river.",
         "Reporting by the local paper first raised the alarm about the bridge in 2019.",
         "Three councils contributed to the report, which was published at 10:00 on Monday.",
+        "Residents can email help@council.example to book a slot at the depot.",
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
