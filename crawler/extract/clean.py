@@ -28,7 +28,10 @@ _WHEN = (
     rf"(?:\b\d{{1,2}}[:.h]\d\dh?\b|\b\d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b|\b{_MONTH} \d{{1,2}}\b"
     rf"|\b\d{{1,2}}\.? {_MONTH}|\bago\b|\byesterday\b|\btoday\b)"
 )
-_DATE = r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d\d-\d\d)"
+_DATE = (
+    rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d\d-\d\d|{_MONTH} \d{{1,2}},? \d{{4}}"
+    rf"|\d{{1,2}}\.? {_MONTH} \d{{4}})"
+)
 _TIME = r"(?:\d{1,2}[:.]\d\d(?: ?uhr| ?h| ?[ap]\.?m\.?)?)"
 # A short line that is only one of these is site furniture, never article text.
 _BOILERPLATE = re.compile(
@@ -81,7 +84,7 @@ _LIST_OPENER = re.compile(
     r"^(?:related(?: news| stories| articles| posts| coverage| content)?|read more|read next"
     r"|more (?:from|in) (?-i:[A-Z]).{0,40}|more (?:on|about) (?:this|that) (?:story|topic)"
     r"|more stories|more news|you (?:may|might) also like"
-    r"|recommended(?: for you)?|explore further|most (?:popular|read|viewed|shared)"
+    r"|recommended(?: for you)?|explore further|most (?:popular|read|viewed|shared)(?: in .{1,30})?"
     r"|trending(?: now| stories)?|don'?t miss|see also|also read|popular (?:now|stories)"
     # the same openers in the languages of Europe's larger presses
     r"|(?:das )?könnte (?:sie|dich) auch interessieren|lesen sie (?:auch|mehr)(?: zum thema)?"

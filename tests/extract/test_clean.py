@@ -86,6 +86,8 @@ def test_boilerplate_is_short_lines_only() -> None:
         "This article first appeared in The Weekly.",
         "Dieser Artikel ist zuerst bei Capital erschienen.",
         "Anzeige",
+        "August 26, 2026",
+        "26 August 2026, 10:15",
         "Publicité",
         "Publiziert: 01.07.2026, 11:16",
         "– additional reporting by Jo Lee",
