@@ -112,6 +112,8 @@ COOKIE_NOTICE_MAX_WORDS = 100
 # article ...", "Join our forums ...", "Listen to <programme> live ...", "Jetzt abonnieren ...".
 _CALL_TO_READER = re.compile(
     r"^(?:if you (?:enjoyed|liked|value|appreciate)d? (?:this|our)\b|join (?:our|us)\b"
+    r"|did you (?:enjoy|like) this\b|hat ihnen (?:dieser|der|unser) (?:artikel|beitrag) gefallen"
+    r"|vous avez aimé cet article|(?:folgst du|follow us)\b.{0,40}\b(?:on|auf) \w+\W*$"
     r"|listen (?:to \w+(?: \w+)? live|back)\b|download (?:our|the) (?:\w+ )?app\b"
     r"|jetzt (?:abonnieren|anmelden|herunterladen)\b|abonnez-vous\b)",
     re.IGNORECASE,

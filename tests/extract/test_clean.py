@@ -75,6 +75,8 @@ def test_boilerplate_is_short_lines_only() -> None:
         "Join our forums to keep talking trains, timetables and more!",
         "Listen to Morning Report live at 7:00 weekdays, or listen back here.",
         "Jetzt abonnieren und alle Artikel lesen.",
+        "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns mit einer Spende.",
+        "Folgst du schon dem Tagblatt auf Whatsapp?",
         "Reporting by Ann Lee in Leeds; Editing by Bo Chen",
         "Redaktion: Jana Roth, Max Muster",
         "Sendung: Abendschau, 24.04.2024, 19:30 Uhr",
