@@ -46,6 +46,10 @@ class Body:
     paragraphs: list[str]
     confident: bool
     linked_headings: int = 0  # headings mostly of link text inside the run: a listing's cards
+    # The first element of the stories that follow the page's own (a headline with its own
+    # byline, or the second of several <article>s), or None: the fallback reads only what
+    # comes before it.
+    later_stories: HtmlElement | None = None
 
 
 def _is_prose(block: Block) -> bool:
@@ -115,11 +119,18 @@ def find_body(
         return prose - OTHER_TEXT_COST * other - AROUND_TEXT_COST * around
 
     best = max(candidates, key=worth)
-    story = first_of_several_stories(best, lambda el: el in candidates and run_prose(el))
-    if story is not None:  # an infinite-scroll page: the next stories follow the first
-        best = max((el for el in candidates if _within(el, story)), key=worth)
+    page_end = run(best)[1]
+    later: HtmlElement | None = None  # where the stories after the page's own begin
+    later_start = page_end
+    stories = several_stories(best, lambda el: el in candidates and run_prose(el))
+    if stories:  # an infinite-scroll page: the next stories follow the first
+        best = max((el for el in candidates if _within(el, stories[0])), key=worth)
+        later = stories[1]
     first, end = run(best)
-    end = next_story_start(blocks, first, end)
+    cut = next_story_start(blocks, first, end)
+    if cut < end:
+        later, later_start, page_end = blocks[cut].element, cut, max(page_end, end)
+        end = cut
     boxed = boxes(best) if boxes is not None else frozenset()
     kept = [
         b
@@ -128,11 +139,13 @@ def find_body(
     ]
     paragraphs = [b.text for b in without_pull_quotes(kept, best)]
     prose = prose_before[end] - prose_before[first]
-    confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * prose_before[-1]
+    # The later stories' prose is not the page's own: it does not make the choice unsure.
+    own_prose = prose_before[-1] - (prose_before[page_end] - prose_before[later_start])
+    confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * own_prose
     linked_headings = sum(
         b.tag in HEADING_TAGS and b.link_density > MAX_KEPT_LINK_DENSITY for b in blocks[first:end]
     )
-    return Body(paragraphs, confident, linked_headings)
+    return Body(paragraphs, confident, linked_headings, later)
 
 
 def reads_as_article(body: Body, seg: Segmented) -> bool:
@@ -176,10 +189,10 @@ _STORY_HEADINGS = frozenset({"h1", "h2", "h3"})
 BYLINE_WINDOW = 4  # blocks after a headline: a standfirst and a dateline may come first
 
 
-def first_of_several_stories(
+def several_stories(
     container: HtmlElement, is_story: Callable[[HtmlElement], bool]
-) -> HtmlElement | None:
-    """The first of two or more ``<article>`` elements side by side in ``container``, or None.
+) -> list[HtmlElement]:
+    """The ``<article>`` elements side by side in ``container``, when there are two or more.
 
     A page that appends the next stories as the reader scrolls holds each in
     an ``<article>`` of its own; the page's own story comes first. Articles
@@ -188,9 +201,9 @@ def first_of_several_stories(
     articles ``is_story`` accepts (holding a run of prose) count.
     """
     if container.tag == "article":
-        return None
+        return []
     stories = [el for el in _TOP_ARTICLES(container) if is_story(el)]
-    return stories[0] if len(stories) > 1 else None
+    return stories if len(stories) > 1 else []
 
 
 _TOP_ARTICLES = XPath(".//article[not(ancestor::article)]")
@@ -212,14 +225,25 @@ _WORDS = re.compile(r"\w+")
 
 
 def without_pull_quotes(blocks: list[Block], container: HtmlElement) -> list[Block]:
-    """The blocks without pull quotes: set-apart copies of words the body already holds.
+    """The blocks without those in :func:`pull_quote_boxes`."""
+    quote_boxes = pull_quote_boxes(blocks, container)
+    if not quote_boxes:
+        return blocks
+    return [b for b in blocks if not any(_within(b.element, box) for box in quote_boxes)]
+
+
+def pull_quote_boxes(blocks: list[Block], container: HtmlElement) -> set[HtmlElement]:
+    """The boxes of pull quotes: set-apart copies of words the body already holds.
 
     A block is set apart when an element between it and ``container`` is a
     ``blockquote``, ``aside`` or ``figure`` or has "quote" in its class, or
     when it is a box of its own: a ``div`` or table row holding bare text whose
     tag and class differ from those most of the body's blocks share (its own
-    paragraphs, even on pages built of divs). It is a pull quote when its
-    words, in order, stand inside a longer block of the body; the sentence
+    paragraphs, even on pages built of divs), or a paragraph alone in a box
+    nested unlike the body's paragraphs (``<div class="css-1x2y3z"><p>``). It
+    is a pull quote when its words, in order, stand inside a longer block of
+    the body, or each of its sentences stands in one (a quote stitched across
+    an attribution); the sentence
     stays in its paragraph, and the rest of the quote's box (its attribution)
     goes with it. Headings and plain paragraphs that repeat the body (a
     subheading quoting a sentence) are kept.
@@ -227,24 +251,54 @@ def without_pull_quotes(blocks: list[Block], container: HtmlElement) -> list[Blo
     keys = [" ".join(_WORDS.findall(b.text.lower())) for b in blocks]
     shapes = Counter(_shape(b.element) for b in blocks)
     body_shape = shapes.most_common(1)[0][0] if shapes else None
+    paths = Counter(_path(b.element, container) for b in blocks)
+    body_path = paths.most_common(1)[0][0] if paths else ()
     quote_boxes: set[HtmlElement] = set()
     for block, key in zip(blocks, keys, strict=True):
         if key.count(" ") + 1 < PULL_QUOTE_MIN_WORDS:
             continue
-        box = _set_apart_box(block, container, body_shape)
-        if box is not None and any(len(other) > len(key) and key in other for other in keys):
+        box = _set_apart_box(block, container, body_shape, body_path)
+        if box is None:
+            continue
+        others = [other for other in keys if other != key]  # a copy of the box is no source
+        if any(len(other) > len(key) and key in other for other in others) or (
+            _sentences_repeated(block.text, others)
+        ):
             quote_boxes.add(box)
-    if not quote_boxes:
-        return blocks
-    return [b for b in blocks if not any(_within(b.element, box) for box in quote_boxes)]
+    return quote_boxes
+
+
+def _sentences_repeated(text: str, others: list[str]) -> bool:
+    """Whether each sentence of ``text`` stands, words in order, in one of the ``others``
+    (word keys): a quote stitched from a paragraph that its attribution splits
+    (\"The upside sells,\" he added. \"But ...\")."""
+    sentences = [" ".join(_WORDS.findall(s.lower())) for s in _SENTENCE_END.split(text)]
+    padded = [f" {other} " for other in others]
+    return all(any(f" {s} " in other for other in padded) for s in sentences if s)
+
+
+_SENTENCE_END = re.compile(r"[.!?;]+")
 
 
 def _shape(el: HtmlElement) -> tuple[str, str]:
     return el.tag, el.get("class") or ""
 
 
+def _path(el: HtmlElement, container: HtmlElement) -> tuple[tuple[str, str], ...]:
+    """The shapes of the elements between ``el`` and ``container``, innermost first."""
+    path = []
+    el = el.getparent()
+    while el is not None and el is not container:
+        path.append(_shape(el))
+        el = el.getparent()
+    return tuple(path)
+
+
 def _set_apart_box(
-    block: Block, container: HtmlElement, body_shape: tuple[str, str] | None
+    block: Block,
+    container: HtmlElement,
+    body_shape: tuple[str, str] | None,
+    body_path: tuple[tuple[str, str], ...],
 ) -> HtmlElement | None:
     """The box that sets ``block`` apart from the body's flow, or None."""
     el: HtmlElement | None = block.element
@@ -254,6 +308,15 @@ def _set_apart_box(
         el = el.getparent()
     if block.tag not in _FLOW_TAGS and _shape(block.element) != body_shape:
         return block.element  # a styled div or a table row unlike the body's paragraphs
+    wrapper = block.element.getparent()
+    if (
+        wrapper is not None
+        and block.tag not in HEADING_TAGS
+        and wrapper is not container
+        and _path(block.element, container) != body_path
+        and " ".join(wrapper.text_content().split()) == block.text
+    ):
+        return wrapper  # a paragraph in a box of its own (css-1x2y3z), nested unlike the body's
     return None
 
 

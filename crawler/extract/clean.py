@@ -17,7 +17,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.dedupe.fingerprint import normalise
-from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS
+from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS, HEADING_TAGS
 
 # A capitalised name, case-sensitive inside the case-insensitive patterns below.
 _NAME = r"(?-i:[A-Z\u00c0-\u00de][\w.'’-]+)"
@@ -25,12 +25,18 @@ _NAMES = rf"{_NAME}(?: {_NAME}){{0,3}}"
 _MONTH = r"(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-zé]*\.?"
 # A date or a time, as datelines write them: "1:23 p.m.", "12.03.2026", "May 8", "8 May 2026".
 _WHEN = (
-    rf"(?:\b\d{{1,2}}[:.h]\d\d\b|\b\d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b|\b{_MONTH} \d{{1,2}}\b"
+    rf"(?:\b\d{{1,2}}[:.h]\d\dh?\b|\b\d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b|\b{_MONTH} \d{{1,2}}\b"
     rf"|\b\d{{1,2}}\.? {_MONTH}|\bago\b|\byesterday\b|\btoday\b)"
 )
+_DATE = (
+    rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d\d-\d\d|{_MONTH} \d{{1,2}},? \d{{4}}"
+    rf"|\d{{1,2}}\.? {_MONTH} \d{{4}})"
+)
+_TIME = r"(?:\d{1,2}[:.]\d\d(?: ?uhr| ?h| ?[ap]\.?m\.?)?)"
 # A short line that is only one of these is site furniture, never article text.
 _BOILERPLATE = re.compile(
-    r"^(?:advertisement|sponsored(?: content)?|image|caption|close|print|email|\d+ of \d+"
+    r"^(?:advertisement|anzeige|werbung|publicité|pubblicità|publicidad|reklam|annonse|annons"
+    r"|sponsored(?: content)?|image|caption|close|print|drucken|imprimer|email|\d+ of \d+"
     r"|share(?: this(?: article| story)?| on \w+)?|follow us.*|subscribe\b.*|sign up.*"
     r"|(?:get|join) our newsletter.*|we use cookies.*|accept(?: all)?(?: cookies)?"
     r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*"
@@ -43,7 +49,15 @@ _BOILERPLATE = re.compile(
     r"(?:(?:,| ·| \|| on| -) ?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}"
     r"|\d{4}-\d\d-\d\d).*)?"
     # a dateline: it carries a date or time
-    rf"|(?:updated|published|aktualisiert|veröffentlicht|mis à jour|publié)\b.{{0,40}}{_WHEN}.{{0,30}}"
+    r"|(?:(?:updated|published|aktualisiert|veröffentlicht|publiziert|erstellt|online seit"
+    r"|mis à jour|publié"
+    r"|actualizado|publicado|aggiornato|pubblicato|uppdaterad|publicerad|oppdatert|opdateret"
+    rf"|bijgewerkt|gepubliceerd)\b|stand:).{{0,40}}{_WHEN}.{{0,30}}"
+    # a date or a time alone on its line: "28.4.2023", "18:41 Uhr", "2026-03-03, 10:00"
+    rf"|(?:{_DATE}(?:,? {_TIME})?|{_TIME})"
+    # reading time: "3 Min Lesezeit", "5 min read", "Reading time: 4 minutes"
+    r"|\d+\s?min(?:ute[ns]?|s)?\.?\s?(?:read|lesezeit|lesedauer|de lecture|di lettura|de lectura)"
+    r"|(?:lesezeit|lesedauer|reading time|temps de lecture|tempo di lettura)\s?:?\s?\d+\s?min\w*"
     # captions' credit lines: "(Image credit: Getty)", "Photograph: A. Lee for Daily", "Foto: dpa"
     r"|\(?(?:(?:photo|image|picture|video|graphic|illustration|foto|bild)s?(?: credits?)?"
     r"|photograph|credits?|pictured|source|quelle)\s?:\s.*"
@@ -54,6 +68,8 @@ _BOILERPLATE = re.compile(
     r"|.{0,30}\b(?:auf|zu|aus|ein)klappen|(?:show|read|see|view) (?:more|less|all)|loading\W*"
     r"|(?:mehr|weniger) anzeigen|(?:afficher|voir) (?:plus|moins)|embed"
     r"|(?:video )?player (?:is )?loading.*|player wird geladen.*"
+    # a label over a box of other stories, whose own lines the box's markup took away
+    r"|recommended videos?|up next|auch interessant|czytaj więcej|para saber más|noticia relacionada"
     # paywall notices: "This article is reserved for subscribers", "Already a subscriber?"
     r"|.{0,60}\b(?:reserved|exclusive(?:ly)?) (?:to|for) (?:our )?(?:paying |digital )?subscribers"
     r"|.{0,60}\bfor subscribers only|subscribers? only|already (?:a )?subscriber\b.{0,30}"
@@ -68,13 +84,15 @@ _LIST_OPENER = re.compile(
     r"^(?:related(?: news| stories| articles| posts| coverage| content)?|read more|read next"
     r"|more (?:from|in) (?-i:[A-Z]).{0,40}|more (?:on|about) (?:this|that) (?:story|topic)"
     r"|more stories|more news|you (?:may|might) also like"
-    r"|recommended(?: for you)?|explore further|most (?:popular|read|viewed|shared)"
+    r"|recommended(?: for you)?|explore further|most (?:popular|read|viewed|shared)(?: in .{1,30})?"
     r"|trending(?: now| stories)?|don'?t miss|see also|also read|popular (?:now|stories)"
     # the same openers in the languages of Europe's larger presses
     r"|(?:das )?könnte (?:sie|dich) auch interessieren|lesen sie (?:auch|mehr)(?: zum thema)?"
     r"|mehr zum thema|weitere artikel|(?:à )?lire aussi|sur le même sujet|leggi anche"
     r"|potrebbe interessarti|lee también|te puede interesar|noticias relacionadas"
-    r"|les også|läs också|lees ook|zobacz (?:też|także)|czytaj (?:też|także))"
+    r"|les også|läs också|lees ook|zobacz (?:też|także)|czytaj (?:też|także)"
+    # the list of a story's sources under it
+    r"|sources|quellen)"
     r"[.:!…]*$",
     re.IGNORECASE,
 )
@@ -90,6 +108,45 @@ _COOKIE_NOTICE = re.compile(
     re.IGNORECASE,
 )
 COOKIE_NOTICE_MAX_WORDS = 100
+# A notice that opens by turning to the reader about the site itself: "If you enjoyed this
+# article ...", "Join our forums ...", "Listen to <programme> live ...", "Jetzt abonnieren ...".
+_CALL_TO_READER = re.compile(
+    r"^(?:if you (?:enjoyed|liked|value|appreciate)d? (?:this|our)\b|join (?:our|us)\b"
+    r"|did you (?:enjoy|like) this\b|hat ihnen (?:dieser|der|unser) (?:artikel|beitrag) gefallen"
+    r"|vous avez aimé cet article|(?:folgst du|follow us)\b.{0,40}\b(?:on|auf) \w+\W*$"
+    r"|listen (?:to \w+(?: \w+)? live|back)\b|download (?:our|the) (?:\w+ )?app\b"
+    r"|jetzt (?:abonnieren|anmelden|herunterladen)\b|abonnez-vous\b)",
+    re.IGNORECASE,
+)
+# A copyright notice or a picture's credit may start anywhere in a short line
+# ("This material may not be published ... ©2019 X. All rights reserved.").
+_RIGHTS_NOTICE = re.compile(
+    r"[©ⓒ]|\ball rights reserved\b|\bmay not be (?:published|reproduced|redistributed)\b"
+    r"|\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos reservados\b"
+    r"|\btutti i diritti riservati\b",
+    re.IGNORECASE,
+)
+# The desk's credits under a story: "Reporting by A in B; Editing by C", "Redaktion: A, B",
+# "Sendung: <programme>, <date>".
+_CREDIT_LINE = re.compile(
+    rf"^\(?(?:(?:additional )?reporting|writing|editing|edited|compiled) by {_NAMES}"
+    r"(?:,? (?:in|and|&) [^;.]{0,120}?)?(?:;|\)?\.?$)"
+    r"|^\W*(?:with |additional )reporting (?:by|from) (?-i:[A-Z])[^.;]{0,80}(?:;|\.?$)"
+    r"|^(?:redaktion|mitarbeit|sendung)\s?:"
+    # "... contributed to this report", "This article first appeared in ...", "Dieser Artikel
+    # ist zuerst bei ... erschienen"
+    r"|^.{0,160}?\bcontributed (?:to )?this (?:report|story|article)"
+    r"|^this (?:article|story|post|report) (?:was |is )?(?:first|originally) (?:appeared|published)"
+    r"|^(?:dieser|der) (?:artikel|beitrag|text) (?:ist )?(?:zuerst|erstmals) (?:bei|in|im|auf)\b",
+    re.IGNORECASE,
+)
+# "Got a story? Get in touch ... at news@example.com": an address to write to, and the call.
+_CONTACT_LINE = re.compile(
+    r"(?=.*[\w.+-]+@[\w-]+\.\w)(?=.*\b(?:get in touch|contact us|e-?mail us|story to tell"
+    r"|got a (?:story|tip)|send us|write to us)\b|.*\b(?:e-?mail|tips?):)",
+    re.IGNORECASE,
+)
+NOTICE_LINE_MAX_WORDS = 25  # rights notices, credit and contact lines
 # "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
 _POINTER = re.compile(
     r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
@@ -116,6 +173,8 @@ _BIO_VERBS = (
     r"|previously|before)"
 )
 
+# "Jane Roe's latest book, ..., is out now": a bio that opens with the author's work.
+_THEIR_WORK = r"(?:new |latest |first |forthcoming )?(?:book|novel|podcast|newsletter|column)"
 
 TEASER_MAX_WORDS = 80
 _TEASER_CONTAINERS = frozenset(
@@ -126,6 +185,22 @@ CARD_MAX_WORDS = 70
 CARD_HEADLINE_MIN_WORDS = 3
 # A caption box: an image and a few words beside it, in whatever box holds them.
 CAPTION_MAX_WORDS = 35
+# ... or up to a bio's length when the box says it is a picture's: a figure, a class
+# naming an image, small or italic type for the whole text, or a credit in it.
+LONG_CAPTION_MAX_WORDS = BIO_MAX_WORDS
+_IMAGE_WORDS = re.compile(
+    r"(?:^|[\s_-])(?:figure|fig|image|img|photo|picture|pic|media|gallery)(?=$|[\s_-]|\d)",
+    re.IGNORECASE,
+)
+_SMALL_TYPE = frozenset({"small", "font", "em", "i", "sub", "sup"})
+_CREDIT = re.compile(
+    r"\b(?:photo(?:graph)?|image|picture|foto|bild)s?(?: credits?)?\s?:|\bcredits?\s?:|©"
+    r"|\b(?:photo(?:graph)?|picture)s? by\b",
+    re.IGNORECASE,
+)
+_TEXT_BLOCKS = XPath(".//*[self::p or self::li or self::dd][normalize-space()]")
+# An image given as a CSS background: a box whose style names a picture's url(...).
+_BACKGROUND_IMAGES = XPath(".//*[contains(@style, 'url(')]")
 # Table cells are left out: a row is one block (see crawler.extract.blocks), so the row is the box.
 _BOX_TAGS = frozenset({"div", "p", "tr", "table", "span", "font", "center", "figure", "li"})
 _TINY = 32  # px: an icon or emoji image, not a photo
@@ -170,12 +245,15 @@ def teaser_cards(tree: HtmlElement, url: str) -> set[HtmlElement]:
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
         words = word_count(link.text_content())
-        if words < CARD_HEADLINE_MIN_WORDS or not _whole_line(link):
+        if words < CARD_HEADLINE_MIN_WORDS:
+            continue
+        line = _line_words(link)
+        if line is None:
             continue
         if here and _page_key(urljoin(url, href)) == here:
             continue
         box = _container(link)
-        while box is not None and word_count(box.text_content()) <= words:
+        while box is not None and word_count(box.text_content()) <= line:
             box = _container(box)  # the headline's own box: the card is around it
         if box is not None and word_count(box.text_content()) <= CARD_MAX_WORDS:
             found.add(box)
@@ -186,13 +264,16 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
     """Boxes holding an image and a few words: its caption and credit.
 
     The smallest box (``div``, table row, ``font``, ``p`` ...) around an
-    ``<img>`` that holds any text, when that text is at most
-    ``CAPTION_MAX_WORDS`` words; a ``<p>`` only when the image stands on a
-    line of its own. Icons and emoji (declared at most 32 px wide or high)
-    are not photos.
+    ``<img>``, or around an element whose style gives a picture as its
+    ``background-image: url(...)``, that holds any text, when that text is at
+    most ``CAPTION_MAX_WORDS`` words, or ``LONG_CAPTION_MAX_WORDS`` in a box
+    that says it is a picture's (see :func:`_pictures_box`); a ``<p>`` only
+    when the image stands on a line of its own. Icons and emoji (declared at
+    most 32 px wide or high) are not photos.
     """
     found: set[HtmlElement] = set()
-    for img in tree.iter("img", "amp-img"):
+    images = [*tree.iter("img", "amp-img"), *_BACKGROUND_IMAGES(tree)]
+    for img in images:
         if any(_px(img.get(dim)) <= _TINY for dim in ("width", "height")):
             continue
         if _in_prose(img):
@@ -203,7 +284,12 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
                 box = None
                 break
             box = box.getparent()
-        if box is None or word_count(box.text_content()) > CAPTION_MAX_WORDS:
+        if box is None:
+            continue
+        words = word_count(box.text_content())
+        if words > LONG_CAPTION_MAX_WORDS or (
+            words > CAPTION_MAX_WORDS and not _pictures_box(box, img)
+        ):
             continue
         if box.tag == "p" and not _on_own_line(img):
             continue  # a short paragraph with a picture floated beside it
@@ -211,6 +297,26 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
             continue  # a row of results with a logo in it
         found.add(box)
     return found
+
+
+def _pictures_box(box: HtmlElement, img: HtmlElement) -> bool:
+    """Whether ``box`` says it holds a picture's caption: a ``figure``, a class or id
+    naming an image, the whole text in small or italic type, or a credit in it.
+    A box with a heading or two paragraphs is a section of the story, not a caption."""
+    if len(_TEXT_BLOCKS(box)) > 1 or next(box.iter(*HEADING_TAGS), None) is not None:
+        return False
+    for el in (box, img.getparent()):
+        if el is not None and (
+            el.tag == "figure" or _IMAGE_WORDS.search(f"{el.get('class', '')} {el.get('id', '')}")
+        ):
+            return True
+    text = " ".join(box.text_content().split())
+    if _CREDIT.search(text):
+        return True
+    return any(
+        el.tag in _SMALL_TYPE and " ".join(el.text_content().split()) == text
+        for el in box.iterdescendants()
+    )
 
 
 def _in_prose(img: HtmlElement) -> bool:
@@ -258,8 +364,11 @@ def _container(el: HtmlElement) -> HtmlElement | None:
     return el
 
 
-def _whole_line(link: HtmlElement) -> bool:
-    """The link is a line of its own: its block holds nothing else before a line break."""
+def _line_words(link: HtmlElement) -> int | None:
+    """The words of the line the link is, kicker included; None when it is not a line of its own.
+
+    A line of its own: its block holds nothing else before a line break but a kicker.
+    """
     el, text = link, link.text_content().strip()
     while (
         el.getparent() is not None
@@ -269,17 +378,38 @@ def _whole_line(link: HtmlElement) -> bool:
         el = el.getparent()  # <b><a>..</a></b>, <h3><a>..</a></h3>: the wrapper is the line
     parent, before = el.getparent(), el.getprevious()
     if parent is None or parent.tag not in _LINE_BLOCKS:
-        return False
+        return None
+    words = word_count(text)
+    if before is not None and _is_kicker(before) and not (parent.text or "").strip():
+        words += word_count(before.text_content())
+        before = before.getprevious()  # "<span>Analysis</span><a>Headline</a>": the label leads
     if before is None:
         if (parent.text or "").strip():
-            return False
+            return None
     elif before.tag != "br" or (before.tail or "").strip():
-        return False
+        return None
     after = el.getnext()
-    return not (el.tail or "").strip() and (after is None or after.tag in _LINE_BLOCKS | {"br"})
+    if (el.tail or "").strip() or not (after is None or after.tag in _LINE_BLOCKS | {"br"}):
+        return None
+    return words
 
 
 _LINE_BLOCKS = BLOCK_TAGS | CELL_TAGS
+# A kicker: a label of a few words in an inline element before a card's headline link.
+KICKER_MAX_WORDS = 3
+_KICKER_TAGS = frozenset({"span", "b", "strong", "em", "i", "small", "font", "label", "time"})
+
+
+def _is_kicker(el: HtmlElement) -> bool:
+    """An inline label ("Analysis", "LIVE", "Opinion |") that is not a link and ends no sentence."""
+    text = el.text_content().strip()
+    return (
+        el.tag in _KICKER_TAGS
+        and 0 < len(text.split()) <= KICKER_MAX_WORDS
+        and not text.endswith((".", ","))
+        and not (el.tail or "").strip()
+        and next(el.iter("a"), None) is None
+    )
 
 
 def _page_key(url: str) -> str:
@@ -326,11 +456,18 @@ def is_byline(line: str) -> bool:
 
 
 def is_boilerplate(line: str) -> bool:
-    """A short furniture line ("Share this", "By Ann Lee"), or a cookie or affiliate notice."""
+    """A short furniture line ("Share this", "By Ann Lee"), a copyright notice, the desk's
+    credits or contact, or a cookie, affiliate or subscription notice."""
     words = len(line.split())
     if words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(normalise(line)):
         return True
-    return words <= COOKIE_NOTICE_MAX_WORDS and bool(_COOKIE_NOTICE.search(line))
+    if words <= NOTICE_LINE_MAX_WORDS and (
+        _RIGHTS_NOTICE.search(line) or _CREDIT_LINE.match(line) or _CONTACT_LINE.match(line)
+    ):
+        return True
+    return words <= COOKIE_NOTICE_MAX_WORDS and bool(
+        _COOKIE_NOTICE.search(line) or _CALL_TO_READER.match(line)
+    )
 
 
 def clean_paragraphs(
@@ -339,7 +476,9 @@ def clean_paragraphs(
     """Drop headline repeats, boilerplate, lists of other stories, bios and comments.
 
     A paragraph that repeats an earlier one is dropped too; reader comments ("Ann wrote:") end the body; paragraphs at
-    the end that name one of ``authors`` and describe them are their bio. The
+    the end that name one of ``authors`` and describe them are their bio; a short last
+    line that ends in a colon opened something that is not the story's text (a list of
+    links, a form, a programme guide), and goes. The
     source's furniture is dropped after this, by
     :func:`crawler.extract.clean_article`.
     """
@@ -365,6 +504,8 @@ def clean_paragraphs(
             continue
         seen.add(key)
         kept.append(line)
+    while kept and kept[-1].endswith(":") and len(kept[-1].split()) <= POINTER_MAX_WORDS:
+        kept.pop()  # "Dieses Thema im Programm:", "More on this:": what it opened is not text
     return _without_bio(kept, authors)
 
 
@@ -383,7 +524,8 @@ def _is_bio(line: str, authors: Sequence[str]) -> bool:
     """A short paragraph that opens with one of the authors' names and says what they do.
 
     "Jane Roe writes about chips", "Omar Haddad (@omar) is the desk's reporter",
-    "Jana Roth ist Redakteurin"; not "Jane Roe has asked the council ...".
+    "Jana Roth ist Redakteurin", "Jane Roe's latest book ..."; not "Jane Roe has asked
+    the council ...".
     """
     if not authors or len(line.split()) > BIO_MAX_WORDS:
         return False
@@ -391,7 +533,10 @@ def _is_bio(line: str, authors: Sequence[str]) -> bool:
         name = author.strip()
         if " " not in name:  # a bare first name or an outlet: too weak to go on
             continue
-        pattern = rf"^\W*{re.escape(name)}(?:\s*\([^)]{{1,40}}\)|,[^,]{{1,60}},)?\s+{_BIO_VERBS}\b"
+        pattern = (
+            rf"^\W*{re.escape(name)}(?:(?:\s*\([^)]{{1,40}}\)|,[^,]{{1,60}},)?\s+{_BIO_VERBS}"
+            rf"|['’]s {_THEIR_WORK})\b"
+        )
         if re.match(pattern, line, re.I):
             return True
     return False

@@ -16,7 +16,12 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.extract import ExtractedArticle
 from crawler.extract.blocks import segment
-from crawler.extract.body import find_body, reads_as_article, trafilatura_paragraphs
+from crawler.extract.body import (
+    find_body,
+    pull_quote_boxes,
+    reads_as_article,
+    trafilatura_paragraphs,
+)
 from crawler.extract.clean import (
     caption_boxes,
     clean_paragraphs,
@@ -151,5 +156,34 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     for el in seg.skipped:
         if el.getparent() is not None:
             el.drop_tree()
+    if body.later_stories is not None:
+        drop_from(body.later_stories)
+    # Pull quotes, which the fast path leaves out of the body, left out of trafilatura's too.
+    for box in pull_quote_boxes([b for b in seg.blocks if _attached(b.element, root)], root):
+        if _attached(box, root):
+            box.drop_tree()
     paragraphs = trafilatura_paragraphs(tree, url) or body.paragraphs
     return PageReading(meta, paragraphs, fallback=True, prose=prose)
+
+
+def drop_from(el: lxml.html.HtmlElement) -> None:
+    """Remove ``el`` and everything after it in document order, text included."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    el.tail = None
+    kept = parent
+    for later in [el, *el.itersiblings()]:
+        parent.remove(later)
+    while kept.getparent() is not None:
+        for later in list(kept.itersiblings()):
+            kept.getparent().remove(later)
+        kept.tail = None
+        kept = kept.getparent()
+
+
+def _attached(el: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bool:
+    """Whether ``el`` is still in the tree under ``root`` (not inside a dropped subtree)."""
+    while el is not None and el is not root:
+        el = el.getparent()
+    return el is root

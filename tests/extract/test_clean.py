@@ -1,5 +1,7 @@
 """Cleaning on small HTML and strings: noise goes, every article paragraph stays."""
 
+import pytest
+
 from crawler.extract import extract_article
 from crawler.extract.clean import clean_paragraphs, is_boilerplate
 
@@ -56,3 +58,78 @@ def test_boilerplate_is_short_lines_only() -> None:
         "Share this news from the region suggests that the council has been discussing this for years"
         " and that many residents support the plan, though some worry about costs."
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "28.4.2023",
+        "18:41 Uhr",
+        "2026-03-03, 10:00",
+        "Stand: 22.04.2024, 06:00 Uhr",
+        "3 Min Lesezeit",
+        "5 min read",
+        "Reading time: 4 minutes",
+        "This material may not be published or redistributed. ©2026 Daily Ltd. All rights reserved.",
+        "If you enjoyed this article, we have an offer for you: join our members for a year.",
+        "Join our forums to keep talking trains, timetables and more!",
+        "Listen to Morning Report live at 7:00 weekdays, or listen back here.",
+        "Jetzt abonnieren und alle Artikel lesen.",
+        "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns mit einer Spende.",
+        "Folgst du schon dem Tagblatt auf Whatsapp?",
+        "Reporting by Ann Lee in Leeds; Editing by Bo Chen",
+        "Redaktion: Jana Roth, Max Muster",
+        "Sendung: Abendschau, 24.04.2024, 19:30 Uhr",
+        "Erstellt: 28.04.2026, 18:16 Uhr",
+        "Actualizado a las 20:56h.",
+        "Uppdaterad 15.59 | Publicerad 14.14",
+        "Up next",
+        "—Associated Press writer Jo Lee in Paris contributed to this report.",
+        "This article first appeared in The Weekly.",
+        "Dieser Artikel ist zuerst bei Capital erschienen.",
+        "Anzeige",
+        "August 26, 2026",
+        "26 August 2026, 10:15",
+        "Publicité",
+        "Publiziert: 01.07.2026, 11:16",
+        "– additional reporting by Jo Lee",
+        "With reporting by Associated Press writer Jo Lee",
+        "Got a story? Get in touch with our news team at news@example.com.",
+        "Do you have a story to tell? Email: jo.lee@example.com",
+    ],
+)
+def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Stand up for the 12 workers, the union told its members on Monday.",
+        "In 2023 the town grew by 4.5 per cent.",
+        "The trains left at 18:41 and arrived an hour late.",
+        "Joining our reporters on the night shift, the minister listened to drivers.",
+        "If you enjoy cycling, the new path runs for twelve kilometres along the river.",
+        "Reporting by the local paper first raised the alarm about the bridge in 2019.",
+        "Three councils contributed to the report, which was published at 10:00 on Monday.",
+        "Residents can email help@council.example to book a slot at the depot.",
+    ],
+)
+def test_sentences_with_dates_and_times_are_not(line: str) -> None:
+    assert not is_boilerplate(line)
+
+
+def test_a_short_last_line_ending_in_a_colon_goes_but_not_one_in_the_middle() -> None:
+    lines = ["Real text one.", "The mayor said:", "Real text two.", "More on this on the radio:"]
+    assert clean_paragraphs(lines, TITLE) == lines[:3]
+
+
+def test_a_bio_that_opens_with_the_authors_work_goes_at_the_end_only() -> None:
+    book = "Ann Lee's latest book, The Long Line, is out now. Follow her on Mastodon."
+    lines = ["Real text one.", "Ann Lee's reporting trip was paid for by the paper.", book]
+    assert clean_paragraphs(lines, TITLE, ["Ann Lee"]) == lines[:2]
+
+
+def test_a_list_of_sources_under_the_story_goes() -> None:
+    lines = ["Real text one.", "Sources:", "Council minutes, 3 March", "Interviews with residents"]
+    assert clean_paragraphs(lines, TITLE) == lines[:1]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import lxml.html
 import pytest
 
 from crawler.extract import extract_article
+from crawler.extract.page import drop_from, read_page
 
 URL = "https://daily.example/2026/03/03/trams.html"
 TITLE = "Tram line to run every six minutes from May"
@@ -102,6 +107,23 @@ NOISE: dict[str, tuple[str, str, str]] = {
         "",
         "<p>© 2026 Daily Example Media Ltd. All rights reserved.</p>",
     ),
+    "pull quote stitched from sentences of a paragraph": (
+        "",
+        "<blockquote><p>Engineers spent the winter testing the signalling. The old system had "
+        "caused most of last year's delays.</p><p>Transport authority</p></blockquote>",
+        "",
+    ),
+    "copyright notice inside a line": (
+        "",
+        "",
+        "<p>This report may not be published or redistributed without permission. ©2026 Daily "
+        "Example Ltd.</p>",
+    ),
+    "a short last line opening what follows": (
+        "",
+        "",
+        "<p>More from the transport desk on the radio:</p>",
+    ),
     "caption and photo credit": (
         "",
         '<figure><img src="/tram.jpg" alt=""><figcaption>The new trams at the depot. Photo: Jo '
@@ -134,3 +156,79 @@ def test_every_kind_at_once() -> None:
     middle = "".join(n[1] for n in NOISE.values())
     after = "".join(n[2] for n in NOISE.values())
     assert extract_article(page(before, middle, after), url=URL).text.split("\n") == STORY
+
+
+LONG = (
+    "The depot was built in 1911 for the first electric trams, and its brick halls were listed in "
+    "1988, which is why the authority had to keep the old roof when it fitted the new charging "
+    "points for the fleet that arrives this spring."
+)
+# kind -> html put between the story's 1st and 2nd paragraph, whose text is the story's own
+LOOKS_LIKE_NOISE: dict[str, tuple[str, list[str]]] = {
+    "a long paragraph beside a picture, with no sign of a caption": (
+        f'<div><img src="/depot.jpg" width="400"><div>{LONG}</div></div>',
+        [LONG],
+    ),
+    "a section of the story in a box named for its picture": (
+        f'<div class="photo-wide"><img src="/depot.jpg"><h2>The depot</h2><p>{LONG}</p>'
+        "<p>The listed halls will stay open to visitors on the first Sunday of every month.</p>"
+        "</div>",
+        [
+            "The depot",
+            LONG,
+            "The listed halls will stay open to visitors on the first Sunday of every month.",
+        ],
+    ),
+    "a paragraph in a box of its own that repeats nothing": (
+        f'<div class="css-4f2a9c"><p>{LONG}</p></div>',
+        [LONG],
+    ),
+    "a long sentence about the rights to a picture": (
+        "<p>The authority said the design of the trams, © 2019 by the Basel studio that drew them, "
+        "would be licensed to two other cities that have asked to buy the same vehicles.</p>",
+        [
+            "The authority said the design of the trams, © 2019 by the Basel studio that drew "
+            "them, would be licensed to two other cities that have asked to buy the same vehicles."
+        ],
+    ),
+    "a sentence leading into a link": (
+        '<p><span>Read the authority\'s</span> <a href="/2026/03/01/tram-report.html">full report '
+        "on the tram timetable</a></p>",
+        ["Read the authority's full report on the tram timetable"],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(LOOKS_LIKE_NOISE))
+def test_the_storys_own_text_that_looks_like_noise_stays(kind: str) -> None:
+    middle, own = LOOKS_LIKE_NOISE[kind]
+    art = extract_article(page("", middle, ""), url=URL)
+    assert art.text.split("\n") == [STORY[0], *own, *STORY[1:]]
+
+
+def test_drop_from_removes_the_element_and_everything_after_it() -> None:
+    tree = lxml.html.fromstring(
+        "<div><section><p>Kept one</p> tail kept<h2>Second story</h2>tail gone<p>Gone</p>"
+        "</section>after gone<p>Gone too</p></div>"
+    )
+    drop_from(tree.find(".//h2"))
+    assert " ".join(tree.text_content().split()) == "Kept one tail kept"
+
+
+def test_a_second_story_is_cut_when_trafilatura_reads_the_page_too() -> None:
+    """A page the body finder is unsure of (prose in a column before the story, a menu
+    between): trafilatura reads it without the story that follows the page's own."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "noise" / "second-story-long-divs"
+    expected = json.loads(fixture.with_suffix(".json").read_text(encoding="utf-8"))
+    column = "".join(
+        f"<div>From the archive, part {i}: the canal was dug in 1794 to carry coal from the "
+        "hill pits down to the river port, and it carried coal for more than a century.</div>"
+        for i in range(6)
+    )
+    menu = " ".join(f'<a href="/topics/{i}">Topic number {i} of the day</a>' for i in range(30))
+    html = fixture.with_suffix(".html").read_text(encoding="utf-8")
+    html = html.replace('<div id="w">', f'<div>{column}</div><div>{menu}</div><div id="w">')
+    reading = read_page(html, expected["url"])
+    assert reading.fallback
+    assert set(expected["paragraphs"]) <= set(reading.paragraphs)
+    assert not any("pool" in p.lower() for p in reading.paragraphs)

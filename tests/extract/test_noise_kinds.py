@@ -28,7 +28,8 @@ NOISE = Path(__file__).parent.parent / "fixtures" / "noise"
 PAGES = sorted(p.stem for p in NOISE.glob("*.html"))
 KINDS = (
     "bio", "teaser-card", "pull-quote", "caption", "read-more", "comments", "second-story",
-    "interface-strings",
+    "interface-strings", "kicker-card", "pull-quote-box", "caption-background", "caption-long",
+    "second-story-long",
 )  # fmt: skip
 MARKUPS = ("semantic", "divs", "table")
 
