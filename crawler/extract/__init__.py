@@ -57,6 +57,10 @@ class ExtractedArticle:
     canonical: str | None = None
     has_article_markup: bool = False
     reads_as_article: bool = False  # a title and a run of real paragraphs, markup or not
+    # Each line of ``text``'s element path, and the (path, words) of the body's paragraphs
+    # cleaning removed as noise: what template slots are learnt from (crawler.extract.slots).
+    paths: tuple[int, ...] = ()
+    removed: tuple[tuple[int, int], ...] = ()
 
 
 def __getattr__(name: str) -> Any:

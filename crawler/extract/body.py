@@ -23,7 +23,8 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.extract.blocks import HEADING_TAGS, Block, Segmented
-from crawler.extract.clean import is_byline
+from crawler.extract.clean import is_byline, word_count
+from crawler.extract.slots import element_paths
 
 MIN_PROSE_CHARS = 25  # shorter blocks are labels, buttons, dates: they don't vote
 MAX_PROSE_LINK_DENSITY = 0.33
@@ -46,6 +47,8 @@ class Body:
     paragraphs: list[str]
     confident: bool
     linked_headings: int = 0  # headings mostly of link text inside the run: a listing's cards
+    paths: tuple[int, ...] = ()  # each paragraph's element path (crawler.extract.slots)
+    removed: tuple[tuple[int, int], ...] = ()  # (path, words) of the teaser and caption boxes
 
 
 def _is_prose(block: Block) -> bool:
@@ -75,7 +78,9 @@ def find_body(
     ``boxes`` names, for the chosen element, the elements inside it whose
     blocks are left out of its run (teaser cards and caption boxes, see
     :mod:`crawler.extract.clean`); they do not change which element is chosen,
-    and are looked for only there.
+    and are looked for only there. Each paragraph, and each box's paragraph,
+    comes with its element path from the chosen element
+    (:func:`crawler.extract.slots.element_paths`), for template-slot learning.
     """
     blocks = seg.blocks
     prose_flags = [_is_prose(b) for b in blocks]
@@ -121,18 +126,22 @@ def find_body(
     first, end = run(best)
     end = next_story_start(blocks, first, end)
     boxed = boxes(best) if boxes is not None else frozenset()
-    kept = [
-        b
-        for b in blocks[first:end]
-        if b.link_density <= MAX_KEPT_LINK_DENSITY and b.element not in boxed
-    ]
-    paragraphs = [b.text for b in without_pull_quotes(kept, best)]
+    run_blocks = [b for b in blocks[first:end] if b.link_density <= MAX_KEPT_LINK_DENSITY]
+    kept = without_pull_quotes([b for b in run_blocks if b.element not in boxed], best)
+    in_boxes = [b for b in run_blocks if b.element in boxed]
+    paths = element_paths({b.element: None for b in kept + in_boxes}, best)
     prose = prose_before[end] - prose_before[first]
     confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * prose_before[-1]
     linked_headings = sum(
         b.tag in HEADING_TAGS and b.link_density > MAX_KEPT_LINK_DENSITY for b in blocks[first:end]
     )
-    return Body(paragraphs, confident, linked_headings)
+    return Body(
+        [b.text for b in kept],
+        confident,
+        linked_headings,
+        tuple(paths[b.element] for b in kept),
+        tuple((paths[b.element], word_count(b.text)) for b in in_boxes),
+    )
 
 
 def reads_as_article(body: Body, seg: Segmented) -> bool:

@@ -18,14 +18,18 @@ from crawler.extract import ExtractedArticle
 from crawler.extract.blocks import segment
 from crawler.extract.body import find_body, reads_as_article, trafilatura_paragraphs
 from crawler.extract.clean import (
+    KEPT,
+    REPEAT,
     caption_boxes,
-    clean_paragraphs,
     offsite_teasers,
+    paragraph_fates,
     teaser_cards,
+    word_count,
 )
 from crawler.extract.furniture import line_hash
 from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.safe_text import safe_article
+from crawler.extract.slots import UNKNOWN
 
 
 def decode_html(html: str | bytes) -> str:
@@ -52,12 +56,19 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pi
 
 @dataclass(frozen=True, slots=True)
 class PageReading:
-    """What one read of a page found: its metadata and its body's raw paragraphs."""
+    """What one read of a page found: its metadata and its body's raw paragraphs.
+
+    ``paths`` gives each paragraph's element path and ``removed`` the (path,
+    words) of the body's teaser and caption boxes (see :mod:`crawler.extract.slots`);
+    both are empty when trafilatura read the page.
+    """
 
     meta: Metadata
     paragraphs: list[str]
     fallback: bool = False  # the fast body finder was unsure and trafilatura read the page
     prose: bool = False  # a title and a run of real paragraphs (body.reads_as_article)
+    paths: tuple[int, ...] = ()
+    removed: tuple[tuple[int, int], ...] = ()
 
 
 _EMPTY = Metadata(None, [], None, None, None, has_article_markup=False)
@@ -92,8 +103,13 @@ def with_continuations(
     """
     if not pages:
         return article
-    parts = [article.text] + [clean_article(read_page(p, url), furniture).text for p in pages]
-    return replace(article, text="\n".join(part for part in parts if part))
+    parts = [article] + [clean_article(read_page(p, url), furniture) for p in pages]
+    return replace(
+        article,
+        text="\n".join(part.text for part in parts if part.text),
+        paths=tuple(path for part in parts for path in part.paths),
+        removed=tuple(box for part in parts for box in part.removed),
+    )
 
 
 def clean_article(
@@ -106,11 +122,18 @@ def clean_article(
     hands an article over, to the crawl's workers and to ``reextract`` alike.
     """
     meta = reading.meta
-    paragraphs = [
-        p
-        for p in clean_paragraphs(reading.paragraphs, meta.title, meta.authors)
-        if not furniture or line_hash(p) not in furniture
-    ]
+    lines = [" ".join(p.split()) for p in reading.paragraphs]
+    paths = reading.paths or (UNKNOWN,) * len(lines)
+    fates = paragraph_fates(lines, meta.title, meta.authors)
+    paragraphs: list[str] = []
+    kept_paths: list[int] = []
+    removed = list(reading.removed)
+    for line, path, fate in zip(lines, paths, fates, strict=True):
+        if fate == KEPT and not (furniture and line_hash(line) in furniture):
+            paragraphs.append(line)
+            kept_paths.append(path)
+        elif fate != REPEAT:  # noise, or the source's furniture
+            removed.append((path, word_count(line)))
     article = ExtractedArticle(
         title=meta.title or "",
         text="\n".join(paragraphs),
@@ -120,6 +143,8 @@ def clean_article(
         canonical=meta.canonical,
         has_article_markup=meta.has_article_markup,
         reads_as_article=reading.prose,
+        paths=tuple(kept_paths),
+        removed=tuple(removed),
     )
     return safe_article(article)
 
@@ -145,7 +170,9 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     body = find_body(seg, root, boxes)
     prose = bool(meta.title) and reads_as_article(body, seg)
     if body.confident:
-        return PageReading(meta, body.paragraphs, prose=prose)
+        return PageReading(
+            meta, body.paragraphs, prose=prose, paths=body.paths, removed=body.removed
+        )
     for el in seg.skipped:
         if el.getparent() is not None:
             el.drop_tree()
