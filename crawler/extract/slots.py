@@ -170,23 +170,26 @@ class Positions:
             body_paths(page_shape(lines, paths, removed)),
         )
 
+    def in_slot(self, line: str, slots: Collection[int]) -> bool:
+        """Whether ``line`` sat on the page at a known path that is one of ``slots`` and
+        held no body text there."""
+        path = self.paths.get(line_hash(line), UNKNOWN)
+        return path != UNKNOWN and path in slots and path not in self.body
+
     def droppable(self, slots: Collection[int]) -> bool:
         """Whether any of the page's paragraphs sits in one of ``slots``."""
-        return any(p in slots and p not in self.body for p in self.paths.values())
+        return any(p != UNKNOWN and p in slots and p not in self.body for p in self.paths.values())
 
 
 def strip_slots(text: str, where: Positions, slots: Collection[int]) -> tuple[str, int]:
     """``text`` without the paragraphs in the source's ``slots``, and how many went.
 
-    A paragraph goes when its path (by ``where``) is a slot that holds no body
-    text on this page; nothing goes when everything would.
+    A paragraph goes when its path (by ``where``) is known and a slot that
+    holds no body text on this page (:meth:`Positions.in_slot`); nothing goes
+    when everything would.
     """
     lines = text.split("\n")
-    kept = [
-        line
-        for line in lines
-        if (path := where.paths.get(line_hash(line), UNKNOWN)) not in slots or path in where.body
-    ]
+    kept = [line for line in lines if not where.in_slot(line, slots)]
     if len(kept) == len(lines) or not any(line.strip() for line in kept):
         return text, 0
     return "\n".join(kept), len(lines) - len(kept)
