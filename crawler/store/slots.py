@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from crawler.extract.slots import SLOT_MIN_PAGES, Seen, is_slot
+from crawler.store.counting import adding_upsert
 from crawler.store.models import SourceSlot
 
 
@@ -50,17 +49,8 @@ def count_slots(
     ]
     if not rows:
         return {}
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(SourceSlot)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[SourceSlot.source_id, SourceSlot.path_hash],
-        set_={
-            "pages": SourceSlot.pages + stmt.excluded.pages,
-            "noise_pages": SourceSlot.noise_pages + stmt.excluded.noise_pages,
-            "body_pages": SourceSlot.body_pages + stmt.excluded.body_pages,
-            "last_seen": stmt.excluded.last_seen,
-        },
-    )
+    counted_columns = ("pages", "noise_pages", "body_pages")
+    stmt = adding_upsert(session, SourceSlot, ("source_id", "path_hash"), counted_columns)
     counted = session.execute(
         stmt.returning(SourceSlot.path_hash, SourceSlot.noise_pages, SourceSlot.body_pages), rows
     )

@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import html
 import json
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -31,6 +28,7 @@ from tests.crawl.helpers import (
     run_cli,
     write_config,
 )
+from tests.crawl.static_site import StaticSite, serve_static
 
 pytestmark = pytest.mark.slow
 
@@ -127,68 +125,41 @@ MARKUPS: dict[str, Callable[[int, int, str], str]] = {
 }
 
 
-@dataclass
-class Host:
-    version: int = 0  # the slots' texts change with it; the stories never do
-    base: str = ""
-
-    def page(self, path: str) -> str | None:
-        site, _, rest = path.strip("/").partition("/")
-        markup = MARKUPS.get(site)
-        if markup is None:
-            return None
-        if rest == "feed.xml":
-            items = "".join(
-                f"<item><title>{t}</title><link>{self.base}/{site}/news/{t.replace(' ', '-')}"
-                f"</link></item>"
-                for t in TOPICS
-            )
-            return f'<?xml version="1.0"?><rss version="2.0"><channel><title>P</title>{items}</channel></rss>'
-        slugs = [t.replace(" ", "-") for t in TOPICS]
-        slug = rest.removeprefix("news/")
-        if slug not in slugs:
-            return None
-        n = slugs.index(slug)
-        title = f"Council report on the {TOPICS[n]} is published"
-        ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-              "author": {"@type": "Person", "name": AUTHOR},
-              "datePublished": "2026-11-20T08:00:00Z"}  # fmt: skip
-        return (
-            f"<html><head><title>{title}</title>"
-            f'<script type="application/ld+json">{json.dumps(ld)}</script></head><body>'
-            f'<nav><a href="/">Home</a></nav><h1>{title}</h1>'
-            f"{markup(n, self.version, site)}<footer>Local News Ltd</footer></body></html>"
+def pages(base: str, version: int) -> dict[str, str]:
+    """Every publisher's feed and articles; the slots' texts change with ``version``."""
+    out: dict[str, str] = {}
+    slugs = [t.replace(" ", "-") for t in TOPICS]
+    for site, markup in MARKUPS.items():
+        items = "".join(
+            f"<item><title>{t}</title><link>{base}/{site}/news/{slug}</link></item>"
+            for t, slug in zip(TOPICS, slugs, strict=True)
         )
+        out[f"/{site}/feed.xml"] = (
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>P</title>{items}</channel></rss>'
+        )
+        for n, slug in enumerate(slugs):
+            title = f"Council report on the {TOPICS[n]} is published"
+            ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
+                  "author": {"@type": "Person", "name": AUTHOR},
+                  "datePublished": "2026-11-20T08:00:00Z"}  # fmt: skip
+            out[f"/{site}/news/{slug}"] = (
+                f"<html><head><title>{title}</title>"
+                f'<script type="application/ld+json">{json.dumps(ld)}</script></head><body>'
+                f'<nav><a href="/">Home</a></nav><h1>{title}</h1>'
+                f"{markup(n, version, site)}<footer>Local News Ltd</footer></body></html>"
+            )
+    return out
 
 
 @pytest.fixture
-def host() -> Iterator[Host]:
-    served = Host()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = served.page(self.path)
-            self.send_response(404 if body is None else 200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write((body or "").encode())
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    served.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield served
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+def host() -> Iterator[StaticSite]:
+    with serve_static(StaticSite()) as site:
+        site.pages = pages(site.base, 0)
+        yield site
 
 
 def test_slots_missed_by_the_rules_are_learnt_in_the_first_crawl_and_add_no_version_later(
-    host: Host, db_url: str, tmp_path: Path
+    host: StaticSite, db_url: str, tmp_path: Path
 ) -> None:
     cfg = write_config(
         tmp_path / "s.yaml",
@@ -215,7 +186,7 @@ def test_slots_missed_by_the_rules_are_learnt_in_the_first_crawl_and_add_no_vers
     assert "paragraphs in template slots" in done.stdout
 
     # Other bios, captions and cards on every page; the stories unchanged.
-    host.version = 1
+    host.pages = pages(host.base, 1)
     crawl(cfg, db_url)
     for site in MARKUPS:
         again = last_counts(db_url, site)
