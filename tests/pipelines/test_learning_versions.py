@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from crawler.extract.furniture import FURNITURE_MIN_PAGES
+from crawler.extract.furniture import FURNITURE_MIN_PAGES, line_hash
 from crawler.items import FetchedPage
 from crawler.pipelines.writer import Writer
 from crawler.reextract import reextract
@@ -190,3 +190,20 @@ def test_furniture_or_a_bio_learnt_in_a_later_crawl_is_no_new_version(
     assert again["unchanged"] == 1
     assert "changed" not in again
     assert _texts(engine, "tram") == ["\n".join(OWN)]
+
+
+def test_what_a_page_teaches_is_kept_under_the_url_its_article_is_stored_by(
+    engine: Engine, source_id: int
+) -> None:
+    writer = _writer(engine, source_id)
+    assert writer.write([_page("tram", "Council backs tram", OWN)]).counts["new"] == 1
+    # A page fetched elsewhere names the tram story as its canonical, with other text: the
+    # canonical is refused (claimed) and its article is keyed by the URL it was fetched from.
+    port = _page("port", "Port strike ends", [OTHER_LEAD, "Talks took a week."])
+    port.url = f"{BASE}/tram"
+    done = writer.write([port]).counts
+    assert (done["new"], done["canonical_ignored/claimed"]) == (1, 1)
+    with session_scope(engine) as session:
+        titles = load_passages(session, source_id).titles  # title hash -> owners' URL hashes
+    assert titles[line_hash("Port strike ends")] == {line_hash(f"{BASE}/port")}
+    assert titles[line_hash("Council backs tram")] == {line_hash(f"{BASE}/tram")}
