@@ -155,9 +155,11 @@ def body_paths(shape: Mapping[int, PathOnPage]) -> frozenset[int]:
 
 @dataclass(frozen=True, slots=True)
 class Positions:
-    """Where a page's paragraphs sit: each line's path by line hash, and the body's paths."""
+    """Where a page's paragraphs sat: each kept line's path by line hash, what each path
+    held (:func:`page_shape`) and the paths that held body text (:func:`body_paths`)."""
 
     paths: Mapping[int, int]
+    shape: Mapping[int, PathOnPage]
     body: frozenset[int]
 
     @classmethod
@@ -165,9 +167,11 @@ class Positions:
         cls, lines: Sequence[str], paths: Sequence[int], removed: Iterable[tuple[int, int]]
     ) -> Positions:
         """The positions of a page's kept ``lines`` (see :func:`page_shape`)."""
+        shape = page_shape(lines, paths, removed)
         return cls(
             {line_hash(line): path for line, path in zip(lines, paths, strict=True)},
-            body_paths(page_shape(lines, paths, removed)),
+            shape,
+            body_paths(shape),
         )
 
     def in_slot(self, line: str, slots: Collection[int]) -> bool:
@@ -198,30 +202,20 @@ def strip_slots(text: str, where: Positions, slots: Collection[int]) -> tuple[st
 Seen = tuple[int, bool, bool]  # (path hash, all its text removed as noise, it held body text)
 
 
-def observe(
-    lines: Sequence[str],
-    paths: Sequence[int],
-    removed: Iterable[tuple[int, int]],
-    stored: str,
-) -> list[Seen]:
+def observe(where: Positions, stored: Collection[int]) -> list[Seen]:
     """What one article teaches about its paths, one :data:`Seen` per known path.
 
-    ``lines`` and ``paths`` are the page's kept paragraphs and their paths as
-    extracted, ``removed`` what extraction removed (path, words), ``stored``
-    the text stored after the source's knowledge removed more: a path all of
-    whose paragraphs are gone from it was noise on this page.
+    ``where`` is the page as extracted (its kept paragraphs and what
+    extraction removed), ``stored`` the line hashes of the text stored after
+    the source's knowledge removed more: a path all of whose paragraphs are
+    gone from it was noise on this page.
     """
-    shape = page_shape(lines, paths, removed)
-    body = body_paths(shape)
-    left = {line_hash(line) for line in stored.split("\n")}
     gone = Counter(
-        path
-        for line, path in zip(lines, paths, strict=True)
-        if path != UNKNOWN and line_hash(line) not in left
+        path for line, path in where.paths.items() if path != UNKNOWN and line not in stored
     )
     return [
-        (path, on.removed + gone[path] == on.paragraphs, path in body)
-        for path, on in sorted(shape.items())
+        (path, on.removed + gone[path] == on.paragraphs, path in where.body)
+        for path, on in sorted(where.shape.items())
     ]
 
 

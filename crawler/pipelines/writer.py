@@ -36,7 +36,7 @@ from crawler.extract.passages import (
     strip_passages,
     text_keys,
 )
-from crawler.extract.slots import Positions, article_shape, observe, strip_slots
+from crawler.extract.slots import Positions, Seen, article_shape, observe, strip_slots
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.store import aliases
 from crawler.store import articles as store
@@ -84,6 +84,10 @@ class _WrittenArticle:
     keys: tuple[ParagraphKeys, ...]  # of the text its current version holds
     versioned: bool  # this crawl gave it a version
     where: Positions  # where its page's paragraphs sat: template slots
+
+    def seen(self) -> list[Seen]:
+        """What its page teaches about its paths (:func:`crawler.extract.slots.observe`)."""
+        return observe(self.where, {k.line for k in self.keys})
 
 
 @dataclass
@@ -299,12 +303,7 @@ class Writer:
         ]
         counted = count_passages(session, self.source_id, taught, when)
         learning.passages = [key for key, n in counted.items() if is_known(key[0], n)]
-        seen = [
-            path_seen
-            for item, record in new
-            if item.article
-            for path_seen in observe(*article_shape(item.article), record.text)
-        ]
+        seen = [path for _, record in new for path in learning.written[record.url].seen()]
         learning.slots = count_slots(session, self.source_id, seen, when)
 
     def _record(self, item: FetchedPage, text: str, digest: str) -> store.FetchRecord:

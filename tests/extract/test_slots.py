@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import lxml.html
 
-from crawler.extract import extract_article
+from crawler.extract import ExtractedArticle, extract_article
+from crawler.extract.furniture import line_hash
 from crawler.extract.slots import (
     SLOT_MAX_WORDS,
     SLOT_MIN_PAGES,
@@ -38,6 +39,14 @@ def _page(bio: str, box: str = '<div class="contributor-panel c-7f3a9"><p>{}</p>
         '</head><body><article class="post post-1234"><h1>Tram line approved</h1>'
         f"{paragraphs}{box.format(bio)}</article></body></html>"
     )
+
+
+def _where(article: ExtractedArticle) -> Positions:
+    return Positions.of_page(*article_shape(article))
+
+
+def _hashes(text: str) -> set[int]:
+    return {line_hash(line) for line in text.split("\n")}
 
 
 def test_a_path_is_tags_and_class_names_from_the_container_numbers_and_hashes_folded() -> None:
@@ -74,7 +83,7 @@ def test_the_bio_box_becomes_a_slot_after_enough_pages_and_its_text_then_goes() 
     caught = extract_article(_page(CAUGHT_BIO), "https://p/tram")
     missed = extract_article(_page(MISSED_BIO), "https://p/tram")
     bio = caught.removed[0][0]
-    seen = observe(*article_shape(caught), caught.text)
+    seen = observe(_where(caught), _hashes(caught.text))
     assert (bio, True, False) in seen  # noise here, never body
     assert [s for s in seen if s[2]] == [(caught.paths[0], False, True)]  # the story's path
     assert not is_slot(SLOT_MIN_PAGES - 1, 0)
@@ -83,8 +92,8 @@ def test_the_bio_box_becomes_a_slot_after_enough_pages_and_its_text_then_goes() 
     clean, n = strip_slots(missed.text, Positions.of_page(*article_shape(missed)), {bio})
     assert (clean.split("\n"), n) == (STORY, 1)
     # the learnt passages (or a slot) removing it also counts as noise on the page
-    assert (bio, True, False) in observe(*article_shape(missed), clean)
-    assert (bio, False, False) in observe(*article_shape(missed), missed.text)
+    assert (bio, True, False) in observe(_where(missed), _hashes(clean))
+    assert (bio, False, False) in observe(_where(missed), _hashes(missed.text))
 
 
 def test_a_slot_holding_body_text_on_a_page_keeps_it_and_that_page_vetoes_the_path() -> None:
@@ -93,7 +102,7 @@ def test_a_slot_holding_body_text_on_a_page_keeps_it_and_that_page_vetoes_the_pa
     slot, body = path_hash("a/div.slot"), path_hash("a/p")
     where = Positions.of_page(lines, [body, slot, slot], ())
     assert strip_slots("\n".join(lines), where, {slot}) == ("\n".join(lines), 0)
-    assert (slot, False, True) in observe(lines, [body, slot, slot], (), "\n".join(lines))
+    assert (slot, False, True) in observe(where, _hashes("\n".join(lines)))
     three = Positions.of_page(STORY, [slot, slot, slot], ())
     assert three.body == {slot}  # three paragraphs, and most of the words
 
@@ -116,4 +125,4 @@ def test_paragraphs_of_unknown_place_are_never_learnt_from_or_dropped() -> None:
     assert strip_slots("\n".join(lines), where, {UNKNOWN, slot}) == ("\n".join(lines[:2]), 1)
     alone = Positions.of_page(lines, [UNKNOWN, UNKNOWN, slot], ())
     assert alone.body == {slot}  # of the known paths, it holds the most words: kept
-    assert observe(lines[:2], [UNKNOWN, UNKNOWN], [(UNKNOWN, 3)], STORY[0]) == []
+    assert observe(Positions.of_page(lines[:2], [UNKNOWN] * 2, [(UNKNOWN, 3)]), set()) == []
