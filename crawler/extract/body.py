@@ -24,7 +24,7 @@ from lxml.html import HtmlElement
 
 from crawler.extract.blocks import HEADING_TAGS, Block, Segmented
 from crawler.extract.clean import is_byline, word_count
-from crawler.extract.slots import element_paths
+from crawler.extract.slots import UNKNOWN, element_paths
 
 MIN_PROSE_CHARS = 25  # shorter blocks are labels, buttons, dates: they don't vote
 MAX_PROSE_LINK_DENSITY = 0.33
@@ -80,7 +80,8 @@ def find_body(
     :mod:`crawler.extract.clean`); they do not change which element is chosen,
     and are looked for only there. Each paragraph, and each box's paragraph,
     comes with its element path from the chosen element
-    (:func:`crawler.extract.slots.element_paths`), for template-slot learning.
+    (:func:`crawler.extract.slots.element_paths`), for template-slot learning;
+    a heading's is unknown.
     """
     blocks = seg.blocks
     prose_flags = [_is_prose(b) for b in blocks]
@@ -129,7 +130,10 @@ def find_body(
     run_blocks = [b for b in blocks[first:end] if b.link_density <= MAX_KEPT_LINK_DENSITY]
     kept = without_pull_quotes([b for b in run_blocks if b.element not in boxed], best)
     in_boxes = [b for b in run_blocks if b.element in boxed]
+    # Headings hold the story's own subheadings as often as a box's title: no slot is learnt
+    # from them, and none drops them.
     paths = element_paths({b.element: None for b in kept + in_boxes}, best)
+    paths.update({b.element: UNKNOWN for b in kept + in_boxes if b.tag in HEADING_TAGS})
     prose = prose_before[end] - prose_before[first]
     confident = prose >= MIN_CONFIDENT_CHARS and prose >= MIN_CONFIDENT_SHARE * prose_before[-1]
     linked_headings = sum(

@@ -126,3 +126,14 @@ def test_paragraphs_of_unknown_place_are_never_learnt_from_or_dropped() -> None:
     alone = Positions.of_page(lines, [UNKNOWN, UNKNOWN, slot], ())
     assert alone.body == {slot}  # of the known paths, it holds the most words: kept
     assert observe(Positions.of_page(lines[:2], [UNKNOWN] * 2, [(UNKNOWN, 3)]), set()) == []
+
+
+def test_a_heading_has_no_place_a_subheading_and_a_list_opener_alike() -> None:
+    page = _page(CAUGHT_BIO).replace(
+        f"<p>{STORY[2]}</p>", f"<h2>Related</h2><p>{STORY[2]}</p><h2>What comes next</h2>"
+    )
+    article = extract_article(page, "https://p/tram")
+    assert "What comes next" in article.text.split("\n")
+    assert article.paths[article.text.split("\n").index("What comes next")] == UNKNOWN
+    # "Related" (a list opener the rules removed) teaches nothing; the bio box does
+    assert [path == UNKNOWN for path, _ in article.removed] == [True, False]
