@@ -177,12 +177,14 @@ class Positions:
     def in_slot(self, line: str, slots: Collection[int]) -> bool:
         """Whether ``line`` sat on the page at a known path that is one of ``slots`` and
         held no body text there."""
-        path = self.paths.get(line_hash(line), UNKNOWN)
-        return path != UNKNOWN and path in slots and path not in self.body
+        return self._droppable(self.paths.get(line_hash(line), UNKNOWN), slots)
 
-    def droppable(self, slots: Collection[int]) -> bool:
-        """Whether any of the page's paragraphs sits in one of ``slots``."""
-        return any(p != UNKNOWN and p in slots and p not in self.body for p in self.paths.values())
+    def any_in_slot(self, lines: Iterable[int], slots: Collection[int]) -> bool:
+        """Whether any of ``lines`` (line hashes) is :meth:`in_slot`."""
+        return any(self._droppable(self.paths.get(line, UNKNOWN), slots) for line in lines)
+
+    def _droppable(self, path: int, slots: Collection[int]) -> bool:
+        return path != UNKNOWN and path in slots and path not in self.body
 
 
 def strip_slots(text: str, where: Positions, slots: Collection[int]) -> tuple[str, int]:

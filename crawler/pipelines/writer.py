@@ -403,7 +403,7 @@ class Writer:
                 for url, written in self.written.items()
                 if any(k.line in new for k in written.keys)
                 or passage_drops(written.keys, url, written.authors, self.passages)
-                or written.where.droppable(self.slots)
+                or written.where.any_in_slot((k.line for k in written.keys), self.slots)
             )
             counts: Counter[str] = Counter()
             for start in range(0, len(urls), store.URL_CHUNK):  # a chunk in memory at a time

@@ -121,7 +121,8 @@ def test_paragraphs_of_unknown_place_are_never_learnt_from_or_dropped() -> None:
     slot, body = path_hash("a/div.slot"), path_hash("a/p")
     lines = [STORY[0], MISSED_BIO, "A caption in its slot."]
     where = Positions.of_page(lines, [body, UNKNOWN, slot], ())
-    assert not where.droppable({UNKNOWN})
+    assert not where.any_in_slot(_hashes("\n".join(lines[:2])), {UNKNOWN, slot})
+    assert where.any_in_slot(_hashes("\n".join(lines)), {UNKNOWN, slot})
     assert strip_slots("\n".join(lines), where, {UNKNOWN, slot}) == ("\n".join(lines[:2]), 1)
     alone = Positions.of_page(lines, [UNKNOWN, UNKNOWN, slot], ())
     assert alone.body == {slot}  # of the known paths, it holds the most words: kept
