@@ -36,7 +36,7 @@ from crawler.extract.passages import (
     strip_passages,
     text_keys,
 )
-from crawler.extract.slots import Positions, Seen, article_shape, observe, strip_slots
+from crawler.extract.slots import Positions, Seen, observe, strip_slots
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.store import aliases
 from crawler.store import articles as store
@@ -215,7 +215,8 @@ class Writer:
             assert item.url
             assert item.content_hash
             assert item.signature is not None
-            where = Positions.of_page(*article_shape(article))
+            assert item.positions is not None
+            where = item.positions
             text, stripped = self._clean(
                 item.url, article.text, article.authors, self.learnt, where
             )

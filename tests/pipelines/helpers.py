@@ -35,6 +35,7 @@ def fetched_page(
         url=url,
         article=done.article,
         line_hashes=done.line_hashes,
+        positions=done.positions,
         content_hash=done.content_hash,
         signature=done.signature,
         page=done.page,
