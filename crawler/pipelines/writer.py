@@ -3,9 +3,9 @@
 Writing a batch (recording fetches, placing stories in clusters, counting
 furniture lines, teasers, bios and template slots) is CPU work in SQLAlchemy:
 on the reactor's process it took a quarter of that process's time, on its
-thread or another, since a thread shares the GIL. The store pipeline hands each batch to this process instead
-(a one-process pool started with :func:`open_writer`) and counts what
-:func:`write_batch` returns. Being one process, batches are written one at a
+thread or another, since a thread shares the GIL. The store pipeline hands
+each batch to this process instead (a one-process pool started with
+:func:`open_writer`) and counts what :func:`write_batch` returns. Being one process, batches are written one at a
 time, as the store's lock order wants.
 """
 
