@@ -59,8 +59,9 @@ class PageReading:
     """What one read of a page found: its metadata and its body's raw paragraphs.
 
     ``paths`` gives each paragraph's element path and ``removed`` the (path,
-    words) of the body's teaser and caption boxes (see :mod:`crawler.extract.slots`);
-    both are empty when trafilatura read the page.
+    words) of the body's teaser and caption boxes (see :mod:`crawler.extract.slots`).
+    When trafilatura read the page, a line it kept as the body finder read it
+    has that block's path, any other line none, and no box is reported.
     """
 
     meta: Metadata
@@ -176,5 +177,12 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     for el in seg.skipped:
         if el.getparent() is not None:
             el.drop_tree()
-    paragraphs = trafilatura_paragraphs(tree, url) or body.paragraphs
-    return PageReading(meta, paragraphs, fallback=True, prose=prose)
+    paragraphs = trafilatura_paragraphs(tree, url)
+    if not paragraphs:
+        return PageReading(
+            meta, body.paragraphs, True, prose, paths=body.paths, removed=body.removed
+        )
+    # A line trafilatura kept as the body finder read it sits where that block does.
+    where = dict(zip(body.paragraphs, body.paths, strict=True))
+    paths = tuple(where.get(" ".join(p.split()), UNKNOWN) for p in paragraphs)
+    return PageReading(meta, paragraphs, fallback=True, prose=prose, paths=paths)
