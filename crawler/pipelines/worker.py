@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from crawler.dedupe.fingerprint import content_hash
 from crawler.dedupe.minhash import signature
 from crawler.extract import ExtractedArticle
-from crawler.extract.furniture import page_line_hashes
 from crawler.extract.slots import Positions, article_shape
 from crawler.store.page_codec import compress_page
 
@@ -72,12 +71,13 @@ def process_page(
     reading = read_page(html, url)
     article = with_continuations(clean_article(reading, furniture), continuations, url, furniture)
     text = article.text
+    positions = Positions.of_page(*article_shape(article))
     return ProcessedPage(
         article=article,
         fallback=reading.fallback,
         page=compress_page(PAGE_BREAK.join([html, *continuations])),
-        line_hashes=frozenset(page_line_hashes(text.split("\n"))),
-        positions=Positions.of_page(*article_shape(article)),
+        line_hashes=frozenset(positions.paths),  # every line's hash: its place's key
+        positions=positions,
         content_hash=content_hash(article.title, text),
         signature=signature(text) if text.strip() else None,
     )
