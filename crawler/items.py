@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from crawler.extract import ExtractedArticle
+
+if TYPE_CHECKING:  # the crawl's own process never extracts (see crawler.extract)
+    from crawler.extract.slots import Positions
 
 
 @dataclass(slots=True)
@@ -34,6 +38,7 @@ class FetchedPage:
     canonical_refused: str | None = None  # why the page's declared canonical is not ``url``
     article: ExtractedArticle | None = field(default=None, repr=False)  # extracted and cleaned
     line_hashes: frozenset[int] = field(default=frozenset(), repr=False)  # furniture learning
+    positions: Positions | None = field(default=None, repr=False)  # template slots
     content_hash: str | None = None  # of the cleaned title and text: change detection
     signature: bytes | None = field(default=None, repr=False)  # MinHash, for story clusters
 

@@ -1,7 +1,8 @@
 """``crawler reextract``: redo extraction and cleaning over the stored pages, without fetching.
 
-When the extractor improves, or a source's furniture, teaser or bio knowledge,
-or the day/month order of its dates, grows (:mod:`crawler.extract.passages`), the text stored earlier can be brought up to date from the page kept beside each
+When the extractor improves, or a source's furniture, teaser, bio or slot knowledge,
+or the day/month order of its dates, grows (:mod:`crawler.extract.passages`,
+:mod:`crawler.extract.slots`), the text stored earlier can be brought up to date from the page kept beside each
 version. Each version is corrected in place and records which extractor
 wrote it: this fixes our reading of the page, it is not a publisher's edit,
 so no version is added or removed. Versions that become identical to the one
@@ -21,11 +22,13 @@ from crawler.extract import EXTRACTOR_VERSION, extract_article
 from crawler.extract.dates import DateOrder, source_order
 from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.extract.passages import Passages, strip_passages
+from crawler.extract.slots import Positions, article_shape, strip_slots
 from crawler.store.articles import VersionText, correct_version, count_date_orders
 from crawler.store.db import make_engine, session_scope
 from crawler.store.furniture import load_furniture
 from crawler.store.pages import StoredPage, iter_stored_pages
 from crawler.store.passages import load_passages
+from crawler.store.slots import load_slots
 
 BATCH = 100  # versions per write transaction
 
@@ -43,7 +46,7 @@ def reextract(db_url: str, source: str | None = None) -> ReextractReport:
     """Re-extract every stored version (of ``source``, or all) from its kept page."""
     report = ReextractReport()
     reader, writer = make_engine(db_url, write=False), make_engine(db_url)
-    knowledge: dict[int, tuple[frozenset[int], Passages, DateOrder | None]] = {}
+    knowledge: dict[int, tuple[frozenset[int], Passages, set[int], DateOrder | None]] = {}
     previous: tuple[int, str, bool] | None = (
         None  # (article id, hash, corrected) of the last version
     )
@@ -56,6 +59,7 @@ def reextract(db_url: str, source: str | None = None) -> ReextractReport:
                             knowledge[page.source_id] = (
                                 load_furniture(session, page.source_id, FURNITURE_MIN_PAGES),
                                 load_passages(session, page.source_id),
+                                load_slots(session, page.source_id),
                                 source_order(*count_date_orders(session, page.source_id)),
                             )
                         new_hash, corrected = _reextract_one(
@@ -86,6 +90,7 @@ def _reextract_one(
     page: StoredPage,
     furniture: frozenset[int],
     passages: Passages,
+    slots: set[int],
     order: DateOrder | None,
     report: ReextractReport,
 ) -> tuple[str, bool]:
@@ -99,6 +104,7 @@ def _reextract_one(
         report.no_text += 1
         return page.content_hash, False
     text, _ = strip_passages(article.text, page.url, article.authors, passages)
+    text, _ = strip_slots(text, Positions.of_page(*article_shape(article)), slots)
     new_hash = content_hash(article.title, text)
     published, modified = article.dates(order)
     changed = correct_version(

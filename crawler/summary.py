@@ -25,6 +25,7 @@ LEARNT_REMOVALS = (
     ("furniture_stripped", "furniture from {} pages"),
     ("teaser_paragraphs_stripped", "{} teaser paragraphs"),
     ("bio_paragraphs_stripped", "{} bio paragraphs"),
+    ("slot_paragraphs_stripped", "{} paragraphs in template slots"),
     ("noise_versions_folded", "{} versions that were only noise"),
 )
 

@@ -63,6 +63,11 @@ class ExtractedArticle:
     date_order: DateOrder | None = None
     dates_if_order: DateReadings = field(default_factory=dict)
 
+    # Each line of ``text``'s element path, and the (path, words) of the body's paragraphs
+    # cleaning removed as noise: what template slots are learnt from (crawler.extract.slots).
+    paths: tuple[int, ...] = ()
+    removed: tuple[tuple[int, int], ...] = ()
+
     def dates(self, source_order: DateOrder | None) -> tuple[datetime | None, datetime | None]:
         """(published, modified): the page's own reading, or where the page could not tell
         the order of an ambiguous date, its reading in ``source_order`` (the order the

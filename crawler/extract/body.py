@@ -23,7 +23,8 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.extract.blocks import HEADING_TAGS, Block, Segmented
-from crawler.extract.clean import is_byline
+from crawler.extract.clean import is_byline, word_count
+from crawler.extract.slots import UNKNOWN, element_paths
 
 MIN_PROSE_CHARS = 25  # shorter blocks are labels, buttons, dates: they don't vote
 MAX_PROSE_LINK_DENSITY = 0.33
@@ -50,6 +51,8 @@ class Body:
     # byline, or the second of several <article>s), or None: the fallback reads only what
     # comes before it.
     later_stories: HtmlElement | None = None
+    paths: tuple[int, ...] = ()  # each paragraph's element path (crawler.extract.slots)
+    removed: tuple[tuple[int, int], ...] = ()  # (path, words) of the teaser and caption boxes
 
 
 def _is_prose(block: Block) -> bool:
@@ -79,7 +82,10 @@ def find_body(
     ``boxes`` names, for the chosen element, the elements inside it whose
     blocks are left out of its run (teaser cards and caption boxes, see
     :mod:`crawler.extract.clean`); they do not change which element is chosen,
-    and are looked for only there.
+    and are looked for only there. Each paragraph, and each box's paragraph,
+    comes with its element path from the chosen element
+    (:func:`crawler.extract.slots.element_paths`), for template-slot learning;
+    a heading's is unknown.
     """
     blocks = seg.blocks
     prose_flags = [_is_prose(b) for b in blocks]
@@ -132,12 +138,13 @@ def find_body(
         later, later_start, page_end = blocks[cut].element, cut, max(page_end, end)
         end = cut
     boxed = boxes(best) if boxes is not None else frozenset()
-    kept = [
-        b
-        for b in blocks[first:end]
-        if b.link_density <= MAX_KEPT_LINK_DENSITY and b.element not in boxed
-    ]
-    paragraphs = [b.text for b in without_pull_quotes(kept, best)]
+    run_blocks = [b for b in blocks[first:end] if b.link_density <= MAX_KEPT_LINK_DENSITY]
+    kept = without_pull_quotes([b for b in run_blocks if b.element not in boxed], best)
+    in_boxes = [b for b in run_blocks if b.element in boxed]
+    # Headings hold the story's own subheadings as often as a box's title: no slot is learnt
+    # from them, and none drops them.
+    paths = element_paths({b.element: None for b in kept + in_boxes}, best)
+    paths.update({b.element: UNKNOWN for b in kept + in_boxes if b.tag in HEADING_TAGS})
     prose = prose_before[end] - prose_before[first]
     # The later stories' prose is not the page's own: it does not make the choice unsure.
     own_prose = prose_before[-1] - (prose_before[page_end] - prose_before[later_start])
@@ -145,7 +152,14 @@ def find_body(
     linked_headings = sum(
         b.tag in HEADING_TAGS and b.link_density > MAX_KEPT_LINK_DENSITY for b in blocks[first:end]
     )
-    return Body(paragraphs, confident, linked_headings, later)
+    return Body(
+        [b.text for b in kept],
+        confident,
+        linked_headings,
+        later,
+        tuple(paths[b.element] for b in kept),
+        tuple((paths[b.element], word_count(b.text)) for b in in_boxes),
+    )
 
 
 def reads_as_article(body: Body, seg: Segmented) -> bool:

@@ -470,54 +470,81 @@ def is_boilerplate(line: str) -> bool:
     )
 
 
+KEPT, NOISE, REPEAT = "kept", "noise", "repeat"  # what cleaning does with a paragraph
+
+
 def clean_paragraphs(
     paragraphs: Iterable[str], title: str | None, authors: Sequence[str] = ()
 ) -> list[str]:
     """Drop headline repeats, boilerplate, lists of other stories, bios and comments.
 
-    A paragraph that repeats an earlier one is dropped too; reader comments ("Ann wrote:") end the body; paragraphs at
-    the end that name one of ``authors`` and describe them are their bio; a short last
-    line that ends in a colon opened something that is not the story's text (a list of
-    links, a form, a programme guide), and goes. The
-    source's furniture is dropped after this, by
+    The paragraphs :func:`paragraph_fates` keeps, their whitespace collapsed.
+    The source's furniture is dropped after this, by
     :func:`crawler.extract.clean_article`.
     """
+    lines = [" ".join(raw.split()) for raw in paragraphs]
+    fates = paragraph_fates(lines, title, authors)
+    return [line for line, fate in zip(lines, fates, strict=True) if fate == KEPT]
+
+
+def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[str]) -> list[str]:
+    """What cleaning does with each line: :data:`KEPT`, :data:`NOISE` or :data:`REPEAT`.
+
+    A repeat (of the headline, of an earlier line, or an empty line) says
+    nothing of the line's place; noise is boilerplate, a list of other
+    stories, a "Read more:" pointer, reader comments ("Ann wrote:" ends the
+    body) and, among the last lines, a paragraph that names one of
+    ``authors`` and describes them (their bio) with the short lines after it,
+    and a short last line that ends in a colon (it opened something that is not
+    the story's text: a list of links, a form, a programme guide).
+    """
     title_key = line_key(title) if title else None
-    kept: list[str] = []
+    fates: list[str] = []
+    kept: list[int] = []
     seen: set[str] = set()
     in_list = False
-    for raw in paragraphs:
-        line = " ".join(raw.split())
+    for n, line in enumerate(lines):
         key = line_key(line)
         plain = normalise(line)
         if kept and _COMMENT_OPENER.match(plain):
+            fates += [NOISE] * (len(lines) - n)
             break
         if _LIST_OPENER.match(plain):
             in_list = True
+            fates.append(NOISE)
             continue
         in_list = in_list and len(line.split()) <= LIST_ITEM_MAX_WORDS
-        if in_list:
+        if not key or key == title_key or key in seen:
+            fates.append(NOISE if in_list else REPEAT)
             continue
-        if not key or key == title_key or key in seen or is_boilerplate(line):
-            continue
-        if len(line.split()) <= POINTER_MAX_WORDS and _POINTER.match(plain):
+        if (
+            in_list
+            or is_boilerplate(line)
+            or (len(line.split()) <= POINTER_MAX_WORDS and _POINTER.match(plain))
+        ):
+            fates.append(NOISE)
             continue
         seen.add(key)
-        kept.append(line)
-    while kept and kept[-1].endswith(":") and len(kept[-1].split()) <= POINTER_MAX_WORDS:
-        kept.pop()  # "Dieses Thema im Programm:", "More on this:": what it opened is not text
-    return _without_bio(kept, authors)
+        kept.append(n)
+        fates.append(KEPT)
+    while (
+        kept and lines[kept[-1]].endswith(":") and len(lines[kept[-1]].split()) <= POINTER_MAX_WORDS
+    ):
+        fates[kept.pop()] = NOISE  # "Dieses Thema im Programm:", "More on this:": it opened no text
+    for n in kept[_bio_start([lines[i] for i in kept], authors) :]:
+        fates[n] = NOISE
+    return fates
 
 
-def _without_bio(lines: list[str], authors: Sequence[str]) -> list[str]:
-    """The lines before the author bio at the end: a bio among the last three lines, and any
-    short lines after it."""
+def _bio_start(lines: list[str], authors: Sequence[str]) -> int:
+    """Where the author bio at the end begins (``len(lines)`` when there is none): a bio among
+    the last three lines, and any short lines after it."""
     for i in range(max(0, len(lines) - 3), len(lines)):
         if _is_bio(lines[i], authors) and all(
             len(line.split()) <= BIO_TAIL_MAX_WORDS for line in lines[i + 1 :]
         ):
-            return lines[:i]
-    return lines
+            return i
+    return len(lines)
 
 
 def _is_bio(line: str, authors: Sequence[str]) -> bool:

@@ -11,7 +11,6 @@ text. These functions are pure; the store counts and persists them
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
 from crawler.extract.clean import line_key
 
@@ -24,11 +23,6 @@ def line_hash(line: str) -> int:
     """A signed 64-bit hash of the line's :func:`line_key` (fits a BIGINT column)."""
     digest = hashlib.blake2b(line_key(line).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
-
-
-def page_line_hashes(lines: Iterable[str]) -> set[int]:
-    """The distinct line hashes of one page: what a page adds to the counts."""
-    return {line_hash(line) for line in lines if line.strip()}
 
 
 def strip_furniture(text: str, furniture: frozenset[int]) -> str:

@@ -23,14 +23,18 @@ from crawler.extract.body import (
     trafilatura_paragraphs,
 )
 from crawler.extract.clean import (
+    KEPT,
+    REPEAT,
     caption_boxes,
-    clean_paragraphs,
     offsite_teasers,
+    paragraph_fates,
     teaser_cards,
+    word_count,
 )
 from crawler.extract.furniture import line_hash
 from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.safe_text import safe_article
+from crawler.extract.slots import UNKNOWN
 
 
 def decode_html(html: str | bytes) -> str:
@@ -57,12 +61,20 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pi
 
 @dataclass(frozen=True, slots=True)
 class PageReading:
-    """What one read of a page found: its metadata and its body's raw paragraphs."""
+    """What one read of a page found: its metadata and its body's raw paragraphs.
+
+    ``paths`` gives each paragraph's element path and ``removed`` the (path,
+    words) of the body's teaser and caption boxes (see :mod:`crawler.extract.slots`).
+    When trafilatura read the page, a line it kept as the body finder read it
+    has that block's path, any other line none, and no box is reported.
+    """
 
     meta: Metadata
     paragraphs: list[str]
     fallback: bool = False  # the fast body finder was unsure and trafilatura read the page
     prose: bool = False  # a title and a run of real paragraphs (body.reads_as_article)
+    paths: tuple[int, ...] = ()
+    removed: tuple[tuple[int, int], ...] = ()
 
 
 _EMPTY = Metadata(None, [], None, None, None, has_article_markup=False)
@@ -97,8 +109,13 @@ def with_continuations(
     """
     if not pages:
         return article
-    parts = [article.text] + [clean_article(read_page(p, url), furniture).text for p in pages]
-    return replace(article, text="\n".join(part for part in parts if part))
+    parts = [article] + [clean_article(read_page(p, url), furniture) for p in pages]
+    return replace(
+        article,
+        text="\n".join(part.text for part in parts if part.text),
+        paths=tuple(path for part in parts for path in part.paths),
+        removed=tuple(box for part in parts for box in part.removed),
+    )
 
 
 def clean_article(
@@ -111,11 +128,18 @@ def clean_article(
     hands an article over, to the crawl's workers and to ``reextract`` alike.
     """
     meta = reading.meta
-    paragraphs = [
-        p
-        for p in clean_paragraphs(reading.paragraphs, meta.title, meta.authors)
-        if not furniture or line_hash(p) not in furniture
-    ]
+    lines = [" ".join(p.split()) for p in reading.paragraphs]
+    paths = reading.paths or (UNKNOWN,) * len(lines)
+    fates = paragraph_fates(lines, meta.title, meta.authors)
+    paragraphs: list[str] = []
+    kept_paths: list[int] = []
+    removed = list(reading.removed)
+    for line, path, fate in zip(lines, paths, fates, strict=True):
+        if fate == KEPT and not (furniture and line_hash(line) in furniture):
+            paragraphs.append(line)
+            kept_paths.append(path)
+        elif fate != REPEAT:  # noise, or the source's furniture
+            removed.append((path, word_count(line)))
     article = ExtractedArticle(
         title=meta.title or "",
         text="\n".join(paragraphs),
@@ -127,6 +151,8 @@ def clean_article(
         reads_as_article=reading.prose,
         date_order=meta.date_order,
         dates_if_order=meta.dates_if_order,
+        paths=tuple(kept_paths),
+        removed=tuple(removed),
     )
     return safe_article(article)
 
@@ -152,7 +178,9 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     body = find_body(seg, root, boxes)
     prose = bool(meta.title) and reads_as_article(body, seg)
     if body.confident:
-        return PageReading(meta, body.paragraphs, prose=prose)
+        return PageReading(
+            meta, body.paragraphs, prose=prose, paths=body.paths, removed=body.removed
+        )
     for el in seg.skipped:
         if el.getparent() is not None:
             el.drop_tree()
@@ -162,8 +190,15 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     for box in pull_quote_boxes([b for b in seg.blocks if _attached(b.element, root)], root):
         if _attached(box, root):
             box.drop_tree()
-    paragraphs = trafilatura_paragraphs(tree, url) or body.paragraphs
-    return PageReading(meta, paragraphs, fallback=True, prose=prose)
+    paragraphs = trafilatura_paragraphs(tree, url)
+    if not paragraphs:
+        return PageReading(
+            meta, body.paragraphs, True, prose, paths=body.paths, removed=body.removed
+        )
+    # A line trafilatura kept as the body finder read it sits where that block does.
+    where = dict(zip(body.paragraphs, body.paths, strict=True))
+    paths = tuple(where.get(" ".join(p.split()), UNKNOWN) for p in paragraphs)
+    return PageReading(meta, paragraphs, fallback=True, prose=prose, paths=paths)
 
 
 def drop_from(el: lxml.html.HtmlElement) -> None:

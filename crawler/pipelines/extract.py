@@ -129,6 +129,7 @@ class ExtractPipeline:
         self._count("extracted_pages")
         self._count("extracted_chars", len(article.text))
         item.article, item.page, item.line_hashes = article, done.page, done.line_hashes
+        item.positions = done.positions
         item.content_hash, item.signature = done.content_hash, done.signature
         item.url = item.known_url or self._key(item, article.canonical)
         return item

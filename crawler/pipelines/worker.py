@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from crawler.dedupe.fingerprint import content_hash
 from crawler.dedupe.minhash import signature
 from crawler.extract import ExtractedArticle
-from crawler.extract.furniture import page_line_hashes
+from crawler.extract.slots import Positions, article_shape
 from crawler.store.page_codec import compress_page
 
 
@@ -30,6 +30,7 @@ class ProcessedPage:
     fallback: bool  # the fast body finder was unsure and trafilatura read the page
     page: bytes  # the page, compressed for keeping beside its version
     line_hashes: frozenset[int]  # the article's lines, for furniture learning
+    positions: Positions  # where its lines sat on the page, for template slots
     content_hash: str  # of the cleaned title and text: change detection
     signature: bytes | None  # MinHash of the body, for story clusters; None if no text
 
@@ -70,11 +71,13 @@ def process_page(
     reading = read_page(html, url)
     article = with_continuations(clean_article(reading, furniture), continuations, url, furniture)
     text = article.text
+    positions = Positions.of_page(*article_shape(article))
     return ProcessedPage(
         article=article,
         fallback=reading.fallback,
         page=compress_page(PAGE_BREAK.join([html, *continuations])),
-        line_hashes=frozenset(page_line_hashes(text.split("\n"))),
+        line_hashes=frozenset(positions.paths),  # every line's hash: its place's key
+        positions=positions,
         content_hash=content_hash(article.title, text),
         signature=signature(text) if text.strip() else None,
     )

@@ -1,11 +1,11 @@
 """The store writer: one process per crawl that writes its batches, in order.
 
 Writing a batch (recording fetches, placing stories in clusters, counting
-furniture lines, teasers and bios) is CPU work in SQLAlchemy: on the reactor's process it took
-a quarter of that process's time, on its thread or another, since a thread
-shares the GIL. The store pipeline hands each batch to this process instead
-(a one-process pool started with :func:`open_writer`) and counts what
-:func:`write_batch` returns. Being one process, batches are written one at a
+furniture lines, teasers, bios and template slots) is CPU work in SQLAlchemy:
+on the reactor's process it took a quarter of that process's time, on its
+thread or another, since a thread shares the GIL. The store pipeline hands
+each batch to this process instead (a one-process pool started with
+:func:`open_writer`) and counts what :func:`write_batch` returns. Being one process, batches are written one at a
 time, as the store's lock order wants.
 """
 
@@ -37,6 +37,7 @@ from crawler.extract.passages import (
     strip_passages,
     text_keys,
 )
+from crawler.extract.slots import Positions, Seen, observe, strip_slots
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.store import aliases
 from crawler.store import articles as store
@@ -45,6 +46,7 @@ from crawler.store.db import SQLITE_BUSY_TIMEOUT_S, make_engine, session_scope
 from crawler.store.furniture import count_lines, forget_rare_lines, load_furniture
 from crawler.store.passages import count_passages, forget_rare_bios, load_passages
 from crawler.store.retry import FaultRetry, is_fault, one_line
+from crawler.store.slots import count_slots, load_slots
 
 Item = FetchedPage | NotModified | Gone
 logger = logging.getLogger(__name__)
@@ -82,6 +84,11 @@ class _WrittenArticle:
     authors: tuple[str, ...]
     keys: tuple[ParagraphKeys, ...]  # of the text its current version holds
     versioned: bool  # this crawl gave it a version
+    where: Positions  # where its page's paragraphs sat: template slots
+
+    def seen(self) -> list[Seen]:
+        """What its page teaches about its paths (:func:`crawler.extract.slots.observe`)."""
+        return observe(self.where, {k.line for k in self.keys})
 
 
 @dataclass
@@ -93,6 +100,7 @@ class _Learning:
     passages: list[Key] = field(default_factory=list)  # known now (see is_known)
     date_orders: tuple[int, int] | None = None  # the source's counts, after the batch
     undecided: dict[str, DateReadings] = field(default_factory=dict)
+    slots: dict[int, bool] = field(default_factory=dict)  # path -> whether a slot now
 
 
 @dataclass
@@ -100,7 +108,8 @@ class Writer:
     """A crawl's connection to the store, and the articles it wrote.
 
     Lines that become furniture during the crawl (see :mod:`crawler.store.furniture`),
-    and the leads, titles and bios its articles teach (:mod:`crawler.store.passages`),
+    the leads, titles and bios its articles teach (:mod:`crawler.store.passages`)
+    and the template slots their element paths show (:mod:`crawler.store.slots`),
     are learnt as they are written: from then on this writer strips them from
     each page before storing it, so that only what was stored before they were
     learnt needs correcting when the crawl ends. A page of an article stored
@@ -114,6 +123,7 @@ class Writer:
     retry: FaultRetry
     # Read in the first batch's transaction (so a fault then is retried like any write).
     passages: Passages | None = None
+    slots: set[int] = field(default_factory=set)
     learnt: frozenset[int] = frozenset()
     written: dict[str, _WrittenArticle] = field(default_factory=dict)  # by canonical URL
     # How many of the source's articles showed day-first and month-first dates (read in the
@@ -182,6 +192,8 @@ class Writer:
         for key in learning.passages:
             assert self.passages is not None  # learning comes from written pages
             self.passages.add(*key)
+        for path, slot in learning.slots.items():
+            (self.slots.add if slot else self.slots.discard)(path)
         return +outcomes
 
     def _record_pages(
@@ -191,6 +203,7 @@ class Writer:
         counts: Counter[str] = Counter()
         if self.passages is None:
             self.passages = load_passages(session, self.source_id)
+            self.slots = load_slots(session, self.source_id)
         if self.date_orders is None:
             self.date_orders = store.count_date_orders(session, self.source_id)
         # The batch's own pages show the site's order too, whether or not the batch commits.
@@ -211,21 +224,27 @@ class Writer:
         corrections: dict[int, store.VersionText] = {}
         candidates: list[identity.Page] = []
         cleaned: list[str] = []
+        places: list[Positions] = []
         for item in items:
             article = item.article
             assert article is not None
             assert item.url
             assert item.content_hash
             assert item.signature is not None
-            text, stripped = self._clean(item.url, article.text, article.authors, self.learnt)
+            assert item.positions is not None
+            where = item.positions
+            text, stripped = self._clean(
+                item.url, article.text, article.authors, self.learnt, where
+            )
             counts += stripped
             digest = content_hash(article.title, text) if stripped else item.content_hash
             if (current := stored.get(item.url)) is not None and (
-                fix := self._recleaned(current, digest)
+                fix := self._recleaned(current, digest, where)
             ) is not None:
                 corrections[current.version_id], fixed = fix
                 counts += fixed
             cleaned.append(text)
+            places.append(where)
             candidates.append(
                 identity.Page(
                     self._record(item, text, digest, order),
@@ -238,26 +257,26 @@ class Writer:
         for url, to in resolved.moves.items():
             aliases.move_article(session, self.source_id, url, to, url_key(to))
         kept = [
-            (item, text, record, page.signature)
-            for item, text, record, page in zip(
-                items, cleaned, resolved.records, candidates, strict=True
+            (item, text, record, page.signature, where)
+            for item, text, record, page, where in zip(
+                items, cleaned, resolved.records, candidates, places, strict=True
             )
             if record is not None
         ]
         outcomes = record_articles(
-            session, self.source_id, [(record, sig) for _, _, record, sig in kept]
+            session, self.source_id, [(record, sig) for _, _, record, sig, _ in kept]
         )
         aliases.add_aliases(session, resolved.aliases, max(i.fetched_at for i in items))
         counts.update(o.value for o in outcomes)
         counts["aliases"] += len(resolved.aliases)
         counts.update(resolved.counts)
-        for (item, text, record, _), outcome in zip(kept, outcomes, strict=True):
+        for (item, text, record, _, where), outcome in zip(kept, outcomes, strict=True):
             assert item.article
             versioned = outcome in (store.Outcome.NEW, store.Outcome.CHANGED)
             if (before := self.written.get(record.url)) is not None:
                 versioned |= before.versioned
             learning.written[record.url] = _WrittenArticle(
-                tuple(item.article.authors), text_keys(text), versioned
+                tuple(item.article.authors), text_keys(text), versioned, where
             )
             if item.article.dates_if_order:
                 learning.undecided[record.url] = item.article.dates_if_order
@@ -266,43 +285,45 @@ class Writer:
                     store.Outcome.NEW,
                     store.Outcome.CHANGED,
                 )
-        self._learn(session, [item for item, *_ in kept], outcomes, learning)
+        self._learn(session, [(item, record) for item, _, record, *_ in kept], outcomes, learning)
         return +counts
 
     def _learn(
         self,
         session: Any,
-        items: list[FetchedPage],
+        items: list[tuple[FetchedPage, store.FetchRecord]],
         outcomes: list[store.Outcome],
         learning: _Learning,
     ) -> None:
-        """Count what the batch teaches; the lines and bios that crossed their threshold go
-        in ``learning``.
+        """Count what the batch teaches; the lines, bios and slots that crossed their
+        threshold (and the slots a page vetoed) go in ``learning``.
 
-        A new article counts its lines (furniture) and its bio candidates, once:
-        a new version of it counted again would make its own paragraphs look
-        like its author's on several articles. Every new version adds its lead
-        and title.
+        A new article counts its lines (furniture), its bio candidates and its
+        paths (slots), once: a new version of it counted again would make its
+        own paragraphs look like its author's on several articles. Every new
+        version adds its lead and title. What a page teaches is keyed by the
+        URL its article is stored under (``record.url``), which identity may
+        have made its fetch URL rather than its declared canonical.
         """
         if not items:
             return
-        when = max(i.fetched_at for i in items)
-        new = [item for item, o in zip(items, outcomes, strict=True) if o is store.Outcome.NEW]
-        shown = Counter(item.article.date_order for item in new if item.article)
+        when = max(item.fetched_at for item, _ in items)
+        new = [pair for pair, o in zip(items, outcomes, strict=True) if o is store.Outcome.NEW]
+        shown = Counter(item.article.date_order for item, _ in new if item.article)
         learning.date_orders = store.count_date_orders(
             session, self.source_id, shown["DMY"], shown["MDY"]
         )
-        lines = count_lines(session, self.source_id, [item.line_hashes for item in new], when)
+        lines = count_lines(session, self.source_id, [item.line_hashes for item, _ in new], when)
         learning.lines = (
             frozenset(line for line, pages in lines.items() if pages >= FURNITURE_MIN_PAGES)
             - self.furniture_at_open
         )
         taught = [
             key
-            for item, o in zip(items, outcomes, strict=True)
-            if o is not store.Outcome.UNCHANGED and item.article and item.url
+            for (item, record), o in zip(items, outcomes, strict=True)
+            if o is not store.Outcome.UNCHANGED and item.article
             for key in learn(
-                item.url,
+                record.url,
                 item.article.title,
                 _lines(item.article.text),
                 item.article.authors if o is store.Outcome.NEW else (),
@@ -310,6 +331,8 @@ class Writer:
         ]
         counted = count_passages(session, self.source_id, taught, when)
         learning.passages = [key for key, n in counted.items() if is_known(key[0], n)]
+        seen = [path for _, record in new for path in learning.written[record.url].seen()]
+        learning.slots = count_slots(session, self.source_id, seen, when)
 
     def _record(
         self, item: FetchedPage, text: str, digest: str, order: DateOrder | None
@@ -340,13 +363,19 @@ class Writer:
         )
 
     def _clean(
-        self, url: str, text: str, authors: Iterable[str], furniture: frozenset[int]
+        self,
+        url: str,
+        text: str,
+        authors: Iterable[str],
+        furniture: frozenset[int],
+        where: Positions,
     ) -> tuple[str, Counter[str]]:
-        """``text`` without ``furniture`` lines and the known passages, and what went.
+        """``text`` without ``furniture`` lines, the known passages and the paragraphs in
+        the source's slots (by ``where`` they sat on the page), and what went.
 
         Counts ``furniture_stripped`` once per text, and each passage kind per
-        paragraph (``teaser_paragraphs_stripped``, ``bio_paragraphs_stripped``).
-        Text that would be left empty is kept whole.
+        paragraph (``teaser_paragraphs_stripped``, ``bio_paragraphs_stripped``,
+        ``slot_paragraphs_stripped``). Text that would be left empty is kept whole.
         """
         counts: Counter[str] = Counter()
         if furniture:
@@ -356,20 +385,24 @@ class Writer:
                 counts["furniture_stripped"] = 1
         text, removed = strip_passages(text, url, authors, self.passages or Passages())
         counts.update({f"{kind}_paragraphs_stripped": n for kind, n in removed.items()})
-        return text, counts
+        if self.slots:
+            text, counts["slot_paragraphs_stripped"] = strip_slots(text, where, self.slots)
+        return text, +counts
 
     def _recleaned(
-        self, current: store.CurrentVersion, digest: str
+        self, current: store.CurrentVersion, digest: str, where: Positions
     ) -> tuple[store.VersionText, Counter[str]] | None:
         """The article's last version cleaned with today's knowledge, if that changes it.
 
         Only when the new page's hash ``digest`` differs from the stored one:
         then the stored text is what cleaning has learnt since, not an edit.
+        Its paragraphs' places are those of the same paragraphs on the new page
+        (``where``): a stored paragraph the page no longer holds is kept.
         """
         if content_hash(current.title, current.text) == digest:
             return None
         furniture = self.furniture_at_open | self.learnt
-        text, stripped = self._clean(current.url, current.text, current.authors, furniture)
+        text, stripped = self._clean(current.url, current.text, current.authors, furniture, where)
         if not stripped:
             return None
         return _corrected(current, text), stripped
@@ -379,7 +412,7 @@ class Writer:
         return self.retry.run(self._strip_learnt)
 
     def _strip_learnt(self) -> Counter[str]:
-        """Take what this crawl learnt (furniture lines, teasers, bios) out of what it wrote.
+        """Take what this crawl learnt (furniture lines, teasers, bios, slots) out of what it wrote.
 
         Only the cleaning changes, not the publisher's text, so each version is
         corrected in place. A version this crawl added that becomes identical to
@@ -396,11 +429,13 @@ class Writer:
             forget_rare_lines(session, self.source_id, now)
             forget_rare_bios(session, self.source_id, now)
             self.passages = load_passages(session, self.source_id)  # with other crawls' too
+            self.slots = load_slots(session, self.source_id)
             urls = sorted(
                 url
                 for url, written in self.written.items()
                 if any(k.line in new for k in written.keys)
                 or passage_drops(written.keys, url, written.authors, self.passages)
+                or written.where.any_in_slot((k.line for k in written.keys), self.slots)
             )
             counts: Counter[str] = Counter()
             for start in range(0, len(urls), store.URL_CHUNK):  # a chunk in memory at a time
@@ -408,7 +443,13 @@ class Writer:
                 corrections: dict[int, store.VersionText] = {}
                 noise: list[int] = []
                 for current in currents:
-                    text, stripped = self._clean(current.url, current.text, current.authors, new)
+                    text, stripped = self._clean(
+                        current.url,
+                        current.text,
+                        current.authors,
+                        new,
+                        self.written[current.url].where,
+                    )
                     if not stripped:
                         continue
                     corrections[current.version_id] = fixed = _corrected(current, text)

@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from crawler.store.counting import adding_upsert
 from crawler.store.models import SourceLine
 
 FORGET_AFTER = timedelta(days=90)
@@ -39,15 +38,7 @@ def count_lines(
     ]
     if not rows:
         return {}
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(SourceLine)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[SourceLine.source_id, SourceLine.line_hash],
-        set_={
-            "pages": SourceLine.pages + stmt.excluded.pages,
-            "last_seen": stmt.excluded.last_seen,
-        },
-    )
+    stmt = adding_upsert(session, SourceLine, ("source_id", "line_hash"), ("pages",))
     counted = session.execute(stmt.returning(SourceLine.line_hash, SourceLine.pages), rows)
     return dict(counted.all())  # rows are (line, pages) pairs
 

@@ -259,6 +259,25 @@ class SourcePassage(Base):
     last_seen: Mapped[datetime]
 
 
+class SourceSlot(Base):
+    """An element path of a source's pages and what its articles showed there (crawler.extract.slots).
+
+    ``pages``: the articles on which the path (a 64-bit hash) held text;
+    ``noise_pages``: those on which all of it was removed as noise;
+    ``body_pages``: those on which it held body text. A path with enough
+    noise pages and no body page is a template slot.
+    """
+
+    __tablename__ = "source_slots"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    path_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    pages: Mapped[int] = mapped_column(Integer)
+    noise_pages: Mapped[int] = mapped_column(Integer)
+    body_pages: Mapped[int] = mapped_column(Integer)
+    last_seen: Mapped[datetime]
+
+
 class Cluster(Base):
     """One story carried by one or more articles: its representative's signature and key.
 

@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from crawler.extract.passages import (
@@ -26,6 +24,7 @@ from crawler.extract.passages import (
     Key,
     Passages,
 )
+from crawler.store.counting import adding_upsert
 from crawler.store.furniture import FORGET_AFTER
 from crawler.store.models import SourcePassage
 
@@ -53,20 +52,8 @@ def count_passages(
     ]
     if not rows:
         return {}
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(SourcePassage)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[
-            SourcePassage.source_id,
-            SourcePassage.kind,
-            SourcePassage.passage_hash,
-            SourcePassage.owner_hash,
-        ],
-        set_={
-            "pages": SourcePassage.pages + stmt.excluded.pages,
-            "last_seen": stmt.excluded.last_seen,
-        },
-    )
+    keys = ("source_id", "kind", "passage_hash", "owner_hash")
+    stmt = adding_upsert(session, SourcePassage, keys, ("pages",))
     counted = session.execute(
         stmt.returning(
             SourcePassage.kind,

@@ -46,6 +46,7 @@ def fetched_html(
         url=url,
         article=done.article,
         line_hashes=done.line_hashes,
+        positions=done.positions,
         content_hash=done.content_hash,
         signature=done.signature,
         page=done.page,

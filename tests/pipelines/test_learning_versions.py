@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from crawler.extract.furniture import FURNITURE_MIN_PAGES
+from crawler.extract.furniture import FURNITURE_MIN_PAGES, line_hash
+from crawler.extract.slots import SLOT_MIN_PAGES
 from crawler.items import FetchedPage
+from crawler.pipelines.worker import process_page
 from crawler.pipelines.writer import Writer
 from crawler.reextract import reextract
 from crawler.store import articles as store
@@ -190,3 +192,62 @@ def test_furniture_or_a_bio_learnt_in_a_later_crawl_is_no_new_version(
     assert again["unchanged"] == 1
     assert "changed" not in again
     assert _texts(engine, "tram") == ["\n".join(OWN)]
+
+
+def test_what_a_page_teaches_is_kept_under_the_url_its_article_is_stored_by(
+    engine: Engine, source_id: int
+) -> None:
+    writer = _writer(engine, source_id)
+    assert writer.write([_page("tram", "Council backs tram", OWN)]).counts["new"] == 1
+    # A page fetched elsewhere names the tram story as its canonical, with other text: the
+    # canonical is refused (claimed) and its article is keyed by the URL it was fetched from.
+    port = _page("port", "Port strike ends", [OTHER_LEAD, "Talks took a week."])
+    port.url = f"{BASE}/tram"
+    done = writer.write([port]).counts
+    assert (done["new"], done["canonical_ignored/claimed"]) == (1, 1)
+    with session_scope(engine) as session:
+        titles = load_passages(session, source_id).titles  # title hash -> owners' URL hashes
+    assert titles[line_hash("Port strike ends")] == {line_hash(f"{BASE}/port")}
+    assert titles[line_hash("Council backs tram")] == {line_hash(f"{BASE}/tram")}
+
+
+def _boxed(slug: str, paragraphs: list[str], note: str, days: int = 0) -> FetchedPage:
+    """A page of ``paragraphs`` by Jane Roe with ``note`` in a box after them, extracted for real."""
+    page = _page(slug, slug.title(), [], days)
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = (
+        f'<html><head><title>{slug.title()}</title><meta name="author" content="Jane Roe">'
+        f'</head><body><article><h1>{slug.title()}</h1>{body}<div class="panel-{days}x">'
+        f"<p>{note}</p></div></article></body></html>"
+    )
+    done = process_page(html, page.fetch_url, frozenset())
+    page.article, page.positions = done.article, done.positions
+    page.line_hashes, page.content_hash, page.signature = (
+        done.line_hashes,
+        done.content_hash,
+        done.signature,
+    )
+    return page
+
+
+def test_a_slot_learnt_in_a_later_crawl_corrects_a_revisited_version_and_adds_none(
+    engine: Engine, source_id: int
+) -> None:
+    missed = "Before joining the paper in 2019, she reported on transport for radio."
+    first = _writer(engine, source_id)
+    assert first.write([_boxed("tram", OWN, missed)]).counts["new"] == 1
+    first.strip_learnt()
+    assert _texts(engine, "tram") == ["\n".join([*OWN, missed])]  # no rule could tell
+
+    second = _writer(engine, source_id)
+    caught = "Jane Roe writes about transport and the city for the paper."
+    others = [
+        _boxed(f"story{n}", [f"{OWN[0]} Story {n}.", f"{OWN[1]} Story {n}."], caught, days=n)
+        for n in range(1, SLOT_MIN_PAGES + 1)
+    ]
+    assert second.write(others).counts["new"] == SLOT_MIN_PAGES  # the box: a slot from now on
+    again = second.write([_boxed("tram", OWN, missed, days=SLOT_MIN_PAGES + 1)]).counts
+    assert (again["unchanged"], again.get("changed", 0)) == (1, 0)
+    assert again["slot_paragraphs_stripped"] == 2  # from the page, and from the stored version
+    second.strip_learnt()
+    assert _texts(engine, "tram") == ["\n".join(OWN)]  # corrected in place, still one version

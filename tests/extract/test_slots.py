@@ -1,0 +1,140 @@
+"""Template slots on small HTML and strings: paths reported, evidence read, slots applied."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from crawler.extract import ExtractedArticle, extract_article
+from crawler.extract.furniture import line_hash
+from crawler.extract.slots import (
+    SLOT_MAX_WORDS,
+    SLOT_MIN_PAGES,
+    UNKNOWN,
+    Positions,
+    article_shape,
+    element_paths,
+    is_slot,
+    observe,
+    path_hash,
+    step,
+    strip_slots,
+)
+
+STORY = [
+    "The council voted on Tuesday to build a tram line linking the harbour with the suburbs, "
+    "ending a debate that had run for more than a decade in the town hall.",
+    "Opponents said the route would cut through two parks and asked for a public inquiry "
+    "before any of the work begins next year, as the law allows them to.",
+    "Engineers expect the first trams to run in 2029 if the funding from the government "
+    "arrives on time and the contracts are signed before the summer.",
+]
+MISSED_BIO = "Before joining the paper in 2019, Jane Roe reported on transport for radio."
+CAUGHT_BIO = "Jane Roe writes about transport and city politics for the paper."
+
+
+def _page(bio: str, box: str = '<div class="contributor-panel c-7f3a9"><p>{}</p></div>') -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        '<html><head><title>Tram line approved</title><meta name="author" content="Jane Roe">'
+        '</head><body><article class="post post-1234"><h1>Tram line approved</h1>'
+        f"{paragraphs}{box.format(bio)}</article></body></html>"
+    )
+
+
+def _where(article: ExtractedArticle) -> Positions:
+    return Positions.of_page(*article_shape(article))
+
+
+def _hashes(text: str) -> set[int]:
+    return {line_hash(line) for line in text.split("\n")}
+
+
+def test_a_path_is_tags_and_class_names_from_the_container_numbers_and_hashes_folded() -> None:
+    tree = lxml.html.fromstring(
+        '<div class="post post-1234"><div class="Bio css-1x2ab9"><p>a</p></div><p>b</p></div>'
+    )
+    bio_p, body_p = tree.find("div/p"), tree.find("p")
+    assert step(tree) == "div.post.post-#"
+    assert step(tree.find("div")) == "div.bio.css-#"
+    paths = element_paths([bio_p, body_p], tree)
+    assert paths[bio_p] == path_hash("div.post.post-#/div.bio.css-#/p")
+    assert paths[body_p] == path_hash("div.post.post-#/p")
+    other = lxml.html.fromstring(
+        '<div class="post post-99"><div class="css-77zz Bio"><p>c</p></div></div>'
+    )
+    assert element_paths([other.find("div/p")], other)[other.find("div/p")] == paths[bio_p]
+
+
+def test_extraction_reports_each_kept_paragraphs_path_and_the_path_of_what_rules_removed() -> None:
+    caught = extract_article(_page(CAUGHT_BIO), "https://p/tram")
+    assert caught.text.split("\n") == STORY
+    (body,) = set(caught.paths)
+    (bio, words), *_ = caught.removed
+    assert words == len(CAUGHT_BIO.split())
+    assert bio != body
+
+    missed = extract_article(_page(MISSED_BIO), "https://p/tram")
+    assert missed.text.split("\n") == [*STORY, MISSED_BIO]  # no page rule can tell
+    assert missed.paths == (body, body, body, bio)  # ... but the bio sits in the same box
+    assert missed.removed == ()
+
+
+def test_the_bio_box_becomes_a_slot_after_enough_pages_and_its_text_then_goes() -> None:
+    caught = extract_article(_page(CAUGHT_BIO), "https://p/tram")
+    missed = extract_article(_page(MISSED_BIO), "https://p/tram")
+    bio = caught.removed[0][0]
+    seen = observe(_where(caught), _hashes(caught.text))
+    assert (bio, True, False) in seen  # noise here, never body
+    assert [s for s in seen if s[2]] == [(caught.paths[0], False, True)]  # the story's path
+    assert not is_slot(SLOT_MIN_PAGES - 1, 0)
+    assert is_slot(SLOT_MIN_PAGES, 0)
+    assert not is_slot(SLOT_MIN_PAGES + 10, 1)  # one page of body text vetoes it
+    clean, n = strip_slots(missed.text, Positions.of_page(*article_shape(missed)), {bio})
+    assert (clean.split("\n"), n) == (STORY, 1)
+    # the learnt passages (or a slot) removing it also counts as noise on the page
+    assert (bio, True, False) in observe(_where(missed), _hashes(clean))
+    assert (bio, False, False) in observe(_where(missed), _hashes(missed.text))
+
+
+def test_a_slot_holding_body_text_on_a_page_keeps_it_and_that_page_vetoes_the_path() -> None:
+    long = " ".join(["word"] * (SLOT_MAX_WORDS + 1))
+    lines = [STORY[0], "Short kicker text here.", long]
+    slot, body = path_hash("a/div.slot"), path_hash("a/p")
+    where = Positions.of_page(lines, [body, slot, slot], ())
+    assert strip_slots("\n".join(lines), where, {slot}) == ("\n".join(lines), 0)
+    assert (slot, False, True) in observe(where, _hashes("\n".join(lines)))
+    three = Positions.of_page(STORY, [slot, slot, slot], ())
+    assert three.body == {slot}  # three paragraphs, and most of the words
+
+
+def test_the_story_s_own_path_is_never_dropped_and_nothing_goes_when_all_would() -> None:
+    one, other = path_hash("a/p"), path_hash("a/div/p")
+    lines = ["A short story line of a brief, the longest here.", "A shorter line."]
+    where = Positions.of_page(lines, [one, other], ())
+    assert where.body == {one}  # the path with most of the kept words
+    assert strip_slots("\n".join(lines), where, {one, other}) == (lines[0], 1)
+    lone = Positions.of_page(["Only a caption."], [other], [(other, 3)])
+    assert strip_slots("Only a caption.", lone, {other}) == ("Only a caption.", 0)
+
+
+def test_paragraphs_of_unknown_place_are_never_learnt_from_or_dropped() -> None:
+    slot, body = path_hash("a/div.slot"), path_hash("a/p")
+    lines = [STORY[0], MISSED_BIO, "A caption in its slot."]
+    where = Positions.of_page(lines, [body, UNKNOWN, slot], ())
+    assert not where.any_in_slot(_hashes("\n".join(lines[:2])), {UNKNOWN, slot})
+    assert where.any_in_slot(_hashes("\n".join(lines)), {UNKNOWN, slot})
+    assert strip_slots("\n".join(lines), where, {UNKNOWN, slot}) == ("\n".join(lines[:2]), 1)
+    alone = Positions.of_page(lines, [UNKNOWN, UNKNOWN, slot], ())
+    assert alone.body == {slot}  # of the known paths, it holds the most words: kept
+    assert observe(Positions.of_page(lines[:2], [UNKNOWN] * 2, [(UNKNOWN, 3)]), set()) == []
+
+
+def test_a_heading_has_no_place_a_subheading_and_a_list_opener_alike() -> None:
+    page = _page(CAUGHT_BIO).replace(
+        f"<p>{STORY[2]}</p>", f"<h2>Related</h2><p>{STORY[2]}</p><h2>What comes next</h2>"
+    )
+    article = extract_article(page, "https://p/tram")
+    assert "What comes next" in article.text.split("\n")
+    assert article.paths[article.text.split("\n").index("What comes next")] == UNKNOWN
+    # "Related" (a list opener the rules removed) teaches nothing; the bio box does
+    assert [path == UNKNOWN for path, _ in article.removed] == [True, False]
