@@ -56,11 +56,12 @@ DB_OPTION = click.option(
 
 
 def load_config(path: Path) -> Config:
-    """Load ``path`` or exit 2 with the one-line reason on stderr."""
+    """Load ``path`` or exit 2 with its problems on stderr, one a line."""
     try:
         return load(path)
     except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
         sys.exit(2)
 
 
