@@ -118,6 +118,16 @@ def test_piped_output_does_not_wrap(stored: str) -> None:
     assert "…" not in table
 
 
+def test_pages_fetched_but_not_stored_say_why_under_the_table() -> None:
+    out = io.StringIO()
+    counts = {"pages_fetched": 2, "too_short": 1, "no_text": 1}
+    print_summaries([RunSummary("pub", "ok", T0, T0, counts)], console=make_console(file=out))
+    assert "pub pages not stored: too_short: 1, no_text: 1" in out.getvalue().splitlines()
+    out = io.StringIO()
+    print_summaries([RunSummary("pub", "ok", T0, T0, {"new": 2})], console=make_console(file=out))
+    assert "not stored" not in out.getvalue()
+
+
 def _options(command: click.Command, path: str = "") -> list[tuple[str, click.Option]]:
     found = [(f"{path}{command.name} {p.opts[0]}", p) for p in command.params]
     if isinstance(command, click.Group):
