@@ -224,21 +224,6 @@ def test_missing_file(tmp_path: Path) -> None:
         load(tmp_path / "nope.yaml")
 
 
-def test_cli_bad_config_exits_2_with_one_line(tmp_path: Path) -> None:
-    path = tmp_path / "sources.yaml"
-    path.write_text(yaml.safe_dump({"sources": [{"name": "a", "feed": FEED}]}))
-    db_file = tmp_path / "crawler.db"
-    result = CliRunner().invoke(
-        cli, ["crawl", "--config", str(path), "--db", f"sqlite:///{db_file}"]
-    )
-    assert result.exit_code == 2
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1
-    assert "key 'feed'" in lines[0]
-    assert str(path) in lines[0]
-    assert not db_file.exists(), "nothing may be written for a bad config"
-
-
 SEVERAL_TYPOS = """
 defaults:
   schedul: {every: 30m}
@@ -277,17 +262,31 @@ def test_every_problem_of_a_file_is_named_once_in_file_order(tmp_path: Path) -> 
     assert str(info.value) == "; ".join(info.value.problems), "one line for a log"
 
 
-def test_cli_prints_every_config_problem_one_a_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("content", "keys"),
+    [
+        (yaml.safe_dump({"sources": [{"name": "a", "feed": FEED}]}), ["feed"]),
+        (
+            SEVERAL_TYPOS,
+            ["colour", "schedul", "timeout", "feed", "max_pages", "feeds", "name", "batch_size"],
+        ),
+    ],
+)
+def test_cli_bad_config_exits_2_with_one_line_per_problem(
+    content: str, keys: list[str], tmp_path: Path
+) -> None:
     path = tmp_path / "sources.yaml"
-    path.write_text(SEVERAL_TYPOS)
+    path.write_text(content)
     db_file = tmp_path / "crawler.db"
     result = CliRunner().invoke(
         cli, ["crawl", "--config", str(path), "--db", f"sqlite:///{db_file}"]
     )
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert len(lines) == 8
-    assert all(line.startswith(f"error: {path}: ") for line in lines)
+    assert len(lines) == len(keys)
+    for line, key in zip(lines, keys, strict=True):
+        assert line.startswith(f"error: {path}: ")
+        assert f"key {key!r}" in line
     assert not db_file.exists(), "nothing may be written for a bad config"
 
 
