@@ -478,8 +478,7 @@ def export(
             summary = _write_export(fmt, session, out, source, since, output)
     finally:
         engine.dispose()
-    if summary:
-        click.echo(summary, err=True)
+    click.echo(summary, err=True)
 
 
 @contextlib.contextmanager
@@ -505,15 +504,17 @@ def _write_export(
     source: str | None,
     since: datetime | None,
     output: Path | None,
-) -> str | None:
-    """Write ``fmt`` to ``out``; a line saying what was written, for stderr, or None (jsonl)."""
+) -> str:
+    """Write ``fmt`` to ``out``; a line saying what was written, for stderr."""
     from crawler.store import export_tables
     from crawler.store.export import iter_articles, iter_versions, iter_versions_with_pages
 
     if fmt == "jsonl":
+        written = 0
         for article in iter_articles(session, source=source, since=since):
             out.write(json.dumps(article, ensure_ascii=False) + "\n")
-        return None
+            written += 1
+        return f"wrote {written} articles"
     if fmt == "csv":
         rows = export_tables.write_csv(iter_versions(session, source, since), out)
         return f"wrote {rows} versions"

@@ -102,7 +102,9 @@ def test_unknown_source_exits_2_for_export_and_reextract(stored: str) -> None:
     for command in ("export", "reextract"):
         line = one_line_error(run(command, "--source", "nosuch", "--db", stored))
         assert "no source named 'nosuch'" in line
-    assert run("export", "--source", "pub0", "--db", stored).output.count("\n") == 2
+    exported = run("export", "--source", "pub0", "--db", stored)
+    assert exported.stdout.count("\n") == 2
+    assert exported.stderr == "wrote 2 articles\n"
 
 
 def test_piped_output_does_not_wrap(stored: str) -> None:
