@@ -40,12 +40,23 @@ CONFIG_OPTION = click.option(
     show_default=True,
     help="sources.yaml to read.",
 )
+
+
+def _config_if_there(
+    _ctx: click.Context, _param: click.Parameter, value: Path | None
+) -> Path | None:
+    """``--config``, else ``./sources.yaml`` when there is one (as ``crawl`` reads), else None."""
+    default = Path("sources.yaml")
+    return value if value is not None else (default if default.is_file() else None)
+
+
 OPTIONAL_CONFIG_OPTION = click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="sources.yaml, for the next due runs  [default: none]",
+    callback=_config_if_there,
+    help="sources.yaml, for the next due runs  [default: ./sources.yaml if there, else none]",
 )
 DB_OPTION = click.option(
     "--db",

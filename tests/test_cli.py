@@ -9,6 +9,7 @@ import subprocess
 import sys
 import urllib.request
 from datetime import timedelta
+from pathlib import Path
 
 import click
 import pytest
@@ -20,6 +21,7 @@ from crawler.console import make_console
 from crawler.crawl.runner import RunSummary
 from crawler.dedupe.clusters import record_article
 from crawler.dedupe.minhash import signature
+from crawler.store import runs
 from crawler.store.articles import ensure_source
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import session_scope
@@ -105,6 +107,30 @@ def test_unknown_source_exits_2_for_export_and_reextract(stored: str) -> None:
     exported = run("export", "--source", "pub0", "--db", stored)
     assert exported.stdout.count("\n") == 2
     assert exported.stderr == "wrote 2 articles\n"
+
+
+def test_status_reads_the_sources_yaml_of_its_folder_for_the_next_due_run(
+    stored: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with session_scope(engine) as s:
+        run_id = runs.start_run(s, ensure_source(s, "pub0", T0), T0)
+        runs.finish_run(s, run_id, T0, runs.OK, {}, [])
+
+    def next_due() -> str:
+        lines = run("status", "--db", stored).output.splitlines()
+        header, row = (
+            [cell.strip() for cell in line.split(mark)]
+            for line, mark in ((lines[2], "┃"), (next(x for x in lines if "pub0" in x), "│"))
+        )
+        return row[header.index("next due (UTC)")]
+
+    assert next_due() == "-", "no config, no schedule"
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - name: pub0\n    feeds: [https://pub0.example/feed.xml]\n"
+    )
+    # read from ./sources.yaml (every 30m); long overdue since T0, so due now
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", next_due())
 
 
 def test_piped_output_does_not_wrap(stored: str) -> None:
