@@ -246,6 +246,8 @@ def _log_to_stderr(verbose: int) -> None:
     )
     logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("procrastinate").setLevel(logging.INFO if verbose else logging.WARNING)
+    # Alembic's INFO (its plugins, each migration) was 17 lines at a first start, before ours.
+    logging.getLogger("alembic").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 @cli.command()

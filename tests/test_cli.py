@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -216,3 +217,35 @@ def test_serve_on_a_port_in_use_is_one_line(stored: str) -> None:
 def test_a_url_the_store_does_not_hold_is_one_line_exit_2(stored: str, command: str) -> None:
     line = one_line_error(run(command, "https://pub0.example/news/nope", "--db", stored))
     assert line == "error: no stored article at https://pub0.example/news/nope"
+
+
+def test_a_daemon_started_on_a_new_store_logs_no_alembic_chatter(tmp_path: Path) -> None:
+    cfg = tmp_path / "sources.yaml"
+    cfg.write_text("sources:\n  - name: pub\n    feeds: [http://127.0.0.1:9/feed.xml]\n")
+    log = tmp_path / "daemon.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "crawler",
+                "daemon",
+                "--config",
+                str(cfg),
+                "--db",
+                f"sqlite:///{tmp_path / 'new.db'}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            for _ in range(1200):  # up to two minutes on a loaded machine
+                if "daemon started" in log.read_text() or proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+    text = log.read_text()
+    assert "daemon started" in text, text
+    assert "alembic" not in text, text
