@@ -226,7 +226,7 @@ class Config(_Strict):
 
 
 def load(path: str | Path) -> Config:
-    """Read and validate ``path``; raise :class:`ConfigError` with a one-line message."""
+    """Read and validate ``path``; raise :class:`ConfigError` naming every problem, one line each."""
     path = Path(path)
     try:
         content = path.read_text(encoding="utf-8")
