@@ -40,12 +40,23 @@ CONFIG_OPTION = click.option(
     show_default=True,
     help="sources.yaml to read.",
 )
+
+
+def _config_if_there(
+    _ctx: click.Context, _param: click.Parameter, value: Path | None
+) -> Path | None:
+    """``--config``, else ``./sources.yaml`` when there is one (as ``crawl`` reads), else None."""
+    default = Path("sources.yaml")
+    return value if value is not None else (default if default.is_file() else None)
+
+
 OPTIONAL_CONFIG_OPTION = click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="sources.yaml, for the next due runs  [default: none]",
+    callback=_config_if_there,
+    help="sources.yaml, for the next due runs  [default: ./sources.yaml if there, else none]",
 )
 DB_OPTION = click.option(
     "--db",
@@ -56,11 +67,12 @@ DB_OPTION = click.option(
 
 
 def load_config(path: Path) -> Config:
-    """Load ``path`` or exit 2 with the one-line reason on stderr."""
+    """Load ``path`` or exit 2 with its problems on stderr, one a line."""
     try:
         return load(path)
     except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
         sys.exit(2)
 
 
@@ -234,6 +246,8 @@ def _log_to_stderr(verbose: int) -> None:
     )
     logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("procrastinate").setLevel(logging.INFO if verbose else logging.WARNING)
+    # Alembic's INFO (its plugins, each migration) was 17 lines at a first start, before ours.
+    logging.getLogger("alembic").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 @cli.command()
@@ -477,8 +491,7 @@ def export(
             summary = _write_export(fmt, session, out, source, since, output)
     finally:
         engine.dispose()
-    if summary:
-        click.echo(summary, err=True)
+    click.echo(summary, err=True)
 
 
 @contextlib.contextmanager
@@ -504,15 +517,17 @@ def _write_export(
     source: str | None,
     since: datetime | None,
     output: Path | None,
-) -> str | None:
-    """Write ``fmt`` to ``out``; a line saying what was written, for stderr, or None (jsonl)."""
+) -> str:
+    """Write ``fmt`` to ``out``; a line saying what was written, for stderr."""
     from crawler.store import export_tables
     from crawler.store.export import iter_articles, iter_versions, iter_versions_with_pages
 
     if fmt == "jsonl":
+        written = 0
         for article in iter_articles(session, source=source, since=since):
             out.write(json.dumps(article, ensure_ascii=False) + "\n")
-        return None
+            written += 1
+        return f"wrote {written} articles"
     if fmt == "csv":
         rows = export_tables.write_csv(iter_versions(session, source, since), out)
         return f"wrote {rows} versions"

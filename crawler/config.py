@@ -2,8 +2,9 @@
 
 Every value a crawl or the daemon uses comes from here, so a typo or a bad
 value is caught before anything is fetched or written. A bad file raises
-:class:`ConfigError` whose message is one line naming the file, the source,
-the key and the problem; the CLI prints it and exits 2.
+:class:`ConfigError` holding every problem found in it, each one line naming
+the file, the source, the key and the problem; the CLI prints them, one a
+line, and exits 2.
 """
 
 from __future__ import annotations
@@ -36,7 +37,20 @@ DEFAULT_USER_AGENT = "crawler/0.1 (+https://example.org/bot)"
 
 
 class ConfigError(Exception):
-    """A sources.yaml that cannot be used; ``str()`` is the one-line message."""
+    """A sources.yaml that cannot be used.
+
+    ``problems``: one line per problem (a file with three typos names all
+    three, so one run finds them all): unknown top-level keys, then
+    ``defaults:``, each source and ``daemon:``, each in file order. ``str()``
+    joins them with ``"; "`` into a single line, for a log.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__(*problems)
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return "; ".join(self.problems)
 
 
 def parse_duration(value: object) -> timedelta:
@@ -212,7 +226,7 @@ class Config(_Strict):
 
 
 def load(path: str | Path) -> Config:
-    """Read and validate ``path``; raise :class:`ConfigError` with a one-line message."""
+    """Read and validate ``path``; raise :class:`ConfigError` naming every problem, one line each."""
     path = Path(path)
     try:
         content = path.read_text(encoding="utf-8")
@@ -243,48 +257,71 @@ def yaml_error(exc: yaml.YAMLError, content: str) -> str:
 
 
 def parse(raw: Any, path: str | Path = "<config>") -> Config:
-    """Validate already-parsed YAML data; ``path`` only names the file in errors."""
+    """Validate already-parsed YAML data; ``path`` only names the file in errors.
+
+    Raises :class:`ConfigError` with every problem found: each unknown
+    top-level key, each bad key of ``defaults:``, of each source and of
+    ``daemon:``. A bad key of ``defaults:`` is reported there once, not again
+    for each source that inherits it.
+    """
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: top level: expected a mapping with 'sources:'")
-    unknown = set(raw) - set(Config.model_fields)
-    if unknown:
-        key = sorted(unknown)[0]
-        raise ConfigError(f"{path}: top level: key {key!r}: {_unknown_key(key, Config)}")
+    problems = [
+        f"{path}: top level: key {key!r}: {_unknown_key(key, Config)}"
+        for key in sorted(set(raw) - set(Config.model_fields))
+    ]
     defaults_raw = raw.get("defaults") or {}
-    defaults = _section(defaults_raw, "defaults", CrawlSettings, path)
+    defaults, bad_keys = _section(defaults_raw, "defaults", CrawlSettings, path, problems)
+    inherited = (
+        {k: v for k, v in defaults_raw.items() if k not in bad_keys}
+        if isinstance(defaults_raw, dict)
+        else {}
+    )
     sources_raw = raw.get("sources")
     if not isinstance(sources_raw, list) or not sources_raw:
-        raise ConfigError(f"{path}: top level: key 'sources': expected a non-empty list of sources")
+        problems.append(f"{path}: top level: key 'sources': expected a non-empty list of sources")
+        sources_raw = []
     sources = []
     seen: set[str] = set()
     for index, entry in enumerate(sources_raw):
         label = _source_label(entry, index)
         if not isinstance(entry, dict):
-            raise ConfigError(f"{path}: {label}: expected a mapping with 'name:' and routes")
-        merged = {**defaults_raw, **entry}
+            problems.append(f"{path}: {label}: expected a mapping with 'name:' and routes")
+            continue
+        name = entry.get("name")
+        if isinstance(name, str) and name in seen:
+            problems.append(f"{path}: {label}: key 'name': duplicate source name {name!r}")
+        if isinstance(name, str):
+            seen.add(name)
         try:
-            source = Source.model_validate(merged)
+            sources.append(Source.model_validate({**inherited, **entry}))
         except ValidationError as exc:
-            raise ConfigError(_describe(exc, path, label, Source)) from None
-        if source.name in seen:
-            raise ConfigError(f"{path}: {label}: key 'name': duplicate source name {source.name!r}")
-        seen.add(source.name)
-        sources.append(source)
-    daemon = _section(raw.get("daemon") or {}, "daemon", DaemonSettings, path)
+            problems += _describe(exc, path, label, Source, entry)
+    daemon, _ = _section(raw.get("daemon") or {}, "daemon", DaemonSettings, path, problems)
+    if problems or defaults is None or daemon is None:  # a section is None only with a problem
+        raise ConfigError(*problems)
     return Config(defaults=defaults, sources=sources, daemon=daemon)
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def _section(raw: object, name: str, model: type[M], path: str | Path) -> M:
-    """A top-level mapping section (``defaults:``, ``daemon:``) validated as ``model``."""
+def _section(
+    raw: object, name: str, model: type[M], path: str | Path, problems: list[str]
+) -> tuple[M | None, set[str]]:
+    """A top-level mapping section (``defaults:``, ``daemon:``) validated as ``model``.
+
+    Returns the model, or None with its problems added to ``problems``; and
+    the section's keys that were at fault.
+    """
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: {name}: expected a mapping")
+        problems.append(f"{path}: {name}: expected a mapping")
+        return None, set()
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw), set()
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, path, name, model)) from None
+        problems += _describe(exc, path, name, model, raw)
+        return None, {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
 
 
 def _source_label(entry: object, index: int) -> str:
@@ -299,9 +336,28 @@ def _unknown_key(key: str, model: type[BaseModel]) -> str:
     return f"unknown key{hint}; allowed: {', '.join(allowed)}"
 
 
-def _describe(exc: ValidationError, path: str | Path, label: str, model: type[BaseModel]) -> str:
-    """Turn pydantic's first error into ``file: where: key 'a.b': problem``."""
-    err = exc.errors(include_url=False)[0]
+def _describe(
+    exc: ValidationError,
+    path: str | Path,
+    label: str,
+    model: type[BaseModel],
+    raw: dict[str, Any],
+) -> list[str]:
+    """Each of pydantic's errors as ``file: where: key 'a.b': problem``.
+
+    In the order of their keys in ``raw`` (the mapping as the file wrote it;
+    pydantic orders by the model's fields, then unknown keys); errors about
+    keys ``raw`` does not hold (inherited from ``defaults:``) come last.
+    """
+    order = {key: i for i, key in enumerate(raw)}
+    errors = sorted(
+        exc.errors(include_url=False),
+        key=lambda err: order.get(str(err["loc"][0]) if err["loc"] else "", len(order)),
+    )
+    return [_describe_one(err, path, label, model) for err in errors]
+
+
+def _describe_one(err: Any, path: str | Path, label: str, model: type[BaseModel]) -> str:
     loc = [str(part) for part in err["loc"] if not isinstance(part, int)]
     key = ".".join(loc) or "(whole entry)"
     if err["type"] == "extra_forbidden":

@@ -6,8 +6,12 @@ summary, ``crawler status`` and the web's sources page say the same thing):
 
 - its last run ``failed`` (every route failed, or the crawl ended early) or was
   ``partial`` (items it fetched could not be stored); the run's errors say why;
-- its last :data:`QUIET_RUNS` finished runs found no new candidate URL on any
-  route (a moved feed, a sitemap that stopped updating, a blocked crawler);
+- its last :data:`QUIET_RUNS` finished runs that read their routes found no
+  new candidate URL on any of them (a moved feed, a section page whose links
+  no longer match, a blocked crawler). A run that found nothing because its
+  routes answered unchanged (304 or the same body) says the publisher posted
+  nothing new, which is no fault, and is left out: polled every 20 minutes,
+  any publisher has quiet hours;
 - its last run extracted far less text per page than its runs before
   (:data:`SHRINK` of the earlier median): a layout change the extractor no
   longer reads well;
@@ -35,6 +39,11 @@ def candidates(run: RunRecord) -> int:
     return sum(v for k, v in run.counts.items() if k.startswith("candidates/"))
 
 
+def idle(run: RunRecord) -> bool:
+    """Nothing new, because the routes answered unchanged: the routes work, the publisher rests."""
+    return not candidates(run) and run.counts.get("routes_not_modified", 0) > 0
+
+
 def chars_per_page(run: RunRecord) -> float | None:
     pages = run.counts.get("extracted_pages", 0)
     return run.counts.get("extracted_chars", 0) / pages if pages >= MIN_PAGES else None
@@ -48,7 +57,7 @@ def health_flags(runs: Sequence[RunRecord]) -> list[str]:
         flags.append("last run failed")
     elif finished and finished[-1].status == PARTIAL:
         flags.append(f"last run partial: {finished[-1].counts.get('lost', 0)} items not stored")
-    last = finished[-QUIET_RUNS:]
+    last = [r for r in finished if not idle(r)][-QUIET_RUNS:]
     if len(last) == QUIET_RUNS and not any(candidates(r) for r in last):
         flags.append(f"no new candidates in the last {QUIET_RUNS} runs")
     if finished and (hosts := finished[-1].counts.get("errors/robots_unreachable")):

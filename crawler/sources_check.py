@@ -214,7 +214,13 @@ class Checker:
                 self.robots[origin] = rules_from_answer(got.status, got.body)
         return self.robots[origin]
 
-    def route(self, kind: str, url: str) -> RouteCheck:
+    def route(self, kind: str, url: str, within: tuple[str, ...] = ()) -> RouteCheck:
+        """The verdict on one route; a sitemap index is judged by its first sitemap.
+
+        ``within``: the indexes that led here, from the configured sitemap
+        (depth 0) down. A first sitemap that is one of them (a loop) or that
+        lies deeper than ``sitemap_max_depth`` is not read, as a crawl would not.
+        """
         if self.source.obey_robots:
             robots = self.robots_for(url)
             if robots.unreachable is not None:
@@ -238,7 +244,15 @@ class Checker:
         check, child = sitemap_verdict(url, body, int(self.source.max_response_size))
         if child is None:
             return check
-        first = self.route("sitemap", child)
+        chain = (*within, url)
+        if child in chain:
+            return RouteCheck(
+                "sitemap", url, False, f"{check.reason}; the first: a loop to {child}"
+            )
+        if len(chain) > self.source.sitemap_max_depth:
+            reason = f"{check.reason}; the first: deeper than sitemap_max_depth"
+            return RouteCheck("sitemap", url, False, reason)
+        first = self.route("sitemap", child, chain)
         return RouteCheck(
             "sitemap",
             url,

@@ -20,6 +20,10 @@ COLUMNS = (
     ("errors", "errors"),
 )
 
+# Fetched pages that are no error and no article, yet in no column (crawler.pipelines.extract):
+# without a line of their own, a run that fetched two such pages read "fetched 2, new 0".
+NOT_STORED = ("too_short", "no_text")
+
 # What the source's learnt knowledge removed (crawler.pipelines.writer), as the summary words it.
 LEARNT_REMOVALS = (
     ("furniture_stripped", "furniture from {} pages"),
@@ -40,8 +44,9 @@ def print_summaries(
     flags: dict[str, list[str]] | None = None,
     console: Console | None = None,
 ) -> None:
-    """The table, errors by kind, candidates dropped by redirects, sitemaps not fetched, revisits
-    <lastmod> spared, routes unchanged, and each source's health flags (see :mod:`crawler.health`)."""
+    """The table, errors by kind, candidates dropped by redirects, sitemaps not fetched, pages
+    too short or without text, revisits <lastmod> spared, routes unchanged, and each source's
+    health flags (see :mod:`crawler.health`)."""
     console = console or make_console()
     table = Table(title="crawl summary", show_lines=False)
     table.add_column("source")
@@ -59,6 +64,8 @@ def print_summaries(
         ):
             if detail := _by_kind(s.counts, prefix):
                 console.print(f"{s.source} {label}: {detail}")
+        if not_stored := ", ".join(f"{k}: {s.counts[k]}" for k in NOT_STORED if s.counts.get(k)):
+            console.print(f"{s.source} pages not stored: {not_stored}")
         if skipped := s.counts.get("unchanged_by_lastmod"):
             console.print(f"{s.source}: {skipped} revisits skipped, unchanged by sitemap <lastmod>")
         if unchanged := s.counts.get("routes_not_modified"):

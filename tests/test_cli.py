@@ -7,8 +7,10 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from datetime import timedelta
+from pathlib import Path
 
 import click
 import pytest
@@ -20,6 +22,7 @@ from crawler.console import make_console
 from crawler.crawl.runner import RunSummary
 from crawler.dedupe.clusters import record_article
 from crawler.dedupe.minhash import signature
+from crawler.store import runs
 from crawler.store.articles import ensure_source
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import session_scope
@@ -102,7 +105,33 @@ def test_unknown_source_exits_2_for_export_and_reextract(stored: str) -> None:
     for command in ("export", "reextract"):
         line = one_line_error(run(command, "--source", "nosuch", "--db", stored))
         assert "no source named 'nosuch'" in line
-    assert run("export", "--source", "pub0", "--db", stored).output.count("\n") == 2
+    exported = run("export", "--source", "pub0", "--db", stored)
+    assert exported.stdout.count("\n") == 2
+    assert exported.stderr == "wrote 2 articles\n"
+
+
+def test_status_reads_the_sources_yaml_of_its_folder_for_the_next_due_run(
+    stored: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with session_scope(engine) as s:
+        run_id = runs.start_run(s, ensure_source(s, "pub0", T0), T0)
+        runs.finish_run(s, run_id, T0, runs.OK, {}, [])
+
+    def next_due() -> str:
+        lines = run("status", "--db", stored).output.splitlines()
+        header, row = (
+            [cell.strip() for cell in line.split(mark)]
+            for line, mark in ((lines[2], "┃"), (next(x for x in lines if "pub0" in x), "│"))
+        )
+        return row[header.index("next due (UTC)")]
+
+    assert next_due() == "-", "no config, no schedule"
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - name: pub0\n    feeds: [https://pub0.example/feed.xml]\n"
+    )
+    # read from ./sources.yaml (every 30m); long overdue since T0, so due now
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", next_due())
 
 
 def test_piped_output_does_not_wrap(stored: str) -> None:
@@ -116,6 +145,16 @@ def test_piped_output_does_not_wrap(stored: str) -> None:
         assert header in table
     assert "a-long-source-name" in table
     assert "…" not in table
+
+
+def test_pages_fetched_but_not_stored_say_why_under_the_table() -> None:
+    out = io.StringIO()
+    counts = {"pages_fetched": 2, "too_short": 1, "no_text": 1}
+    print_summaries([RunSummary("pub", "ok", T0, T0, counts)], console=make_console(file=out))
+    assert "pub pages not stored: too_short: 1, no_text: 1" in out.getvalue().splitlines()
+    out = io.StringIO()
+    print_summaries([RunSummary("pub", "ok", T0, T0, {"new": 2})], console=make_console(file=out))
+    assert "not stored" not in out.getvalue()
 
 
 def _options(command: click.Command, path: str = "") -> list[tuple[str, click.Option]]:
@@ -178,3 +217,35 @@ def test_serve_on_a_port_in_use_is_one_line(stored: str) -> None:
 def test_a_url_the_store_does_not_hold_is_one_line_exit_2(stored: str, command: str) -> None:
     line = one_line_error(run(command, "https://pub0.example/news/nope", "--db", stored))
     assert line == "error: no stored article at https://pub0.example/news/nope"
+
+
+def test_a_daemon_started_on_a_new_store_logs_no_alembic_chatter(tmp_path: Path) -> None:
+    cfg = tmp_path / "sources.yaml"
+    cfg.write_text("sources:\n  - name: pub\n    feeds: [http://127.0.0.1:9/feed.xml]\n")
+    log = tmp_path / "daemon.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "crawler",
+                "daemon",
+                "--config",
+                str(cfg),
+                "--db",
+                f"sqlite:///{tmp_path / 'new.db'}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            for _ in range(1200):  # up to two minutes on a loaded machine
+                if "daemon started" in log.read_text() or proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+    text = log.read_text()
+    assert "daemon started" in text, text
+    assert "alembic" not in text, text

@@ -65,6 +65,9 @@ def test_an_unreachable_database_is_one_line_and_exit_2(
     [
         ("mysql://x", "unsupported, use sqlite:///PATH or postgresql://USER@HOST/DATABASE"),
         ("notaurl", "not a URL (sqlite:///PATH or postgresql://USER@HOST/DATABASE)"),
+        # in memory: each of a crawl's processes would see an empty database of its own
+        ("sqlite:///", "names no file (sqlite:///PATH or postgresql://USER@HOST/DATABASE)"),
+        ("sqlite:///:memory:", "names no file (sqlite:///PATH or postgresql://USER@HOST/DATABASE)"),
     ],
 )
 @pytest.mark.parametrize("command", ["status", "crawl"])

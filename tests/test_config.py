@@ -224,18 +224,69 @@ def test_missing_file(tmp_path: Path) -> None:
         load(tmp_path / "nope.yaml")
 
 
-def test_cli_bad_config_exits_2_with_one_line(tmp_path: Path) -> None:
+SEVERAL_TYPOS = """
+defaults:
+  schedul: {every: 30m}
+  timeout: fast
+sources:
+  - name: a
+    feed: [https://a.example/feed.xml]
+  - name: b
+    max_pages: lots
+    feeds: https://b.example/feed.xml
+  - name: a
+    sitemaps: [https://a.example/sitemap.xml]
+daemon:
+  batch_size: 0
+colour: blue
+"""
+
+
+def test_every_problem_of_a_file_is_named_once_in_file_order(tmp_path: Path) -> None:
     path = tmp_path / "sources.yaml"
-    path.write_text(yaml.safe_dump({"sources": [{"name": "a", "feed": FEED}]}))
+    path.write_text(SEVERAL_TYPOS)
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    where = [p.removeprefix(f"{path}: ").split(": ")[:2] for p in info.value.problems]
+    assert where == [
+        ["top level", "key 'colour'"],
+        ["defaults", "key 'schedul'"],
+        ["defaults", "key 'timeout'"],  # reported once, not again for each source
+        ["source 'a'", "key 'feed'"],
+        ["source 'b'", "key 'max_pages'"],
+        ["source 'b'", "key 'feeds'"],
+        ["source 'a'", "key 'name'"],  # the duplicate, though the first 'a' is bad too
+        ["daemon", "key 'batch_size'"],
+    ]
+    assert all("\n" not in p for p in info.value.problems)
+    assert str(info.value) == "; ".join(info.value.problems), "one line for a log"
+
+
+@pytest.mark.parametrize(
+    ("content", "keys"),
+    [
+        (yaml.safe_dump({"sources": [{"name": "a", "feed": FEED}]}), ["feed"]),
+        (
+            SEVERAL_TYPOS,
+            ["colour", "schedul", "timeout", "feed", "max_pages", "feeds", "name", "batch_size"],
+        ),
+    ],
+)
+def test_cli_bad_config_exits_2_with_one_line_per_problem(
+    content: str, keys: list[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(content)
     db_file = tmp_path / "crawler.db"
     result = CliRunner().invoke(
         cli, ["crawl", "--config", str(path), "--db", f"sqlite:///{db_file}"]
     )
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1
-    assert "key 'feed'" in lines[0]
-    assert str(path) in lines[0]
+    assert len(lines) == len(keys)
+    for line, key in zip(lines, keys, strict=True):
+        assert line.startswith(f"error: {path}: ")
+        assert f"key {key!r}" in line
     assert not db_file.exists(), "nothing may be written for a bad config"
 
 

@@ -12,12 +12,18 @@ T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def run(
-    i: int, candidates: int = 5, pages: int = 10, chars: int = 3000, finished: bool = True
+    i: int,
+    candidates: int = 5,
+    pages: int = 10,
+    chars: int = 3000,
+    finished: bool = True,
+    unchanged_routes: int = 0,
 ) -> RunRecord:
     counts = {
         "candidates/feed": candidates,
         "extracted_pages": pages,
         "extracted_chars": pages * chars,
+        "routes_not_modified": unchanged_routes,
     }
     start = T0 + timedelta(hours=i)
     return RunRecord(
@@ -35,6 +41,17 @@ def test_the_last_runs_finding_nothing_new_are_flagged_and_one_find_clears_it() 
     assert health_flags([*quiet, run(9, candidates=1)]) == []
     assert health_flags(quiet[:QUIET_RUNS]) == [], "too few quiet runs yet"
     assert health_flags([*quiet, run(9, candidates=0, finished=False)])  # a running one counts not
+
+
+def test_runs_whose_routes_answered_unchanged_are_a_quiet_publisher_not_a_fault() -> None:
+    # `crawler demo` run again, or a daemon polling a feed that has nothing new: 304s
+    idle = [run(0)] + [run(i, candidates=0, unchanged_routes=1) for i in range(1, 6)]
+    assert health_flags(idle) == []
+    # routes read afresh (a changed body) that still give nothing: that is what is flagged
+    read = [run(i, candidates=0) for i in range(6, 6 + QUIET_RUNS)]
+    assert health_flags([*idle, *read]) == [f"no new candidates in the last {QUIET_RUNS} runs"]
+    mixed = [idle[0], read[0], idle[1], read[1], idle[2], read[2], idle[3]]
+    assert health_flags(mixed) == [f"no new candidates in the last {QUIET_RUNS} runs"]
 
 
 def test_a_sudden_drop_in_text_per_page_is_a_layout_change() -> None:

@@ -14,6 +14,7 @@ from crawler.demo.site import DemoSite, serve
 from crawler.sources_check import check_source, error_reason, is_challenge, print_checks
 from tests.crawl.helpers import run_cli, write_config
 from tests.crawl.routes_site import RoutesSite
+from tests.crawl.static_site import StaticSite, serve_static, sitemap
 
 
 @pytest.fixture
@@ -123,3 +124,35 @@ def test_a_home_page_leads_to_its_feeds_and_sitemaps_which_are_printed_to_pin() 
     assert "pub: found from its home page; to pin them in sources.yaml:" in printed
     assert f"feeds: [{b}/feed.xml]" in printed
     assert f"sitemaps: [{b}/sitemap.xml]" in printed
+
+
+def _index(base: str, child: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base}{child}</loc></sitemap></sitemapindex>"
+    )
+
+
+def test_a_sitemap_loop_or_a_chain_deeper_than_the_bound_is_one_line_not_a_recursion() -> None:
+    with serve_static(StaticSite()) as site:
+        b = site.base
+        site.pages = {
+            "/loop1.xml": _index(b, "/loop2.xml"),
+            "/loop2.xml": _index(b, "/loop1.xml"),
+            **{f"/d{i}.xml": _index(b, f"/d{i + 1}.xml") for i in range(5)},
+            "/d5.xml": sitemap(b, ["/a"]),
+        }
+        loop = check_source(source(sitemaps=[f"{b}/loop1.xml"]))
+        site.log.clear()
+        deep = check_source(source(sitemaps=[f"{b}/d0.xml"]))
+        asked = list(site.log)
+        bounded = check_source(source(sitemaps=[f"{b}/d2.xml"]))  # d5 is at depth 3: read
+    assert not loop.routes[0].ok
+    assert loop.routes[0].reason.endswith(f"the first: a loop to {b}/loop1.xml")
+    assert not deep.routes[0].ok
+    assert deep.routes[0].reason.endswith("the first: deeper than sitemap_max_depth")
+    assert "/d3.xml" in asked  # depth 3 is read (an index of indexes of indexes)
+    assert "/d4.xml" not in asked, "depth 4 is not"
+    assert bounded.routes[0].ok
+    assert bounded.routes[0].candidates == 1

@@ -42,6 +42,7 @@ ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 T = TypeVar("T")
 _RUNNERS: list[AsyncCrawlerRunner] = []  # what a stop signal stops
 _STOP_REQUESTED: list[bool] = []  # not empty once a stop signal came: no crawl starts then
+STOP_POLL_S = 0.05  # a stop that came while a spider opens looks this often for its engine
 logger = logging.getLogger(__name__)
 
 
@@ -163,6 +164,29 @@ async def _crawl_locked(
     return RunSummary(source.name, status, started, finished, counts, errors)
 
 
+async def stop_crawler(crawler: Crawler) -> None:
+    """Stop ``crawler`` cleanly (Scrapy's graceful stop), also while its spider still opens.
+
+    Scrapy's ``Crawler.stop_async`` stops only an engine that already runs:
+    called while the spider opens (pipelines opening, the store read), it
+    marks the crawler stopped and leaves the engine be, which then crawls to
+    its end and waits for ever for the stop it was never told of (a SIGTERM
+    three seconds after ``crawler crawl`` started hung it). So this waits,
+    in steps of :data:`STOP_POLL_S`, until the engine runs or the crawl is
+    over, and stops it then.
+    """
+    while crawler.crawling and not _engine_running(crawler):
+        await asyncio.sleep(STOP_POLL_S)
+    await crawler.stop_async()
+
+
+def _engine_running(crawler: Crawler) -> bool:
+    try:
+        return bool(crawler.engine.running)
+    except RuntimeError:  # Scrapy: "Crawler.engine is not set yet" before the crawl starts
+        return False
+
+
 def run_outcome(
     reason: str | None, counts: dict[str, int], route_errors: list[str]
 ) -> tuple[str, list[str]]:
@@ -205,7 +229,7 @@ class _Deadline:
     def _fire(self) -> None:
         self.fired = True
         logger.warning("%s: run timeout reached; stopping its crawl", self.crawler.spider)
-        self.stopping = asyncio.ensure_future(self.crawler.stop_async())
+        self.stopping = asyncio.ensure_future(stop_crawler(self.crawler))
 
     def settle(self) -> bool:
         """The crawl is over: cancel the deadline; True if it had fired (the crawl timed out)."""
@@ -289,7 +313,11 @@ def _install_stop_handlers(tasks: list[asyncio.Future[None]]) -> None:
         requested = True
         _STOP_REQUESTED.append(True)
         logger.warning("%s: stopping cleanly (send it again to exit at once)", name)
-        tasks.extend(asyncio.ensure_future(runner.stop()) for runner in _RUNNERS)
+        tasks.extend(
+            asyncio.ensure_future(stop_crawler(crawler))
+            for runner in _RUNNERS
+            for crawler in list(runner.crawlers)
+        )
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, on_signal, signum)

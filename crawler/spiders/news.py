@@ -544,18 +544,19 @@ class NewsSpider(Spider):
         if response.status in (404, 410) and known:
             yield Gone(self.source.name, known, now, response.status)
             return
-        if not isinstance(response, TextResponse) or b"\x00" in response.body[:2048]:
+        html = page_html(response.text) if isinstance(response, TextResponse) else None
+        if html is None:
             self._note(f"not an HTML page: {response.url}", "not_html")
             return
         first = response.meta.get("first_page")
         if first is not None:  # a later page of an article split over several
-            first.continuations.append(response.text)
-            yield from self._article(first, response)
+            first.continuations.append(html)
+            yield from self._article(first, response, html)
             return
         page = FetchedPage(
             source=self.source.name,
             fetch_url=canonical_url(response.url),
-            html=response.text,
+            html=html,
             fetched_at=now,
             route=response.meta.get("route", "section"),
             http_status=response.status,
@@ -565,14 +566,14 @@ class NewsSpider(Spider):
             known_url=known,
             url_matches_pattern=is_article_url(response.url, self.pattern),
         )
-        yield from self._article(page, response)
+        yield from self._article(page, response, html)
 
     def _article(
-        self, first: FetchedPage, response: TextResponse
+        self, first: FetchedPage, response: TextResponse, html: str
     ) -> Iterator[FetchedPage | Request]:
-        """``first`` (an article's page 1) once its pages so far end in ``response``'s, or a
-        request for the next one."""
-        after = self._continuation(response.text, canonical_url(response.url), first)
+        """``first`` (an article's page 1) once its pages so far end in ``response``'s
+        (``html``, its text), or a request for the next one."""
+        after = self._continuation(html, canonical_url(response.url), first)
         if after is not None:
             yield after
             return
@@ -640,6 +641,29 @@ class NewsSpider(Spider):
     def _retry_later(self, origin: str | None) -> None:
         if origin:
             self.incomplete_routes.add(origin)
+
+
+# WHATWG MIME Sniffing, "binary data byte": the controls that text does not hold.
+_BINARY_CHARS = frozenset(map(chr, [*range(0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)]))
+SNIFF_CHARS = 2048  # how much of a page is looked at
+BINARY_SHARE = 0.05  # binary when more of it than this is binary data characters
+
+
+def page_html(text: str) -> str | None:
+    """A decoded page as extraction takes it, or None when it is a binary file, not a page.
+
+    ``text`` is the body decoded by its charset (so UTF-16 is no NUL soup).
+    Binary (a file its server calls ``text/html``): more than
+    :data:`BINARY_SHARE` of its first :data:`SNIFF_CHARS` characters are
+    WHATWG's binary data bytes, of which random or compressed bytes hold about
+    one in ten (27 of 256 values) and text none but strays. A stray NUL (a CMS
+    fault) is dropped, as an HTML parser ignores it (WHATWG HTML,
+    "unexpected-null-character"); lxml would refuse the whole page for it.
+    """
+    start = text[:SNIFF_CHARS]
+    if start and sum(c in _BINARY_CHARS for c in start) > BINARY_SHARE * len(start):
+        return None
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 def served_headers(response: Response) -> list[tuple[str, str]]:

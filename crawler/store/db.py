@@ -50,10 +50,17 @@ class StoreError(Exception):
 def resolve_url(cli_value: str | None) -> str:
     """``--db`` wins, then ``$CRAWLER_DATABASE_URL``, then ``sqlite:///crawler.db``.
 
-    Raises :class:`StoreError` for a string that is no SQLite or PostgreSQL URL.
+    Raises :class:`StoreError` for a string that is no SQLite or PostgreSQL URL,
+    and for an in-memory SQLite one (``sqlite://``, ``sqlite:///``,
+    ``sqlite:///:memory:``): a command's processes (crawl, extraction workers,
+    store writer) would each see an empty database of their own.
     """
-    url = cli_value or os.environ.get(ENV_VAR) or DEFAULT_URL
-    return normalise_url(url)
+    given = cli_value or os.environ.get(ENV_VAR) or DEFAULT_URL
+    url = normalise_url(given)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise StoreError(f"cannot open the database {given}: names no file ({URL_FORMS})")
+    return url
 
 
 def normalise_url(url: str) -> str:

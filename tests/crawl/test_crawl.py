@@ -8,6 +8,7 @@ import pytest
 
 from crawler.demo.site import DemoSite, serve
 from tests.crawl.helpers import crawl, export, last_counts, run_cli, write_config
+from tests.crawl.static_site import StaticSite, page, prose, serve_static, sitemap
 
 pytestmark = pytest.mark.slow
 
@@ -216,6 +217,27 @@ def test_crawler_trap_is_bounded_by_depth_and_page_caps(
     counts = last_counts(db_url, "pub")
     assert counts["skipped/page_cap"] >= 1
     assert export(db_url) == {}
+
+
+def test_a_page_with_stray_nul_bytes_is_stored_without_them(db_url: str, tmp_path: Path) -> None:
+    body = prose(11)
+    with serve_static(StaticSite()) as site:
+        site.pages = {
+            "/sitemap.xml": sitemap(site.base, ["/a", "/b"]),
+            "/a": page("Ferry\x00 timetable changes", body, markup=True),  # NUL in the <head>
+            "/b": page("Museum reopens", [body[0] + "\x00\x00", *prose(12)[1:]], markup=True),
+        }
+        cfg = write_config(
+            tmp_path / "s.yaml", [{"name": "pub", "sitemaps": [f"{site.base}/sitemap.xml"]}]
+        )
+        crawl(cfg, db_url)
+        stored = export(db_url)
+    assert {row["title"] for row in stored.values()} == {
+        "Ferry timetable changes",
+        "Museum reopens",
+    }
+    assert all("\x00" not in row["text"] and row["text"] for row in stored.values())
+    assert "errors/not_html" not in last_counts(db_url, "pub")
 
 
 def test_binary_body_served_as_html_is_counted_and_skipped(
