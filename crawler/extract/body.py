@@ -53,6 +53,7 @@ class Body:
     later_stories: HtmlElement | None = None
     paths: tuple[int, ...] = ()  # each paragraph's element path (crawler.extract.slots)
     removed: tuple[tuple[int, int], ...] = ()  # (path, words) of the teaser and caption boxes
+    first: int = -1  # the first paragraph's index in the page's blocks (-1: no paragraph)
 
 
 def _is_prose(block: Block) -> bool:
@@ -159,6 +160,7 @@ def find_body(
         later,
         tuple(paths[b.element] for b in kept),
         tuple((paths[b.element], word_count(b.text)) for b in in_boxes),
+        next((i for i in range(first, end) if kept and blocks[i] is kept[0]), -1),
     )
 
 

@@ -149,6 +149,9 @@ class Metadata:
     # page could not tell its order, (published, modified) as read in each order.
     date_order: DateOrder | None = None
     dates_if_order: DateReadings = field(default_factory=dict)
+    # The page's summaries of itself, in trust order, each once: JSON-LD article
+    # descriptions, then <meta name="description">, og:description, twitter:description.
+    descriptions: tuple[str, ...] = ()
 
 
 def unescape(value: object) -> str:
@@ -625,4 +628,14 @@ def extract_metadata(tree: HtmlElement, url: str = "") -> Metadata:
         has_article_markup=markup,
         date_order=dates.order_seen,
         dates_if_order=dates.if_order,
+        descriptions=_descriptions(tags, data),
     )
+
+
+def _descriptions(tags: dict[str, list[str]], data: _Structured) -> tuple[str, ...]:
+    """The page's descriptions of itself, best source first, without repeats or empties."""
+    found = [unescape(item.get("description")) for item in data.jsonld]
+    found += [
+        tags[k][0] for k in ("description", "og:description", "twitter:description") if k in tags
+    ]
+    return tuple(dict.fromkeys(d for d in found if d))

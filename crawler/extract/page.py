@@ -35,6 +35,7 @@ from crawler.extract.furniture import line_hash
 from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.safe_text import safe_article
 from crawler.extract.slots import UNKNOWN
+from crawler.extract.standfirst import standfirst
 
 
 def decode_html(html: str | bytes) -> str:
@@ -177,7 +178,18 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
 
     body = find_body(seg, root, boxes)
     prose = bool(meta.title) and reads_as_article(body, seg)
+    # The standfirst above the body, stored as its first paragraph (crawler.extract.standfirst);
+    # cleaning drops a later copy of it.
+    dek = standfirst(seg.blocks, body.first, meta.title, meta.descriptions)
     if body.confident:
+        if dek:
+            return PageReading(
+                meta,
+                [dek, *body.paragraphs],
+                prose=prose,
+                paths=(UNKNOWN, *body.paths),
+                removed=body.removed,
+            )
         return PageReading(
             meta, body.paragraphs, prose=prose, paths=body.paths, removed=body.removed
         )
@@ -191,6 +203,8 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
         if _attached(box, root):
             box.drop_tree()
     paragraphs = trafilatura_paragraphs(tree, url)
+    if dek and paragraphs:
+        paragraphs = [dek, *paragraphs]
     if not paragraphs:
         return PageReading(
             meta, body.paragraphs, True, prose, paths=body.paths, removed=body.removed
