@@ -119,9 +119,13 @@ _CALL_TO_READER = re.compile(
     re.IGNORECASE,
 )
 # A copyright notice or a picture's credit may start anywhere in a short line
-# ("This material may not be published ... ©2019 X. All rights reserved.").
+# ("This material may not be published ... ©2019 X. All rights reserved."). The notice
+# names more than one use it forbids, or the permission that allows them; a story's "the
+# boys' names may not be published" names one.
+_REUSE = r"(?:published|reproduced|redistributed|broadcast|rewritten|copied|republished)"
 _RIGHTS_NOTICE = re.compile(
-    r"[©ⓒ]|\ball rights reserved\b|\bmay not be (?:published|reproduced|redistributed)\b"
+    rf"[©ⓒ]|\ball rights reserved\b|\bmay not be {_REUSE},? (?:or |and )?{_REUSE}\b"
+    rf"|\bmay not be {_REUSE} (?:in whole or in part|without (?:the )?(?:prior )?(?:written )?permission)"
     r"|\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos reservados\b"
     r"|\btutti i diritti riservati\b",
     re.IGNORECASE,
