@@ -15,8 +15,9 @@ name or an editor's initials; nobiliary particles such as "van", "de" or
 "al-" excepted). A role written after a name in Korean, Japanese or Chinese
 ("신현주 기자", "山田太郎記者") is cut from it, and so is "and N others"
 ("박준석 기자 외 1명"). Honorifics before a name ("Dr. Max Kolter", "Prof.")
-are kept as the page writes them; credentials after a comma ("Jane Roe,
-PhD") are parts of their own and dropped as roles.
+are kept as the page writes them; degrees after a name ("Jane Roe, PhD",
+"Jane Roe MD") are cut, and the same letters before one are the name's
+("Md Rafiqul Islam").
 """
 
 from __future__ import annotations
@@ -99,14 +100,6 @@ ROLE_WORDS = frozenset(
         "agentur",
         "agence",
         "agencia",
-        "phd",
-        "md",
-        "ms",
-        "mba",
-        "rd",
-        "rdn",
-        "rn",
-        "mph",
         "source",
         "fuente",
         "news",
@@ -155,6 +148,10 @@ ROLE_WORDS = frozenset(
         "redaksjonen",
     ]
 )
+# Degrees and licences written after a name ("Jane Roe, PhD", "Jane Roe MD"): cut from a
+# name's end, a part of their own, never a person; before a name they are a name's own
+# ("Md Rafiqul Islam": Bangladeshi papers abbreviate Mohammad so).
+CREDENTIALS = frozenset({"phd", "md", "ms", "mba", "rd", "rdn", "rn", "mph"})
 # Wire agencies and pools that stand in for a person (casefolded, letters only).
 AGENCIES = frozenset(
     [
@@ -260,7 +257,8 @@ def split_byline(text: str) -> list[str]:
         text = text[: credit.start()]
     text = _TAIL.split(_BY.sub("", text), maxsplit=1)[0]
     parts = [
-        _ROLE_SUFFIX.sub("", _SOCIAL.sub("", part)).strip(" .:-") for part in _SPLIT.split(text)
+        _without_credentials(_ROLE_SUFFIX.sub("", _SOCIAL.sub("", part)).strip(" .:-"))
+        for part in _SPLIT.split(text)
     ]
     seps = [m.group().strip() for m in _SPLIT.finditer(text)]
     if len(parts) >= 2 and seps[-1] == "," and len(parts[-1].split()) == 1 < len(parts[-2].split()):
@@ -286,6 +284,14 @@ def name_shaped(name: str) -> bool:
     if not first or first.casefold() != first or first.upper() == first:
         return bool(first)  # capitalised, or a script without case
     return first.split("-")[0].rstrip("'’") in PARTICLES
+
+
+def _without_credentials(part: str) -> str:
+    """``"Jane Roe MD"`` → ``"Jane Roe"``, ``"PhD"`` → ``""``: degrees after a name cut."""
+    words = part.split()
+    while words and compact(words[-1]) in CREDENTIALS:
+        words.pop()
+    return " ".join(words)
 
 
 def _without_agency_tail(name: str) -> str:
