@@ -208,6 +208,11 @@ _BACKGROUND_IMAGES = XPath(".//*[contains(@style, 'url(')]")
 # Table cells are left out: a row is one block (see crawler.extract.blocks), so the row is the box.
 _BOX_TAGS = frozenset({"div", "p", "tr", "table", "span", "font", "center", "figure", "li"})
 _TINY = 32  # px: an icon or emoji image, not a photo
+# The page's own summary: a standfirst beside the lead picture says it, a caption never does.
+_SUMMARIES = XPath(
+    "//meta[@name='description' or @property='og:description' or @name='twitter:description']"
+    "/@content"
+)
 
 
 def offsite_teasers(tree: HtmlElement, url: str) -> set[HtmlElement]:
@@ -273,9 +278,12 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
     most ``CAPTION_MAX_WORDS`` words, or ``LONG_CAPTION_MAX_WORDS`` in a box
     that says it is a picture's (see :func:`_pictures_box`); a ``<p>`` only
     when the image stands on a line of its own. Icons and emoji (declared at
-    most 32 px wide or high) are not photos.
+    most 32 px wide or high) are not photos. Nor is a box that holds the
+    page's headline (an ``h1``) or whose text is the page's description: the
+    page's header, its headline and standfirst over or beside the lead picture.
     """
     found: set[HtmlElement] = set()
+    summaries = [str(value).strip() for value in _SUMMARIES(tree.getroottree())]
     images = [*tree.iter("img", "amp-img"), *_BACKGROUND_IMAGES(tree)]
     for img in images:
         if any(_px(img.get(dim)) <= _TINY for dim in ("width", "height")):
@@ -299,6 +307,8 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
             continue  # a short paragraph with a picture floated beside it
         if box.tag in {"tr", "table"} and _is_data_table(box):
             continue  # a row of results with a logo in it
+        if next(box.iter("h1"), None) is not None or _says_summary(box.text_content(), summaries):
+            continue  # the page's header, its headline and standfirst over the lead picture
         found.add(box)
     return found
 
@@ -321,6 +331,19 @@ def _pictures_box(box: HtmlElement, img: HtmlElement) -> bool:
         el.tag in _SMALL_TYPE and " ".join(el.text_content().split()) == text
         for el in box.iterdescendants()
     )
+
+
+def _says_summary(text: str, summaries: Iterable[str]) -> bool:
+    """Whether ``text`` is one of the page's ``summaries`` (descriptions), or begins with
+    one cut short with an ellipsis ("A decade of arguments over ..."); compared by
+    :func:`line_key`."""
+    key = line_key(text)
+    for summary in summaries:
+        cut = summary.endswith(("…", "..."))
+        head = line_key(summary.rstrip(" .…") if cut else summary)
+        if head and (key == head or (cut and key.startswith(head))):
+            return True
+    return False
 
 
 def _in_prose(img: HtmlElement) -> bool:
