@@ -23,11 +23,14 @@ from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS, HEADING_TAGS
 _NAME = r"(?-i:[A-Z\u00c0-\u00de][\w.'’-]+)"
 _NAMES = rf"{_NAME}(?: {_NAME}){{0,3}}"
 _MONTH = r"(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-zé]*\.?"
-# A date or a time, as datelines write them: "1:23 p.m.", "12.03.2026", "May 8", "8 May 2026".
+# A date or a time, as datelines write them: "1:23 p.m.", "12.03.2026", "May 8", "8 May 2026",
+# "March 2026"; a year alone is prose's ("Updated in 2019, the law still ...").
 _WHEN = (
-    rf"(?:\b\d{{1,2}}[:.h]\d\dh?\b|\b\d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b|\b{_MONTH} \d{{1,2}}\b"
+    rf"(?:\b\d{{1,2}}[:.h]\d\dh?\b|\b{_MONTH},? \d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b"
+    rf"|\b{_MONTH} \d{{1,2}}\b"
     rf"|\b\d{{1,2}}\.? {_MONTH}|\bago\b|\byesterday\b|\btoday\b)"
 )
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 _DATE = (
     rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d\d-\d\d|{_MONTH} \d{{1,2}},? \d{{4}}"
     rf"|\d{{1,2}}\.? {_MONTH} \d{{4}})"
@@ -49,12 +52,13 @@ _BOILERPLATE = re.compile(
     r"(?:(?:,| ·| \|| on| -) ?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}"
     r"|\d{4}-\d\d-\d\d).*)?"
     # a dateline: it carries a date or time
-    r"|(?:(?:updated|published|aktualisiert|veröffentlicht|publiziert|erstellt|online seit"
+    r"|(?:(?:(?:first|last|originally) )?(?:updated|published|aktualisiert|veröffentlicht|publiziert|erstellt|online seit"
     r"|mis à jour|publié"
     r"|actualizado|publicado|aggiornato|pubblicato|uppdaterad|publicerad|oppdatert|opdateret"
     rf"|bijgewerkt|gepubliceerd)\b|stand:).{{0,40}}{_WHEN}.{{0,30}}"
-    # a date or a time alone on its line: "28.4.2023", "18:41 Uhr", "2026-03-03, 10:00"
-    rf"|(?:{_DATE}(?:,? {_TIME})?|{_TIME})"
+    # a date or a time alone on its line: "28.4.2023", "18:41 Uhr", "2026-03-03, 10:00",
+    # "Tuesday 3 March 2026 10.00 GMT", "Mar 3, 2026, 10:00 AM EST"
+    rf"|(?:{_WEEKDAY}\.?,? )?(?:{_DATE}(?:,? (?:at )?{_TIME})?|{_TIME})(?: [a-z]{{1,4}})?"
     # reading time: "3 Min Lesezeit", "5 min read", "Reading time: 4 minutes"
     r"|\d+\s?min(?:ute[ns]?|s)?\.?\s?(?:read|lesezeit|lesedauer|de lecture|di lettura|de lectura)"
     r"|(?:lesezeit|lesedauer|reading time|temps de lecture|tempo di lettura)\s?:?\s?\d+\s?min\w*"

@@ -94,6 +94,10 @@ def test_boilerplate_is_short_lines_only() -> None:
         "26 August 2026, 10:15",
         "Publicité",
         "Publiziert: 01.07.2026, 11:16",
+        "Last updated: 12 minutes ago",
+        "First published on Tue 3 Mar 2026 10.00 GMT",
+        "Tuesday 3 March 2026 10.00 GMT",
+        "Mar 3, 2026, 10:00 AM EST",
         "– additional reporting by Jo Lee",
         "With reporting by Associated Press writer Jo Lee",
         "Got a story? Get in touch with our news team at news@example.com.",
@@ -117,6 +121,7 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "Residents can email help@council.example to book a slot at the depot.",
         # court reporting: one forbidden use, no notice
         "The names of the two boys may not be published under a court order, the judge said.",
+        "Updated in 2019, the law still fails renters, campaigners say.",  # a year, no dateline
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
