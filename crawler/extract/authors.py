@@ -9,7 +9,8 @@ ideographic comma or a conjunction ("and", "und", "et", "y", "e", "og",
 "och", "en") are split.
 
 Neither is a place written after the name as a dateline ("Anna Sleegers,
-Frankfurt": one word after a comma that follows a name of two or more), nor
+Frankfurt": one word after a comma that follows a name of two or more; "Jane
+Roe in Brussels": capitalised words after "in"), nor
 a part in lower case ("capital", "amw", "red", "ku Frankfurt": a section's
 name or an editor's initials; nobiliary particles such as "van", "de" or
 "al-" excepted). A role written after a name in Korean, Japanese or Chinese
@@ -38,6 +39,11 @@ _TAIL = re.compile(
     r"\s[·•—–-]\s|\s(?:on|updated|published|posted)\s|\s외\s*\d+\s*명", re.IGNORECASE
 )
 # A role after a name in Korean, Japanese or Chinese: "신현주 기자", "山田太郎記者".
+# Where the writer filed from, after the name: "Jane Roe in Brussels", "Bo Chen in New York".
+_PLACE_WORD = r"[A-Z\u00c0-\u00de][\w'’.-]*"
+_FILED_FROM = re.compile(
+    rf"(?<=\w)\s+in\s+{_PLACE_WORD}(?:\s(?:{_PLACE_WORD}|de|do|da|del|la|el|of)){{0,3}}$"
+)
 _ROLE_SUFFIX = re.compile(r"(?<=\w)\s*(?:기자|특파원|記者|记者|特派員|特派员)$")
 _PARENTHESES = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _CREDIT = re.compile(r"\b(?:image|images|photo|photos|picture|foto|fotos|bild)\s*:", re.IGNORECASE)
@@ -257,7 +263,9 @@ def split_byline(text: str) -> list[str]:
         text = text[: credit.start()]
     text = _TAIL.split(_BY.sub("", text), maxsplit=1)[0]
     parts = [
-        _without_credentials(_ROLE_SUFFIX.sub("", _SOCIAL.sub("", part)).strip(" .:-"))
+        _without_credentials(
+            _FILED_FROM.sub("", _ROLE_SUFFIX.sub("", _SOCIAL.sub("", part)).strip(" .:-"))
+        )
         for part in _SPLIT.split(text)
     ]
     seps = [m.group().strip() for m in _SPLIT.finditer(text)]

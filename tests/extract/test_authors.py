@@ -44,6 +44,7 @@ SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gaz
         # a dateline place after the name is not a second author
         ("Von Anna Sleegers, Frankfurt", ["Anna Sleegers"]),
         ("By Ann Lee and Bo Chen, Paris", ["Ann Lee", "Bo Chen"]),
+        ("By Ann Lee in Brussels and Bo Chen in Rio de Janeiro", ["Ann Lee", "Bo Chen"]),
         ("Ann Lee, Bo Chen", ["Ann Lee", "Bo Chen"]),
         # lower case: a desk's initials, a section's name; particles begin names
         ("ku Frankfurt", []),
