@@ -9,14 +9,16 @@ ideographic comma or a conjunction ("and", "und", "et", "y", "e", "og",
 "och", "en") are split.
 
 Neither is a place written after the name as a dateline ("Anna Sleegers,
-Frankfurt": one word after a comma that follows a name of two or more), nor
+Frankfurt": one word after a comma that follows a name of two or more; "Jane
+Roe in Brussels": capitalised words after "in"), nor
 a part in lower case ("capital", "amw", "red", "ku Frankfurt": a section's
 name or an editor's initials; nobiliary particles such as "van", "de" or
 "al-" excepted). A role written after a name in Korean, Japanese or Chinese
 ("신현주 기자", "山田太郎記者") is cut from it, and so is "and N others"
 ("박준석 기자 외 1명"). Honorifics before a name ("Dr. Max Kolter", "Prof.")
-are kept as the page writes them; credentials after a comma ("Jane Roe,
-PhD") are parts of their own and dropped as roles.
+are kept as the page writes them; degrees after a name ("Jane Roe, PhD",
+"Jane Roe MD") are cut, and the same letters before one are the name's
+("Md Rafiqul Islam").
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ _TAIL = re.compile(
     r"\s[·•—–-]\s|\s(?:on|updated|published|posted)\s|\s외\s*\d+\s*명", re.IGNORECASE
 )
 # A role after a name in Korean, Japanese or Chinese: "신현주 기자", "山田太郎記者".
+# Where the writer filed from, after the name: "Jane Roe in Brussels", "Bo Chen in New York".
+_PLACE_WORD = r"[A-Z\u00c0-\u00de][\w'’.-]*"
+_FILED_FROM = re.compile(
+    rf"(?<=\w)\s+in\s+{_PLACE_WORD}(?:\s(?:{_PLACE_WORD}|de|do|da|del|la|el|of)){{0,3}}$"
+)
 _ROLE_SUFFIX = re.compile(r"(?<=\w)\s*(?:기자|특파원|記者|记者|特派員|特派员)$")
 _PARENTHESES = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _CREDIT = re.compile(r"\b(?:image|images|photo|photos|picture|foto|fotos|bild)\s*:", re.IGNORECASE)
@@ -99,14 +106,6 @@ ROLE_WORDS = frozenset(
         "agentur",
         "agence",
         "agencia",
-        "phd",
-        "md",
-        "ms",
-        "mba",
-        "rd",
-        "rdn",
-        "rn",
-        "mph",
         "source",
         "fuente",
         "news",
@@ -155,6 +154,10 @@ ROLE_WORDS = frozenset(
         "redaksjonen",
     ]
 )
+# Degrees and licences written after a name ("Jane Roe, PhD", "Jane Roe MD"): cut from a
+# name's end, a part of their own, never a person; before a name they are a name's own
+# ("Md Rafiqul Islam": Bangladeshi papers abbreviate Mohammad so).
+CREDENTIALS = frozenset({"phd", "md", "ms", "mba", "rd", "rdn", "rn", "mph"})
 # Wire agencies and pools that stand in for a person (casefolded, letters only).
 AGENCIES = frozenset(
     [
@@ -260,7 +263,10 @@ def split_byline(text: str) -> list[str]:
         text = text[: credit.start()]
     text = _TAIL.split(_BY.sub("", text), maxsplit=1)[0]
     parts = [
-        _ROLE_SUFFIX.sub("", _SOCIAL.sub("", part)).strip(" .:-") for part in _SPLIT.split(text)
+        _without_credentials(
+            _FILED_FROM.sub("", _ROLE_SUFFIX.sub("", _SOCIAL.sub("", part)).strip(" .:-"))
+        )
+        for part in _SPLIT.split(text)
     ]
     seps = [m.group().strip() for m in _SPLIT.finditer(text)]
     if len(parts) >= 2 and seps[-1] == "," and len(parts[-1].split()) == 1 < len(parts[-2].split()):
@@ -286,6 +292,14 @@ def name_shaped(name: str) -> bool:
     if not first or first.casefold() != first or first.upper() == first:
         return bool(first)  # capitalised, or a script without case
     return first.split("-")[0].rstrip("'’") in PARTICLES
+
+
+def _without_credentials(part: str) -> str:
+    """``"Jane Roe MD"`` → ``"Jane Roe"``, ``"PhD"`` → ``""``: degrees after a name cut."""
+    words = part.split()
+    while words and compact(words[-1]) in CREDENTIALS:
+        words.pop()
+    return " ".join(words)
 
 
 def _without_agency_tail(name: str) -> str:

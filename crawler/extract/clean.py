@@ -23,11 +23,14 @@ from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS, HEADING_TAGS
 _NAME = r"(?-i:[A-Z\u00c0-\u00de][\w.'’-]+)"
 _NAMES = rf"{_NAME}(?: {_NAME}){{0,3}}"
 _MONTH = r"(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-zé]*\.?"
-# A date or a time, as datelines write them: "1:23 p.m.", "12.03.2026", "May 8", "8 May 2026".
+# A date or a time, as datelines write them: "1:23 p.m.", "12.03.2026", "May 8", "8 May 2026",
+# "March 2026"; a year alone is prose's ("Updated in 2019, the law still ...").
 _WHEN = (
-    rf"(?:\b\d{{1,2}}[:.h]\d\dh?\b|\b\d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b|\b{_MONTH} \d{{1,2}}\b"
+    rf"(?:\b\d{{1,2}}[:.h]\d\dh?\b|\b{_MONTH},? \d{{4}}\b|\b\d{{1,2}}[./-]\d{{1,2}}\b"
+    rf"|\b{_MONTH} \d{{1,2}}\b"
     rf"|\b\d{{1,2}}\.? {_MONTH}|\bago\b|\byesterday\b|\btoday\b)"
 )
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 _DATE = (
     rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d\d-\d\d|{_MONTH} \d{{1,2}},? \d{{4}}"
     rf"|\d{{1,2}}\.? {_MONTH} \d{{4}})"
@@ -49,12 +52,13 @@ _BOILERPLATE = re.compile(
     r"(?:(?:,| ·| \|| on| -) ?(?:[a-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}"
     r"|\d{4}-\d\d-\d\d).*)?"
     # a dateline: it carries a date or time
-    r"|(?:(?:updated|published|aktualisiert|veröffentlicht|publiziert|erstellt|online seit"
+    r"|(?:(?:(?:first|last|originally) )?(?:updated|published|aktualisiert|veröffentlicht|publiziert|erstellt|online seit"
     r"|mis à jour|publié"
     r"|actualizado|publicado|aggiornato|pubblicato|uppdaterad|publicerad|oppdatert|opdateret"
     rf"|bijgewerkt|gepubliceerd)\b|stand:).{{0,40}}{_WHEN}.{{0,30}}"
-    # a date or a time alone on its line: "28.4.2023", "18:41 Uhr", "2026-03-03, 10:00"
-    rf"|(?:{_DATE}(?:,? {_TIME})?|{_TIME})"
+    # a date or a time alone on its line: "28.4.2023", "18:41 Uhr", "2026-03-03, 10:00",
+    # "Tuesday 3 March 2026 10.00 GMT", "Mar 3, 2026, 10:00 AM EST"
+    rf"|(?:{_WEEKDAY}\.?,? )?(?:{_DATE}(?:,? (?:at )?{_TIME})?|{_TIME})(?: [a-z]{{1,4}})?"
     # reading time: "3 Min Lesezeit", "5 min read", "Reading time: 4 minutes"
     r"|\d+\s?min(?:ute[ns]?|s)?\.?\s?(?:read|lesezeit|lesedauer|de lecture|di lettura|de lectura)"
     r"|(?:lesezeit|lesedauer|reading time|temps de lecture|tempo di lettura)\s?:?\s?\d+\s?min\w*"
@@ -119,9 +123,13 @@ _CALL_TO_READER = re.compile(
     re.IGNORECASE,
 )
 # A copyright notice or a picture's credit may start anywhere in a short line
-# ("This material may not be published ... ©2019 X. All rights reserved.").
+# ("This material may not be published ... ©2019 X. All rights reserved."). The notice
+# names more than one use it forbids, or the permission that allows them; a story's "the
+# boys' names may not be published" names one.
+_REUSE = r"(?:published|reproduced|redistributed|broadcast|rewritten|copied|republished)"
 _RIGHTS_NOTICE = re.compile(
-    r"[©ⓒ]|\ball rights reserved\b|\bmay not be (?:published|reproduced|redistributed)\b"
+    rf"[©ⓒ]|\ball rights reserved\b|\bmay not be {_REUSE},? (?:or |and )?{_REUSE}\b"
+    rf"|\bmay not be {_REUSE} (?:in whole or in part|without (?:the )?(?:prior )?(?:written )?permission)"
     r"|\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos reservados\b"
     r"|\btutti i diritti riservati\b",
     re.IGNORECASE,
@@ -204,6 +212,11 @@ _BACKGROUND_IMAGES = XPath(".//*[contains(@style, 'url(')]")
 # Table cells are left out: a row is one block (see crawler.extract.blocks), so the row is the box.
 _BOX_TAGS = frozenset({"div", "p", "tr", "table", "span", "font", "center", "figure", "li"})
 _TINY = 32  # px: an icon or emoji image, not a photo
+# The page's own summary: a standfirst beside the lead picture says it, a caption never does.
+_SUMMARIES = XPath(
+    "//meta[@name='description' or @property='og:description' or @name='twitter:description']"
+    "/@content"
+)
 
 
 def offsite_teasers(tree: HtmlElement, url: str) -> set[HtmlElement]:
@@ -269,9 +282,12 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
     most ``CAPTION_MAX_WORDS`` words, or ``LONG_CAPTION_MAX_WORDS`` in a box
     that says it is a picture's (see :func:`_pictures_box`); a ``<p>`` only
     when the image stands on a line of its own. Icons and emoji (declared at
-    most 32 px wide or high) are not photos.
+    most 32 px wide or high) are not photos. Nor is a box that holds the
+    page's headline (an ``h1``) or whose text is the page's description: the
+    page's header, its headline and standfirst over or beside the lead picture.
     """
     found: set[HtmlElement] = set()
+    summaries = [str(value).strip() for value in _SUMMARIES(tree.getroottree())]
     images = [*tree.iter("img", "amp-img"), *_BACKGROUND_IMAGES(tree)]
     for img in images:
         if any(_px(img.get(dim)) <= _TINY for dim in ("width", "height")):
@@ -295,6 +311,8 @@ def caption_boxes(tree: HtmlElement) -> set[HtmlElement]:
             continue  # a short paragraph with a picture floated beside it
         if box.tag in {"tr", "table"} and _is_data_table(box):
             continue  # a row of results with a logo in it
+        if next(box.iter("h1"), None) is not None or _says_summary(box.text_content(), summaries):
+            continue  # the page's header, its headline and standfirst over the lead picture
         found.add(box)
     return found
 
@@ -317,6 +335,19 @@ def _pictures_box(box: HtmlElement, img: HtmlElement) -> bool:
         el.tag in _SMALL_TYPE and " ".join(el.text_content().split()) == text
         for el in box.iterdescendants()
     )
+
+
+def _says_summary(text: str, summaries: Iterable[str]) -> bool:
+    """Whether ``text`` is one of the page's ``summaries`` (descriptions), or begins with
+    one cut short with an ellipsis ("A decade of arguments over ..."); compared by
+    :func:`line_key`."""
+    key = line_key(text)
+    for summary in summaries:
+        cut = summary.endswith(("…", "..."))
+        head = line_key(summary.rstrip(" .…") if cut else summary)
+        if head and (key == head or (cut and key.startswith(head))):
+            return True
+    return False
 
 
 def _in_prose(img: HtmlElement) -> bool:

@@ -131,6 +131,9 @@ _PUBLISHED_META = (
     "sailthru.date",
     "parsely-pub-date",
 )
+# What a reader sees of a page: its text outside scripts and styles, whose numbers
+# ("?v=1.13.24", a widget's "03/14/2024") are no date the page writes.
+_VISIBLE_TEXT = "//text()[not(ancestor::script or ancestor::style)]"
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "last-modified")
 
 
@@ -532,7 +535,8 @@ class _Dates:
 def _dates(tree: HtmlElement, tags: dict[str, list[str]], data: _Structured) -> _Dates:
     """Published and modified, each from the first readable value of its fields, best first.
 
-    Ambiguous numeric values follow the page's order (:func:`page_order`);
+    Ambiguous numeric values follow the page's order (:func:`page_order`, from
+    the dates its visible text shows, else its language);
     when the page cannot decide, they stay unread, and the readings under
     each order are returned beside, for the source's order to settle.
     """
@@ -559,7 +563,7 @@ def _dates(tree: HtmlElement, tags: dict[str, list[str]], data: _Structured) -> 
 
     def page() -> DateOrder | None:
         if not orders:
-            orders.append(seen or page_order(langs, [tree.text_content()]))
+            orders.append(seen or page_order(langs, tree.xpath(_VISIBLE_TEXT)))
         return orders[0]
 
     published, modified = (_first_date(field_values, page, codes) for field_values in fields)

@@ -10,8 +10,9 @@ names from the body's container down to the paragraph's element
 normalised, see :func:`step`), kept as a 64-bit hash.
 
 A path is a slot of its source when, on :data:`SLOT_MIN_PAGES` or more of the
-source's articles, all its text was removed as noise (by the generic rules,
-the source's furniture or its learnt passages: :mod:`crawler.extract.passages`),
+source's articles and on at least one in :data:`SLOT_MIN_SHARE` of those that
+show it, all its text was removed as noise (by the generic rules, the
+source's furniture or its learnt passages: :mod:`crawler.extract.passages`),
 and on no article it held body text: more than :data:`SLOT_MAX_PARAGRAPHS`
 paragraphs, a paragraph over :data:`SLOT_MAX_WORDS` words, or the most of the
 kept words of the page (the story's own paragraphs' path). One page showing
@@ -42,6 +43,12 @@ from crawler.extract.furniture import line_hash
 # Three articles, as for bios (crawler.extract.passages.BIO_MIN_ARTICLES): one or two
 # pages on which a rule removed a position's text may be chance, three are its template.
 SLOT_MIN_PAGES = 3
+# ... and on at least one in four of the pages that show the path. A rule that recognises a
+# template's text at all does so on a fair share of its pages (a bio that opens with the
+# author's name, a caption with its credit); a rule that misfires on a real paragraph kind
+# the source prints on every page (a standfirst, a quote box, a "Key points" box) does so
+# on a few pages of many, and the rules keeping it everywhere else say what it is.
+SLOT_MIN_SHARE = 4
 # "One or two short paragraphs": a bio box, a card's headline and blurb, a caption and
 # its credit. The word bound is the generic rules' own for bios and teasers
 # (crawler.extract.clean.BIO_MAX_WORDS, TEASER_MAX_WORDS).
@@ -221,6 +228,9 @@ def observe(where: Positions, stored: Collection[int]) -> list[Seen]:
     ]
 
 
-def is_slot(noise_pages: int, body_pages: int) -> bool:
-    """Whether a path counted so is a slot: noise on enough articles, body text on none."""
-    return noise_pages >= SLOT_MIN_PAGES and body_pages == 0
+def is_slot(pages: int, noise_pages: int, body_pages: int) -> bool:
+    """Whether a path counted so is a slot: noise on enough articles and on a share of the
+    ``pages`` that show it (:data:`SLOT_MIN_SHARE`), body text on none."""
+    return (
+        noise_pages >= SLOT_MIN_PAGES and noise_pages * SLOT_MIN_SHARE >= pages and body_pages == 0
+    )

@@ -49,6 +49,10 @@ from crawler.store.retry import FaultRetry, is_fault, one_line
 from crawler.store.slots import count_slots, load_slots
 
 Item = FetchedPage | NotModified | Gone
+DateReading = tuple[datetime | None, datetime | None]  # (published, modified)
+# An article whose page could not order an ambiguous date: its dates in each order, and
+# as the page read them (the ambiguous one unread).
+Undecided = tuple[DateReadings, DateReading]
 logger = logging.getLogger(__name__)
 
 
@@ -99,7 +103,7 @@ class _Learning:
     lines: frozenset[int] = frozenset()  # furniture
     passages: list[Key] = field(default_factory=list)  # known now (see is_known)
     date_orders: tuple[int, int] | None = None  # the source's counts, after the batch
-    undecided: dict[str, DateReadings] = field(default_factory=dict)
+    undecided: dict[str, Undecided] = field(default_factory=dict)
     slots: dict[int, bool] = field(default_factory=dict)  # path -> whether a slot now
 
 
@@ -128,9 +132,10 @@ class Writer:
     written: dict[str, _WrittenArticle] = field(default_factory=dict)  # by canonical URL
     # How many of the source's articles showed day-first and month-first dates (read in the
     # first batch), and the articles written whose page could not tell an ambiguous date's
-    # order: their dates read in each order, settled by the source's at the crawl's end.
+    # order: their dates read in each order and unordered, settled by the source's at the
+    # crawl's end.
     date_orders: tuple[int, int] | None = None
-    undecided: dict[str, DateReadings] = field(default_factory=dict)  # by canonical URL
+    undecided: dict[str, Undecided] = field(default_factory=dict)  # by canonical URL
 
     def write(self, items: list[Item]) -> Written:
         """Write ``items`` in one transaction: fetched pages, then 304s, then gone pages.
@@ -279,7 +284,10 @@ class Writer:
                 tuple(item.article.authors), text_keys(text), versioned, where
             )
             if item.article.dates_if_order:
-                learning.undecided[record.url] = item.article.dates_if_order
+                learning.undecided[record.url] = (
+                    item.article.dates_if_order,
+                    item.article.dates(None),
+                )
                 # a stored version's dates read in the source's order (a revisit's are not)
                 counts["dates_ordered_by_source"] += order is not None and outcome in (
                     store.Outcome.NEW,
@@ -476,19 +484,28 @@ class Writer:
 
         For the pages written before the crawl had seen enough of the source: each
         current version holding another reading is corrected in place and counted
-        ``dates_ordered_by_source``.
+        ``dates_ordered_by_source``. When the source shows no order any more (its
+        first pages showed one, later ones the other: US and UK sections), a date
+        stored in the order it seemed to show is unread again, as its page left
+        it, and counted ``dates_order_undone``: no date rather than a wrong one.
         """
         order = source_order(*store.count_date_orders(session, self.source_id))
-        if order is None or not self.undecided:
+        if not self.undecided:
             return Counter()
         fixes = {
             current.version_id: readings
             for current in store.current_versions(session, sorted(self.undecided))
-            if (readings := self.undecided[current.url][order])
+            if (readings := _settled(self.undecided[current.url], order))
             != (current.published, current.modified)
         }
         store.set_dates(session, fixes)
-        return Counter({"dates_ordered_by_source": len(fixes)})
+        return Counter({"dates_ordered_by_source" if order else "dates_order_undone": len(fixes)})
+
+
+def _settled(undecided: Undecided, order: DateOrder | None) -> DateReading:
+    """An undecided page's dates in the source's ``order``, or as the page read them."""
+    readings, unordered = undecided
+    return readings[order] if order else unordered
 
 
 def _story_canonical(item: FetchedPage) -> str | None:

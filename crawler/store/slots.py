@@ -2,9 +2,9 @@
 
 Each new article adds what it showed at each of its paths (see
 :func:`crawler.extract.slots.observe`): one page, and one noise page or one
-body page when it was so. A path with enough noise pages and no body page is
-a slot (:func:`crawler.extract.slots.is_slot`). Paths are few per template,
-so nothing is forgotten.
+body page when it was so. A path with enough noise pages, a share of its
+pages, and no body page is a slot (:func:`crawler.extract.slots.is_slot`).
+Paths are few per template, so nothing is forgotten.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.extract.slots import SLOT_MIN_PAGES, Seen, is_slot
+from crawler.extract.slots import SLOT_MIN_PAGES, SLOT_MIN_SHARE, Seen, is_slot
 from crawler.store.counting import adding_upsert
 from crawler.store.models import SourceSlot
 
@@ -27,8 +27,8 @@ def count_slots(
 
     Returns, for each path counted, whether it is a slot now: a crawl learns
     slots as they reach their threshold, and unlearns one the moment a page
-    shows body text there. Rows go in path order, so concurrent writers lock
-    them in one order.
+    shows body text there or its noise pages fall under their share. Rows go
+    in path order, so concurrent writers lock them in one order.
     """
     totals: dict[int, list[int]] = {}
     for path, noise, body in seen:
@@ -52,9 +52,12 @@ def count_slots(
     counted_columns = ("pages", "noise_pages", "body_pages")
     stmt = adding_upsert(session, SourceSlot, ("source_id", "path_hash"), counted_columns)
     counted = session.execute(
-        stmt.returning(SourceSlot.path_hash, SourceSlot.noise_pages, SourceSlot.body_pages), rows
+        stmt.returning(
+            SourceSlot.path_hash, SourceSlot.pages, SourceSlot.noise_pages, SourceSlot.body_pages
+        ),
+        rows,
     )
-    return {path: is_slot(noise, body) for path, noise, body in counted}
+    return {path: is_slot(pages, noise, body) for path, pages, noise, body in counted}
 
 
 def load_slots(session: Session, source_id: int) -> set[int]:
@@ -64,6 +67,7 @@ def load_slots(session: Session, source_id: int) -> set[int]:
             select(SourceSlot.path_hash).where(
                 SourceSlot.source_id == source_id,
                 SourceSlot.noise_pages >= SLOT_MIN_PAGES,
+                SourceSlot.noise_pages * SLOT_MIN_SHARE >= SourceSlot.pages,
                 SourceSlot.body_pages == 0,
             )
         )

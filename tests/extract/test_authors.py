@@ -44,6 +44,7 @@ SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gaz
         # a dateline place after the name is not a second author
         ("Von Anna Sleegers, Frankfurt", ["Anna Sleegers"]),
         ("By Ann Lee and Bo Chen, Paris", ["Ann Lee", "Bo Chen"]),
+        ("By Ann Lee in Brussels and Bo Chen in Rio de Janeiro", ["Ann Lee", "Bo Chen"]),
         ("Ann Lee, Bo Chen", ["Ann Lee", "Bo Chen"]),
         # lower case: a desk's initials, a section's name; particles begin names
         ("ku Frankfurt", []),
@@ -56,6 +57,9 @@ SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gaz
         # honorifics before a name are kept as written; credentials after it are roles
         ("von Dr. Max Kolter", ["Dr. Max Kolter"]),
         ("Prof. Dr. Jane Roe, PhD", ["Prof. Dr. Jane Roe"]),
+        ("By Jane Roe MD", ["Jane Roe"]),  # without the comma too
+        ("By Md Rafiqul Islam", ["Md Rafiqul Islam"]),  # before a name, the name's own
+        ("PhD", []),
         # a slash and ideographic commas separate names; CJK roles follow the name
         ("Mathatisi Sebusi/Mohalenyane Phakela", ["Mathatisi Sebusi", "Mohalenyane Phakela"]),
         ("牛镛、岳弘彬", ["牛镛", "岳弘彬"]),

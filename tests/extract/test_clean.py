@@ -71,6 +71,8 @@ def test_boilerplate_is_short_lines_only() -> None:
         "5 min read",
         "Reading time: 4 minutes",
         "This material may not be published or redistributed. ©2026 Daily Ltd. All rights reserved.",
+        "This material may not be published, broadcast, rewritten or redistributed.",
+        "Our articles may not be reproduced without written permission.",
         "If you enjoyed this article, we have an offer for you: join our members for a year.",
         "Join our forums to keep talking trains, timetables and more!",
         "Listen to Morning Report live at 7:00 weekdays, or listen back here.",
@@ -92,6 +94,10 @@ def test_boilerplate_is_short_lines_only() -> None:
         "26 August 2026, 10:15",
         "Publicité",
         "Publiziert: 01.07.2026, 11:16",
+        "Last updated: 12 minutes ago",
+        "First published on Tue 3 Mar 2026 10.00 GMT",
+        "Tuesday 3 March 2026 10.00 GMT",
+        "Mar 3, 2026, 10:00 AM EST",
         "– additional reporting by Jo Lee",
         "With reporting by Associated Press writer Jo Lee",
         "Got a story? Get in touch with our news team at news@example.com.",
@@ -113,6 +119,9 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "Reporting by the local paper first raised the alarm about the bridge in 2019.",
         "Three councils contributed to the report, which was published at 10:00 on Monday.",
         "Residents can email help@council.example to book a slot at the depot.",
+        # court reporting: one forbidden use, no notice
+        "The names of the two boys may not be published under a court order, the judge said.",
+        "Updated in 2019, the law still fails renters, campaigners say.",  # a year, no dateline
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:

@@ -57,6 +57,13 @@ def test_unambiguous_dates_show_the_order() -> None:
             datetime(2024, 3, 4, tzinfo=UTC),
         ),
         ("en", "<time>03/03/2024</time>", datetime(2024, 3, 3, tzinfo=UTC)),  # same either way
+        # a script's numbers are no date the page writes: a version, a tracker's US date
+        (
+            "en-GB",
+            '<time>04/03/2024</time><script src="/app.js?v=1.13.24"></script>'
+            '<script>var t = {"published": "03/14/2024"};</script><style>/* 2.13.24 */</style>',
+            datetime(2024, 3, 4, tzinfo=UTC),
+        ),
     ],
 )
 def test_ambiguous_numeric_dates_follow_the_page(

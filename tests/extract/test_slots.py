@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import lxml.html
 
 from crawler.extract import ExtractedArticle, extract_article
@@ -9,6 +11,7 @@ from crawler.extract.furniture import line_hash
 from crawler.extract.slots import (
     SLOT_MAX_WORDS,
     SLOT_MIN_PAGES,
+    SLOT_MIN_SHARE,
     UNKNOWN,
     Positions,
     article_shape,
@@ -86,9 +89,9 @@ def test_the_bio_box_becomes_a_slot_after_enough_pages_and_its_text_then_goes() 
     seen = observe(_where(caught), _hashes(caught.text))
     assert (bio, True, False) in seen  # noise here, never body
     assert [s for s in seen if s[2]] == [(caught.paths[0], False, True)]  # the story's path
-    assert not is_slot(SLOT_MIN_PAGES - 1, 0)
-    assert is_slot(SLOT_MIN_PAGES, 0)
-    assert not is_slot(SLOT_MIN_PAGES + 10, 1)  # one page of body text vetoes it
+    assert not is_slot(SLOT_MIN_PAGES, SLOT_MIN_PAGES - 1, 0)
+    assert is_slot(SLOT_MIN_PAGES * SLOT_MIN_SHARE, SLOT_MIN_PAGES, 0)
+    assert not is_slot(SLOT_MIN_PAGES + 10, SLOT_MIN_PAGES + 10, 1)  # body text vetoes it
     clean, n = strip_slots(missed.text, Positions.of_page(*article_shape(missed)), {bio})
     assert (clean.split("\n"), n) == (STORY, 1)
     # the learnt passages (or a slot) removing it also counts as noise on the page
@@ -138,3 +141,32 @@ def test_a_heading_has_no_place_a_subheading_and_a_list_opener_alike() -> None:
     assert article.paths[article.text.split("\n").index("What comes next")] == UNKNOWN
     # "Related" (a list opener the rules removed) teaches nothing; the bio box does
     assert [path == UNKNOWN for path, _ in article.removed] == [True, False]
+
+
+def _standfirst_page(standfirst: str) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        '<html><head><title>Tram line approved</title></head><body><article class="post">'
+        f'<h1>Tram line approved</h1><p class="standfirst">{standfirst}</p>{paragraphs}'
+        "</article></body></html>"
+    )
+
+
+def test_a_standfirst_a_rule_misfires_on_now_and_then_is_no_slot() -> None:
+    # The source prints a standfirst over every story; on a few pages it opens like a
+    # caption's credit and the generic rules take it for one. Kept on all the others,
+    # it is the story's: no slot, however many pages the misfires add up to.
+    kept = "A decade of arguments over the route ends with a vote that splits the town."
+    misfire = "Pictured: the harbour where the line ends, as residents gathered on Monday."
+    counts = Counter[tuple[int, bool]]()
+    for n in range(10 * SLOT_MIN_PAGES):
+        article = extract_article(_standfirst_page(misfire if n % 10 == 0 else kept), "https://p/t")
+        for path, noise, body in observe(_where(article), _hashes(article.text)):
+            counts[path, noise] += 1
+            assert not (body and noise)
+    standfirst, story = extract_article(_standfirst_page(kept), "https://p/t").paths[:2]
+    assert standfirst != story
+    noise, pages = counts[standfirst, True], counts[standfirst, True] + counts[standfirst, False]
+    assert noise == SLOT_MIN_PAGES  # the rule misfired on three pages ...
+    assert not is_slot(pages, noise, 0)  # ... of thirty that show the path
+    assert is_slot(noise * SLOT_MIN_SHARE, noise, 0)  # where it caught one page in four, a slot

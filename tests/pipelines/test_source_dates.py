@@ -75,3 +75,17 @@ def test_a_source_split_between_orders_leaves_the_date_empty(
     writer.write([fetched(p) for p in [DAYBOOK_AMBIGUOUS, *DAYBOOK_SHOWN, us]])
     assert writer.strip_learnt()["dates_ordered_by_source"] == 0
     assert published(engine, DAYBOOK_AMBIGUOUS) is None  # no date rather than a wrong one
+
+
+def test_an_order_the_first_pages_showed_is_undone_when_the_source_turns_out_split(
+    engine: Engine, source_id: int
+) -> None:
+    # A source with US and UK sections: its first batch shows month-first only, and the
+    # ambiguous page in it is stored as 3 April; the next batch shows day-first twice.
+    writer = Writer(engine, source_id, frozenset(), FaultRetry(5))
+    us = daybook("ferry", "03/14/2024", "ferry")
+    writer.write([fetched(us), fetched(DAYBOOK_AMBIGUOUS)])
+    assert published(engine, DAYBOOK_AMBIGUOUS) == datetime(2024, 4, 3, tzinfo=UTC)
+    writer.write([fetched(p) for p in DAYBOOK_SHOWN])
+    writer.strip_learnt()
+    assert published(engine, DAYBOOK_AMBIGUOUS) is None  # no date rather than a wrong one

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from crawler.extract.slots import SLOT_MIN_PAGES
+from crawler.extract.slots import SLOT_MIN_PAGES, SLOT_MIN_SHARE
 from crawler.store.articles import ensure_source
 from crawler.store.db import session_scope
 from crawler.store.models import SourceSlot
@@ -39,3 +39,18 @@ def test_a_path_becomes_a_slot_on_enough_noise_pages_and_one_body_page_vetoes_it
         assert tuple(row) == (SLOT_MIN_PAGES + 1, SLOT_MIN_PAGES, 1)
         # one statement may carry several articles' observations of one path
         assert count_slots(s, b, [(5, True, False)] * SLOT_MIN_PAGES, T0) == {5: True}
+
+
+def test_a_path_kept_on_most_pages_is_no_slot_however_often_rules_removed_it(
+    engine: Engine,
+) -> None:
+    with session_scope(engine) as s:
+        a = ensure_source(s, "a", T0)
+    noise = [(7, True, False)] * SLOT_MIN_PAGES
+    kept = [(7, False, False)] * (SLOT_MIN_PAGES * SLOT_MIN_SHARE - SLOT_MIN_PAGES)
+    with session_scope(engine) as s:
+        assert count_slots(s, a, kept + noise, T0) == {7: True}  # one page in four: a slot
+        assert load_slots(s, a) == {7}
+    with session_scope(engine) as s:
+        assert count_slots(s, a, [(7, False, False)], later(1)) == {7: False}  # under its share
+        assert load_slots(s, a) == set()
