@@ -34,7 +34,7 @@ from crawler.spiders.news import NewsSpider
 from crawler.store import articles as store
 from crawler.store import routes as route_store
 from crawler.store import runs
-from crawler.store.db import make_engine, session_scope
+from crawler.store.db import session_scope, shared_engine
 from crawler.store.locks import source_lock
 from crawler.store.retry import FaultRetry
 
@@ -107,7 +107,7 @@ async def _crawl_locked(
     log_level: str,
     timeout: timedelta | None,
 ) -> RunSummary:
-    engine = make_engine(db_url)
+    engine = shared_engine(db_url)
     started = datetime.now(UTC)
     with session_scope(engine) as session:
         source_id = store.ensure_source(session, source.name, started)
@@ -130,7 +130,12 @@ async def _crawl_locked(
     deadline = _Deadline(crawler, timeout) if timeout else None
     try:
         await runner.crawl(
-            crawler, source=source, known_urls=known, revisits=revisits, routes=routes
+            crawler,
+            source=source,
+            source_id=source_id,
+            known_urls=known,
+            revisits=revisits,
+            routes=routes,
         )
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     except Exception as exc:
@@ -159,7 +164,6 @@ async def _crawl_locked(
             runs.finish_run(session, run_id, finished, status, counts, errors)
 
     FaultRetry(source.store_retry.total_seconds()).run(finish)
-    engine.dispose()
     return RunSummary(source.name, status, started, finished, counts, errors)
 
 

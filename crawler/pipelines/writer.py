@@ -41,8 +41,8 @@ from crawler.store import aliases
 from crawler.store import articles as store
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import SQLITE_BUSY_TIMEOUT_S, make_engine, session_scope
-from crawler.store.furniture import count_lines, forget_rare_lines, load_furniture
-from crawler.store.passages import count_passages, forget_rare_bios, load_passages
+from crawler.store.furniture import count_lines, load_furniture
+from crawler.store.passages import count_passages, forget_rare, load_passages
 from crawler.store.retry import FaultRetry, is_fault, one_line
 
 Item = FetchedPage | NotModified | Gone
@@ -361,9 +361,7 @@ class Writer:
         with session_scope(self.engine) as session:
             new = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
             new -= self.furniture_at_open
-            now = datetime.now(UTC)
-            forget_rare_lines(session, self.source_id, now)
-            forget_rare_bios(session, self.source_id, now)
+            forget_rare(session, self.source_id, datetime.now(UTC))
             self.passages = load_passages(session, self.source_id)  # with other crawls' too
             urls = sorted(
                 url

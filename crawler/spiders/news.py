@@ -105,6 +105,7 @@ class NewsSpider(Spider):
     def __init__(
         self,
         source: Source,
+        source_id: int,
         known_urls: frozenset[str] = frozenset(),
         revisits: list[KnownArticle] | None = None,
         routes: dict[str, RouteState] | None = None,
@@ -112,6 +113,7 @@ class NewsSpider(Spider):
     ) -> None:
         super().__init__(name=source.name, **kwargs)
         self.source = source
+        self.source_id = source_id  # its row in the store, for the pipelines
         self.allowed_domains = source.hosts
         self.known_urls = set(known_urls)
         self.revisits = revisits or []

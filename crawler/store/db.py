@@ -226,6 +226,26 @@ def make_engine(
     return engine
 
 
+_SHARED: dict[tuple[int, str], Engine] = {}
+
+
+def shared_engine(url: str) -> Engine:
+    """This process's write engine for ``url`` (see :func:`make_engine`), made on first use.
+
+    The crawls of one process (a batch of sources) share its pooled
+    connections and its cache of compiled statements: an engine per crawl
+    reconnected, made SQLite read its schema again and compiled every
+    statement anew, most of what an idle poll spent on the database. Keyed by
+    process id as well, so a forked child never uses its parent's connections.
+    Never disposed by its users; the process's exit closes it.
+    """
+    key = (os.getpid(), normalise_url(url))
+    engine = _SHARED.get(key)
+    if engine is None:
+        engine = _SHARED[key] = make_engine(url)
+    return engine
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
