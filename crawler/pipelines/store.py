@@ -34,11 +34,9 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.crawler import Crawler
 
-from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.pipelines.processes import worker_pool
 from crawler.store.db import session_scope, shared_engine
-from crawler.store.furniture import load_furniture
 from crawler.store.passages import forget_rare
 from crawler.store.retry import FaultRetry, one_line
 
@@ -122,13 +120,11 @@ class StorePipeline:
     def _in_writer(
         self, job: Callable[..., Written | Counter[str]], *args: Any
     ) -> asyncio.Future[Written | Counter[str]]:
-        """Run ``job`` in the writer process, started on first use with the source's furniture."""
+        """Run ``job`` in the writer process, started on first use."""
         if self.writer is None:
             from crawler.pipelines import writer
 
-            with session_scope(shared_engine(self.db_url)) as session:
-                furniture = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
-            opening = (self.db_url, self.source_id, furniture, self.retry_s)
+            opening = (self.db_url, self.source_id, self.retry_s)
             self.writer = worker_pool(1, writer.open_writer, opening)
         return asyncio.get_running_loop().run_in_executor(self.writer, job, *args)
 

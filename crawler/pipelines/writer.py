@@ -107,7 +107,9 @@ class Writer:
 
     engine: Engine
     source_id: int
-    furniture_at_open: frozenset[int]
+    # The source's furniture before this crawl counted a line; None: read in the first
+    # transaction (a crawl that writes nothing never reads it).
+    furniture_at_open: frozenset[int] | None
     retry: FaultRetry
     # Read in the first batch's transaction (so a fault then is retried like any write).
     passages: Passages | None = None
@@ -153,6 +155,7 @@ class Writer:
         outcomes: Counter[str] = Counter()
         learning = _Learning()
         with session_scope(self.engine) as session:
+            self._read_furniture(session)
             if fetched:
                 lock_clusters(session)  # first, before any row lock: one lock order for all
                 outcomes += self._record_pages(session, fetched, learning)
@@ -268,7 +271,7 @@ class Writer:
         lines = count_lines(session, self.source_id, [item.line_hashes for item in new], when)
         learning.lines = (
             frozenset(line for line, pages in lines.items() if pages >= FURNITURE_MIN_PAGES)
-            - self.furniture_at_open
+            - self.at_open
         )
         taught = [
             key
@@ -337,11 +340,23 @@ class Writer:
         """
         if content_hash(current.title, current.text) == digest:
             return None
-        furniture = self.furniture_at_open | self.learnt
+        furniture = self.at_open | self.learnt
         text, stripped = self._clean(current.url, current.text, current.authors, furniture)
         if not stripped:
             return None
         return _corrected(current, text), stripped
+
+    @property
+    def at_open(self) -> frozenset[int]:
+        """:attr:`furniture_at_open`, once read."""
+        assert self.furniture_at_open is not None, "read in the first transaction"
+        return self.furniture_at_open
+
+    def _read_furniture(self, session: Any) -> frozenset[int]:
+        """:attr:`furniture_at_open`, read in ``session`` the first time (before any line is counted)."""
+        if self.furniture_at_open is None:
+            self.furniture_at_open = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
+        return self.furniture_at_open
 
     def strip_learnt(self) -> Counter[str]:
         """:meth:`_strip_learnt`, a database fault retried (see :class:`FaultRetry`)."""
@@ -360,7 +375,7 @@ class Writer:
         """
         with session_scope(self.engine) as session:
             new = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
-            new -= self.furniture_at_open
+            new -= self._read_furniture(session)
             forget_rare(session, self.source_id, datetime.now(UTC))
             self.passages = load_passages(session, self.source_id)  # with other crawls' too
             urls = sorted(
@@ -426,17 +441,17 @@ def _corrected(current: store.CurrentVersion, text: str) -> store.VersionText:
 _writer: Writer | None = None  # this process's: set by open_writer, the pool's initializer
 
 
-def open_writer(
-    db_url: str, source_id: int, furniture_at_open: frozenset[int], retry_s: float
-) -> None:
+def open_writer(db_url: str, source_id: int, retry_s: float) -> None:
     """Pool initializer: connect this process to the store for one source's crawl.
+
+    The source's furniture is read in the first batch's transaction.
 
     Database faults are retried for ``retry_s`` seconds per outage, SQLite's
     own wait for a lock included (its busy timeout is capped to that).
     """
     global _writer  # one writer per process is the point
     engine = make_engine(db_url, busy_timeout_s=min(SQLITE_BUSY_TIMEOUT_S, retry_s))
-    _writer = Writer(engine, source_id, furniture_at_open, FaultRetry(retry_s))
+    _writer = Writer(engine, source_id, None, FaultRetry(retry_s))
 
 
 def write_batch(items: list[Item]) -> Written:
