@@ -118,7 +118,6 @@ async def _crawl_locked(
                 "%s: %d run(s) left running by a dead crawl marked failed", source.name, abandoned
             )
         run_id = runs.start_run(session, source_id, started)
-        known = frozenset(store.known_urls(session, source_id))
         revisits = store.due_for_revisit(
             session,
             source_id,
@@ -127,6 +126,15 @@ async def _crawl_locked(
             min_interval=source.revisit.min_interval,
         )
         routes = route_store.load_routes(session, source_id)
+    retry = FaultRetry(source.store_retry.total_seconds())
+
+    def known() -> frozenset[str]:
+        def read() -> frozenset[str]:
+            with session_scope(shared_engine(db_url, write=False)) as session:
+                return frozenset(store.known_urls(session, source_id))
+
+        return retry.run(read)
+
     crawler = Crawler(NewsSpider, Settings(build_settings(source, db_url, log_level)))
     reason: str | None = None
     deadline = _Deadline(crawler, timeout) if timeout else None
@@ -165,7 +173,7 @@ async def _crawl_locked(
                 route_store.save_routes(session, source_id, spider.routes_to_keep())
             runs.finish_run(session, run_id, finished, status, counts, errors)
 
-    FaultRetry(source.store_retry.total_seconds()).run(finish)
+    retry.run(finish)
     return RunSummary(source.name, status, started, finished, counts, errors)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -106,7 +106,7 @@ class NewsSpider(Spider):
         self,
         source: Source,
         source_id: int,
-        known_urls: frozenset[str] = frozenset(),
+        known_urls: Callable[[], Iterable[str]] = frozenset,
         revisits: list[KnownArticle] | None = None,
         routes: dict[str, RouteState] | None = None,
         **kwargs: Any,
@@ -115,7 +115,10 @@ class NewsSpider(Spider):
         self.source = source
         self.source_id = source_id  # its row in the store, for the pipelines
         self.allowed_domains = source.hosts
-        self.known_urls = set(known_urls)
+        # Every URL the source has stored, read when the first candidate comes: a crawl whose
+        # routes are all unchanged never reads it, however long the source's history.
+        self._load_known = known_urls
+        self._known: set[str] | None = None
         self.revisits = revisits or []
         # Discovery routes as last read (by URL as requested), what this crawl saw of them,
         # and those a candidate of which was not dealt with (see routes_to_keep).
@@ -289,6 +292,13 @@ class NewsSpider(Spider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"crawler/{key}", n)
 
+    @property
+    def known_urls(self) -> set[str]:
+        """Every canonical, fetch and alias URL of the source's stored articles, read on first use."""
+        if self._known is None:
+            self._known = set(self._load_known())
+        return self._known
+
     def _candidate(
         self, url: str, route: str, base: str | None = None, origin: str | None = None
     ) -> Request | None:
@@ -302,7 +312,13 @@ class NewsSpider(Spider):
         ):
             self._count("skipped/offsite")
             return None
-        if cleaned in self.requested or cleaned in self.known_urls:
+        try:
+            known = cleaned in self.known_urls
+        except Exception:  # the store could not say: the route is read again next time
+            if origin:
+                self.incomplete_routes.add(origin)
+            raise
+        if known or cleaned in self.requested:
             return None
         if len(self.requested) >= self.source.max_pages:
             self._count("skipped/page_cap")

@@ -226,11 +226,11 @@ def make_engine(
     return engine
 
 
-_SHARED: dict[tuple[int, str], Engine] = {}
+_SHARED: dict[tuple[int, str, bool], Engine] = {}
 
 
-def shared_engine(url: str) -> Engine:
-    """This process's write engine for ``url`` (see :func:`make_engine`), made on first use.
+def shared_engine(url: str, *, write: bool = True) -> Engine:
+    """This process's engine for ``url`` (see :func:`make_engine`; ``write`` as there), made on first use.
 
     The crawls of one process (a batch of sources) share its pooled
     connections and its cache of compiled statements: an engine per crawl
@@ -239,10 +239,10 @@ def shared_engine(url: str) -> Engine:
     process id as well, so a forked child never uses its parent's connections.
     Never disposed by its users; the process's exit closes it.
     """
-    key = (os.getpid(), normalise_url(url))
+    key = (os.getpid(), normalise_url(url), write)
     engine = _SHARED.get(key)
     if engine is None:
-        engine = _SHARED[key] = make_engine(url)
+        engine = _SHARED[key] = make_engine(url, write=write)
     return engine
 
 
