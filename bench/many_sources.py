@@ -232,10 +232,11 @@ def stored(engine: Engine, urls: set[str]) -> set[str]:
         return set(s.scalars(select(Article.url).where(Article.url.in_(urls))))
 
 
-def tree_cpu_s(pid: int) -> float:
-    """CPU of ``pid`` and of every child it has reaped (with theirs): utime+stime+cutime+cstime."""
+def tree_cpu_s(pid: int) -> tuple[float, float]:
+    """CPU of ``pid`` itself (utime+stime) and of every child it has reaped, with theirs (cutime+cstime)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:13]) / tick, sum(int(f) for f in fields[13:15]) / tick
 
 
 def wait_runs(engine: Engine, target: int, proc: subprocess.Popen[bytes], limit_s: float) -> None:
@@ -291,14 +292,16 @@ def bench(
             first_peak, memory.peak_mb = memory.peak_mb, 0.0  # from here: idle and changes
             before_cpu, before = tree_cpu_s(proc.pid), _ask(control, "counts")
             wait_runs(engine, n * (1 + args.idle_cycles), proc, limit * args.idle_cycles)
-            cpu = tree_cpu_s(proc.pid) - before_cpu
+            own, children = (a - b for a, b in zip(tree_cpu_s(proc.pid), before_cpu, strict=True))
+            cpu = own + children
             after = _ask(control, "counts")
             delta = Counter(after) - Counter(before)  # type: ignore[arg-type]
             feeds = delta["feed_200"] + delta["feed_304"]
             polls = n * args.idle_cycles
             print(
                 f"[{backend}] idle: {cpu / polls:.3f} CPU-s per source per cycle "
-                f"({cpu:.0f} CPU-s over {polls} polls); feeds answered 304: "
+                f"({cpu:.0f} CPU-s over {polls} polls: daemon {own:.1f}, children {children:.1f}); "
+                "feeds answered 304: "
                 f"{delta['feed_304']}/{feeds} ({delta['feed_304'] / max(feeds, 1):.1%}); "
                 f"article fetches {delta['article_200'] + delta['article_304']}"
             )

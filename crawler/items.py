@@ -4,8 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from crawler.extract import ExtractedArticle
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+
+class Validators(Protocol):
+    """What a stored answer kept of its HTTP validators (RFC 9110 §8.8)."""
+
+    @property
+    def etag(self) -> str | None: ...
+
+    @property
+    def last_modified(self) -> str | None: ...
+
+
+def conditional_headers(known: Validators) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from the validators of the last 200 (RFC 9110 §13.1)."""
+    headers = {}
+    if known.etag:
+        headers["If-None-Match"] = known.etag
+    if known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    return headers
+
+
+def header_text(response: Response, name: str) -> str | None:
+    """Header ``name`` of ``response`` as text (Latin-1, as HTTP/1.1 sends it), or None."""
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 @dataclass(slots=True)

@@ -31,8 +31,10 @@ from scrapy.utils.reactor import install_reactor
 from crawler.config import CRAWLS_AT_ONCE, Source
 from crawler.crawl.settings import build_settings
 from crawler.pipelines.store import STORE_FAILURES
+from crawler.robots import origin_of
 from crawler.spiders.news import NewsSpider
 from crawler.store import articles as store
+from crawler.store import robots as robots_store
 from crawler.store import routes as route_store
 from crawler.store import runs
 from crawler.store.db import session_scope, shared_engine
@@ -126,6 +128,7 @@ async def _crawl_locked(
             min_interval=source.revisit.min_interval,
         )
         routes = route_store.load_routes(session, source_id)
+        robots = robots_store.load_robots(session, (origin_of(url) for url in source.routes))
     retry = FaultRetry(source.store_retry.total_seconds())
 
     def known() -> frozenset[str]:
@@ -146,6 +149,7 @@ async def _crawl_locked(
             known_urls=known,
             revisits=revisits,
             routes=routes,
+            robots=robots,
         )
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     except Exception as exc:
@@ -169,6 +173,8 @@ async def _crawl_locked(
 
     def finish() -> None:
         with session_scope(engine) as session:
+            if isinstance(spider, NewsSpider):  # what robots.txt said is kept whatever the outcome
+                robots_store.save_robots(session, spider.robots_updates)
             if status == runs.OK and isinstance(spider, NewsSpider):
                 route_store.save_routes(session, source_id, spider.routes_to_keep())
             runs.finish_run(session, run_id, finished, status, counts, errors)
