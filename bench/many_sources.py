@@ -7,13 +7,13 @@
 Serves ``--sources`` publishers from a child process, each on a host of its
 own (127.1.x.y, one listening socket per address, so nothing listens beyond
 loopback), each with an RSS feed of 20 articles that carries an ETag and a
-Last-Modified and answers 304 to either. Runs ``crawler daemon`` with every
+Last-Modified and answers 304 to either, and a robots.txt with an ETag. Runs ``crawler daemon`` with every
 source due every ``--every`` seconds and measures, per backend:
 
 - the first cycle (every article new), then ``--idle-cycles`` cycles in which
   nothing changes: CPU seconds per source per cycle of the daemon and all
   its children (its own CPU plus what it reaped, from /proc), and the share
-  of feed requests answered 304;
+  of feed and robots.txt requests answered 304;
 - ``--change-cycles`` cycles in each of which ``--changing`` sources publish
   one new article at a random moment: how long each takes to be stored
   (polled once a second, so to within a second);
@@ -55,6 +55,8 @@ from crawler.store.db import make_engine, session_scope, upgrade  # noqa: E402
 from crawler.store.models import Article, CrawlRun  # noqa: E402
 
 FEED_ITEMS = 20
+ROBOTS = b"User-agent: *\nDisallow: /private/\n"
+ROBOTS_ETAG = '"robots-1"'
 WORDS = [
     "harbour",
     "council",
@@ -161,9 +163,15 @@ def respond(
 ) -> bytes:
     """One HTTP/1.1 response; feeds and articles conditional on their ETag or Last-Modified."""
     i = index.get(headers.get("host", "").split(":")[0], -1)
-    if i < 0 or path == "/robots.txt":
-        pubs.counts["robots" if i >= 0 else "unknown"] += 1
+    if i < 0:
+        pubs.counts["unknown"] += 1
         return _reply(404, b"not found", "text/plain")
+    if path == "/robots.txt":  # one robots.txt for all, with an ETag, as most publishers have
+        if headers.get("if-none-match") == ROBOTS_ETAG:
+            pubs.counts["robots_304"] += 1
+            return _reply(304, b"", None, {"ETag": ROBOTS_ETAG})
+        pubs.counts["robots_200"] += 1
+        return _reply(200, ROBOTS, "text/plain", {"ETag": ROBOTS_ETAG})
     if path == "/feed.xml":
         tag = f'"{i}-{pubs.version[i]}"'
         modified = formatdate(pubs.changed_at[i], usegmt=True)
@@ -303,7 +311,8 @@ def bench(
                 f"({cpu:.0f} CPU-s over {polls} polls: daemon {own:.1f}, children {children:.1f}); "
                 "feeds answered 304: "
                 f"{delta['feed_304']}/{feeds} ({delta['feed_304'] / max(feeds, 1):.1%}); "
-                f"article fetches {delta['article_200'] + delta['article_304']}"
+                f"article fetches {delta['article_200'] + delta['article_304']}; robots.txt "
+                f"answered 304: {delta['robots_304']}/{delta['robots_304'] + delta['robots_200']}"
             )
             latencies = []
             for cycle in range(args.change_cycles):
