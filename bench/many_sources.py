@@ -247,6 +247,18 @@ def tree_cpu_s(pid: int) -> tuple[float, float]:
     return sum(int(f) for f in fields[11:13]) / tick, sum(int(f) for f in fields[13:15]) / tick
 
 
+def wait_children_reaped(pid: int, limit_s: float) -> None:
+    """Wait until ``pid`` has no child left (so its CPU is in ``pid``'s cutime), up to ``limit_s``.
+
+    A crawl child whose runs are all recorded is still exiting for a moment: read
+    then, its CPU (a whole first cycle's, say) would land in the next measurement.
+    """
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    deadline = time.monotonic() + limit_s
+    while children.read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def wait_runs(engine: Engine, target: int, proc: subprocess.Popen[bytes], limit_s: float) -> None:
     deadline = time.monotonic() + limit_s
     while finished_runs(engine) < target:
@@ -298,8 +310,10 @@ def bench(
                 f"[{backend}] first cycle: {n} sources, {n * FEED_ITEMS} articles in {time.monotonic() - start:.0f} s"
             )
             first_peak, memory.peak_mb = memory.peak_mb, 0.0  # from here: idle and changes
+            wait_children_reaped(proc.pid, args.every / 2)
             before_cpu, before = tree_cpu_s(proc.pid), _ask(control, "counts")
             wait_runs(engine, n * (1 + args.idle_cycles), proc, limit * args.idle_cycles)
+            wait_children_reaped(proc.pid, args.every / 2)
             own, children = (a - b for a, b in zip(tree_cpu_s(proc.pid), before_cpu, strict=True))
             cpu = own + children
             after = _ask(control, "counts")
