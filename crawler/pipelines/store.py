@@ -11,7 +11,8 @@ it are taken out of the versions it stored before it knew: so a source's
 very first crawl already stores clean text.
 
 The writing itself happens in :mod:`crawler.pipelines.writer`, in one child
-process, while the reactor goes on fetching. Items wait only when the batch
+process started with the first batch, while the reactor goes on fetching (a
+crawl that stores nothing, an idle poll, neither starts it nor imports it). Items wait only when the batch
 before theirs is still being written, which is the back-pressure a slow
 database should give. Database faults are retried for ``store_retry`` (a
 crawl setting, one minute by default); a batch that fails otherwise (an item
