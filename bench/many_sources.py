@@ -7,13 +7,13 @@
 Serves ``--sources`` publishers from a child process, each on a host of its
 own (127.1.x.y, one listening socket per address, so nothing listens beyond
 loopback), each with an RSS feed of 20 articles that carries an ETag and a
-Last-Modified and answers 304 to either. Runs ``crawler daemon`` with every
+Last-Modified and answers 304 to either, and a robots.txt with an ETag. Runs ``crawler daemon`` with every
 source due every ``--every`` seconds and measures, per backend:
 
 - the first cycle (every article new), then ``--idle-cycles`` cycles in which
   nothing changes: CPU seconds per source per cycle of the daemon and all
   its children (its own CPU plus what it reaped, from /proc), and the share
-  of feed requests answered 304;
+  of feed and robots.txt requests answered 304;
 - ``--change-cycles`` cycles in each of which ``--changing`` sources publish
   one new article at a random moment: how long each takes to be stored
   (polled once a second, so to within a second);
@@ -55,6 +55,8 @@ from crawler.store.db import make_engine, session_scope, upgrade  # noqa: E402
 from crawler.store.models import Article, CrawlRun  # noqa: E402
 
 FEED_ITEMS = 20
+ROBOTS = b"User-agent: *\nDisallow: /private/\n"
+ROBOTS_ETAG = '"robots-1"'
 WORDS = [
     "harbour",
     "council",
@@ -161,9 +163,15 @@ def respond(
 ) -> bytes:
     """One HTTP/1.1 response; feeds and articles conditional on their ETag or Last-Modified."""
     i = index.get(headers.get("host", "").split(":")[0], -1)
-    if i < 0 or path == "/robots.txt":
-        pubs.counts["robots" if i >= 0 else "unknown"] += 1
+    if i < 0:
+        pubs.counts["unknown"] += 1
         return _reply(404, b"not found", "text/plain")
+    if path == "/robots.txt":  # one robots.txt for all, with an ETag, as most publishers have
+        if headers.get("if-none-match") == ROBOTS_ETAG:
+            pubs.counts["robots_304"] += 1
+            return _reply(304, b"", None, {"ETag": ROBOTS_ETAG})
+        pubs.counts["robots_200"] += 1
+        return _reply(200, ROBOTS, "text/plain", {"ETag": ROBOTS_ETAG})
     if path == "/feed.xml":
         tag = f'"{i}-{pubs.version[i]}"'
         modified = formatdate(pubs.changed_at[i], usegmt=True)
@@ -232,10 +240,23 @@ def stored(engine: Engine, urls: set[str]) -> set[str]:
         return set(s.scalars(select(Article.url).where(Article.url.in_(urls))))
 
 
-def tree_cpu_s(pid: int) -> float:
-    """CPU of ``pid`` and of every child it has reaped (with theirs): utime+stime+cutime+cstime."""
+def tree_cpu_s(pid: int) -> tuple[float, float]:
+    """CPU of ``pid`` itself (utime+stime) and of every child it has reaped, with theirs (cutime+cstime)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:13]) / tick, sum(int(f) for f in fields[13:15]) / tick
+
+
+def wait_children_reaped(pid: int, limit_s: float) -> None:
+    """Wait until ``pid`` has no child left (so its CPU is in ``pid``'s cutime), up to ``limit_s``.
+
+    A crawl child whose runs are all recorded is still exiting for a moment: read
+    then, its CPU (a whole first cycle's, say) would land in the next measurement.
+    """
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    deadline = time.monotonic() + limit_s
+    while children.read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 def wait_runs(engine: Engine, target: int, proc: subprocess.Popen[bytes], limit_s: float) -> None:
@@ -289,18 +310,23 @@ def bench(
                 f"[{backend}] first cycle: {n} sources, {n * FEED_ITEMS} articles in {time.monotonic() - start:.0f} s"
             )
             first_peak, memory.peak_mb = memory.peak_mb, 0.0  # from here: idle and changes
+            wait_children_reaped(proc.pid, args.every / 2)
             before_cpu, before = tree_cpu_s(proc.pid), _ask(control, "counts")
             wait_runs(engine, n * (1 + args.idle_cycles), proc, limit * args.idle_cycles)
-            cpu = tree_cpu_s(proc.pid) - before_cpu
+            wait_children_reaped(proc.pid, args.every / 2)
+            own, children = (a - b for a, b in zip(tree_cpu_s(proc.pid), before_cpu, strict=True))
+            cpu = own + children
             after = _ask(control, "counts")
             delta = Counter(after) - Counter(before)  # type: ignore[arg-type]
             feeds = delta["feed_200"] + delta["feed_304"]
             polls = n * args.idle_cycles
             print(
                 f"[{backend}] idle: {cpu / polls:.3f} CPU-s per source per cycle "
-                f"({cpu:.0f} CPU-s over {polls} polls); feeds answered 304: "
+                f"({cpu:.0f} CPU-s over {polls} polls: daemon {own:.1f}, children {children:.1f}); "
+                "feeds answered 304: "
                 f"{delta['feed_304']}/{feeds} ({delta['feed_304'] / max(feeds, 1):.1%}); "
-                f"article fetches {delta['article_200'] + delta['article_304']}"
+                f"article fetches {delta['article_200'] + delta['article_304']}; robots.txt "
+                f"answered 304: {delta['robots_304']}/{delta['robots_304'] + delta['robots_200']}"
             )
             latencies = []
             for cycle in range(args.change_cycles):

@@ -4,12 +4,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from crawler.extract import ExtractedArticle
 
 if TYPE_CHECKING:  # the crawl's own process never extracts (see crawler.extract)
+    from scrapy.http import Response
+
     from crawler.extract.slots import Positions
+
+
+class Validators(Protocol):
+    """What a stored answer kept of its HTTP validators (RFC 9110 §8.8)."""
+
+    @property
+    def etag(self) -> str | None: ...
+
+    @property
+    def last_modified(self) -> str | None: ...
+
+
+def conditional_headers(known: Validators) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from the validators of the last 200 (RFC 9110 §13.1)."""
+    headers = {}
+    if known.etag:
+        headers["If-None-Match"] = known.etag
+    if known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    return headers
+
+
+def header_text(response: Response, name: str) -> str | None:
+    """Header ``name`` of ``response`` as text (Latin-1, as HTTP/1.1 sends it), or None."""
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 @dataclass(slots=True)

@@ -8,22 +8,40 @@ from urllib.parse import urlsplit
 from crawler.config import Source
 from crawler.middlewares.address_guard import source_is_private
 
-# Scrapy's RetryMiddleware sits at 550; ours replaces it there. Every request passes every
-# middleware, so those with nothing to do here are off: no HTTP auth is configured, and
-# pagination depth is bounded by the spider's own section_depth.
+# Scrapy's downloader middlewares that a crawl uses, at Scrapy's priorities. Left out, as
+# with the extensions below: robots.txt and retries (ours replace them, at the same places),
+# HTTP auth (none is configured), and those our settings turn off anyway (meta refresh,
+# cookies, byte counts, the HTTP cache). Scrapy imports every class its lists name, even one
+# set to None: what is left out costs a crawl process nothing (the cookies' tldextract).
+DOWNLOADER_MIDDLEWARES_BASE = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": 50,
+    "scrapy.downloadermiddlewares.downloadtimeout.DownloadTimeoutMiddleware": 350,
+    "scrapy.downloadermiddlewares.defaultheaders.DefaultHeadersMiddleware": 400,
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": 500,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": 750,
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.address_guard.AddressGuardMiddleware": 50,  # before robots.txt is asked
-    # Ours replaces Scrapy's, at its priority (after the offsite filter at 50): Scrapy's lets
-    # requests queued during the robots.txt download pass unchecked.
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    # In place of Scrapy's (after the offsite filter at 50): Scrapy's lets requests queued
+    # during the robots.txt download pass unchecked.
     "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
-    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,  # in place of Scrapy's retries
     # Sees a 3xx before Scrapy's RedirectMiddleware (600): loops, off-site, too many: counted.
     "crawler.middlewares.redirect_drops.RedirectDropMiddleware": 650,
 }
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
+# Scrapy's extensions, less its AutoThrottle (ours is in EXTENSIONS) and those our settings
+# turn off anyway (the telnet console, the remote-control server, feed exports, close
+# conditions, JOBDIR state, memory debugging): each crawl process is spared their imports
+# (aiohttp, twisted.conch) and each crawl their construction.
+EXTENSIONS_BASE = {
+    "scrapy.extensions.corestats.CoreStats": 0,  # finish_reason, read by the runner
+    "scrapy.extensions.logcount.LogCount": 0,
+    "scrapy.extensions.memusage.MemoryUsage": 0,
+    "scrapy.extensions.logstats.LogStats": 0,  # the progress line of -v
+}
 # Flow order: extract, clean and fingerprint (one pipeline, in worker processes) → store.
 # The store must be last: it counts outcomes.
 ITEM_PIPELINES = {
@@ -55,12 +73,8 @@ def build_settings(source: Source, db_url: str, log_level: str = "WARNING") -> d
         "CONCURRENT_REQUESTS_PER_DOMAIN": source.concurrency_per_host,
         "DOWNLOAD_DELAY": delay,
         "AUTOTHROTTLE_ENABLED": True,
-        "EXTENSIONS": {
-            "scrapy.extensions.throttle.AutoThrottle": None,
-            "crawler.crawl.throttle.RevisitAutoThrottle": 0,
-            # Off below; not even loaded, which imports aiohttp (0.15 s of every crawl).
-            "scrapy.extensions.remote_control.RemoteControl": None,
-        },
+        "EXTENSIONS_BASE": EXTENSIONS_BASE,
+        "EXTENSIONS": {"crawler.crawl.throttle.RevisitAutoThrottle": 0},
         "AUTOTHROTTLE_START_DELAY": delay,
         "AUTOTHROTTLE_MAX_DELAY": max(60.0, max_crawl_delay),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(source.concurrency_per_host),
@@ -92,6 +106,7 @@ def build_settings(source: Source, db_url: str, log_level: str = "WARNING") -> d
         "DEFAULT_DROPITEM_LOG_LEVEL": "DEBUG",
         "LOG_LEVEL": log_level,
         "LOGSTATS_INTERVAL": 15.0,
+        "DOWNLOADER_MIDDLEWARES_BASE": DOWNLOADER_MIDDLEWARES_BASE,
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
         "SPIDER_MIDDLEWARES": SPIDER_MIDDLEWARES,
         # http(s) only: a feed or redirect naming file://, data:, ftp:// or s3:// gets nothing.

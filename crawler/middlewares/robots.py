@@ -8,6 +8,13 @@ rules are known: start URLs, feed and sitemap entries, redirects to other
 hosts, links found on pages alike. The rules come from Protego, and the URL
 asked about is the one requested (``request.url``), byte for byte.
 
+robots.txt is asked for conditionally: the spider hands over the origins'
+last 2xx answers (``robots``, from the store), and a 304 reads the same body
+again; what this crawl read goes back to the spider (``robots_updates``: a
+2xx's body and validators, or None after a 4xx) for the runner to store.
+RFC 9309 §2.4 lets a crawler cache robots.txt for up to 24 hours; asking
+each crawl, conditionally, keeps every crawl as current as the server says.
+
 What an answer means is :mod:`crawler.robots`. Redirects of robots.txt are
 followed up to five (RFC 9309 §2.3.1.2), and a 5xx or a network error is
 tried once more. When robots.txt is unreachable nothing on that origin is
@@ -25,7 +32,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Self
+from datetime import UTC, datetime
+from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -33,7 +41,9 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 
+from crawler.items import conditional_headers, header_text
 from crawler.robots import HostRules, origin_of, rules_from_answer
+from crawler.store.robots import StoredRobots
 
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2
 ROBOTS_RETRIES = 1  # one more try on a 5xx or a network error before staying out
@@ -96,10 +106,12 @@ class RobotsTxtMiddleware:
         return await asyncio.shield(task)
 
     async def _download(self, origin: str) -> HostRules:
+        stored: StoredRobots | None = getattr(self.crawler.spider, "robots", {}).get(origin)
         request = Request(
             f"{origin}/robots.txt",
             callback=NO_CALLBACK,
             priority=ROBOTS_PRIORITY,
+            headers=conditional_headers(stored) if stored else None,
             meta={
                 "dont_obey_robotstxt": True,
                 "redirect_ttl": ROBOTS_MAX_REDIRECTS,
@@ -109,7 +121,7 @@ class RobotsTxtMiddleware:
         assert self.crawler.engine is not None
         try:
             response: Response = await self.crawler.engine.download_async(request)
-            rules = rules_from_answer(response.status, response.body)
+            rules = self._read(origin, response, stored)
         except IgnoreRequest as exc:  # over ROBOTS_MAX_REDIRECTS, or refused by the address guard
             logger.info("robots.txt of %s not read (%s): everything allowed", origin, exc)
             rules = HostRules()
@@ -125,6 +137,23 @@ class RobotsTxtMiddleware:
         self._rules[origin] = rules
         del self._pending[origin]
         return rules
+
+    def _read(self, origin: str, response: Response, stored: StoredRobots | None) -> HostRules:
+        """The rules of ``response`` (the stored body again on a 304), and what to store of it."""
+        updates: dict[str, Any] | None = getattr(self.crawler.spider, "robots_updates", None)
+        status, body = response.status, response.body
+        if status == 304 and stored is not None:
+            self._inc("crawler/robots/not_modified")
+            status, body = 200, stored.body
+            if updates is not None and (etag := header_text(response, "ETag")):
+                updates[origin] = StoredRobots(etag, stored.last_modified, body, _now())
+        elif updates is not None and 200 <= status < 300:
+            updates[origin] = StoredRobots(
+                header_text(response, "ETag"), header_text(response, "Last-Modified"), body, _now()
+            )
+        elif updates is not None and stored is not None and 400 <= status < 500 and status != 429:
+            updates[origin] = None  # no rules any more: everything allowed
+        return rules_from_answer(status, body)
 
     def _slow_down(self, request: Request, rules: HostRules) -> None:
         """Make the request's downloader slot keep the host's Crawl-delay (capped) between requests.
@@ -156,3 +185,7 @@ class RobotsTxtMiddleware:
     def _inc(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -13,7 +13,9 @@ when the workers are the bottleneck, and a lone page never waits.
 
 Sources crawled side by side in one process share one pool, sized to the
 cores, rather than each starting its own: the workers are the same, and
-more of them than cores only adds processes, threads and hand-offs.
+more of them than cores only adds processes, threads and hand-offs. The pool
+starts its workers, and imports what they run, with its first page: a crawl
+process that reads no page (every route unchanged) pays for neither.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from crawler.pipelines.processes import worker_pool
-from crawler.pipelines.worker import Page, ProcessedPage, process_pages
+
+if TYPE_CHECKING:  # imported with the first page (numpy comes with it, through MinHash)
+    from crawler.pipelines.worker import Page, ProcessedPage
 
 MAX_BATCH = 16  # pages a batch; bounds what one worker's failure or a slow page holds up
 IN_FLIGHT_PER_WORKER = 2  # one batch being read, the next already queued behind it
@@ -34,14 +39,11 @@ class ExtractionPool:
     """Worker processes that read pages (:func:`~crawler.pipelines.worker.process_page`)."""
 
     workers: int
-    executor: ProcessPoolExecutor = field(init=False)
+    executor: ProcessPoolExecutor | None = None  # started with the first page
     waiting: list[tuple[Page, asyncio.Future[ProcessedPage]]] = field(default_factory=list)
     in_flight: int = 0
     users: int = 0  # crawls using the pool; the last to leave shuts it down
     closed: bool = False
-
-    def __post_init__(self) -> None:
-        self.executor = worker_pool(self.workers)  # each worker exits with this process
 
     async def process(self, page: Page) -> ProcessedPage:
         """The page read, cleaned and fingerprinted; raises what reading it raised."""
@@ -52,6 +54,10 @@ class ExtractionPool:
 
     def _send(self) -> None:
         """Send waiting pages, in batches, while fewer than the bound are in flight."""
+        from crawler.pipelines.worker import process_pages
+
+        if self.executor is None:
+            self.executor = worker_pool(self.workers)  # each worker exits with this process
         loop = asyncio.get_running_loop()
         while self.waiting and self.in_flight < IN_FLIGHT_PER_WORKER * self.workers:
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
@@ -88,7 +94,8 @@ class ExtractionPool:
         for _, done in self.waiting:
             done.cancel()
         self.waiting = []
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 _shared: dict[str, ExtractionPool] = {}  # this process's pool, while some crawl uses it

@@ -11,7 +11,8 @@ it are taken out of the versions it stored before it knew: so a source's
 very first crawl already stores clean text.
 
 The writing itself happens in :mod:`crawler.pipelines.writer`, in one child
-process, while the reactor goes on fetching. Items wait only when the batch
+process started with the first batch, while the reactor goes on fetching (a
+crawl that stores nothing, an idle poll, neither starts it nor imports it). Items wait only when the batch
 before theirs is still being written, which is the back-pressure a slow
 database should give. Database faults are retried for ``store_retry`` (a
 crawl setting, one minute by default); a batch that fails otherwise (an item
@@ -30,18 +31,18 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.crawler import Crawler
 
-from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.items import FetchedPage, Gone, NotModified
-from crawler.pipelines import writer
 from crawler.pipelines.processes import worker_pool
-from crawler.store import articles as store
-from crawler.store.db import make_engine, session_scope
-from crawler.store.furniture import load_furniture
-from crawler.store.retry import one_line
+from crawler.store.db import session_scope, shared_engine
+from crawler.store.passages import forget_rare
+from crawler.store.retry import FaultRetry, one_line
+
+if TYPE_CHECKING:  # the writer (and numpy, through MinHash) is imported once there is a page
+    from crawler.pipelines.writer import Item, Written
 
 logger = logging.getLogger(__name__)
 STORE_FAILURES = "store/failures"  # a stat: one line per item not stored, for the run's errors
@@ -53,9 +54,9 @@ class StorePipeline:
         self.db_url = db_url
         self.batch_size = batch_size
         self.retry_s = retry_s
-        self.buffer: list[writer.Item] = []
+        self.buffer: list[Item] = []
         self.writer: ProcessPoolExecutor | None = None  # started with the first batch
-        self.opening: tuple[str, int, frozenset[int], float] = (db_url, 0, frozenset(), retry_s)
+        self.source_id = 0  # the spider's, when it opens
         self.writing: asyncio.Future[None] | None = None  # the batch being written
 
     @classmethod
@@ -70,30 +71,31 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         assert self.crawler.spider is not None
-        engine = make_engine(self.db_url)
-        try:
-            with session_scope(engine) as session:
-                source_id = store.ensure_source(
-                    session, self.crawler.spider.name, datetime.now(UTC)
-                )
-                furniture = load_furniture(session, source_id, FURNITURE_MIN_PAGES)
-        finally:
-            engine.dispose()
-        self.opening = (self.db_url, source_id, furniture, self.retry_s)
+        self.source_id = self.crawler.spider.source_id
 
     async def close_spider(self) -> None:
         await self._write_buffer()
         if self.writing is not None:
             await self.writing
-        failure = "could not strip the furniture learnt in this crawl"
         if self.writer is None:
-            # Nothing was written (a revisit of an unchanged site, say): what is left,
-            # forgetting rare lines, runs here rather than in a process started for it.
-            writer.open_writer(*self.opening)
-            await self._count(asyncio.to_thread(writer.finish), failure)
+            # Nothing was written (an idle poll, a revisit of an unchanged site), so nothing
+            # was learnt: only forgetting rare lines is left, done here rather than in a
+            # writer process started for it.
+            await self._count(asyncio.to_thread(self._forget), "could not forget rare lines")
             return
+        from crawler.pipelines import writer
+
+        failure = "could not strip the furniture learnt in this crawl"
         await self._count(self._in_writer(writer.finish), failure)
         self.writer.shutdown(wait=True)
+
+    def _forget(self) -> Counter[str]:
+        def forget() -> None:
+            with session_scope(shared_engine(self.db_url)) as session:
+                forget_rare(session, self.source_id, datetime.now(UTC))
+
+        FaultRetry(self.retry_s).run(forget)
+        return Counter()
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchedPage | NotModified | Gone):
@@ -108,6 +110,8 @@ class StorePipeline:
             await self.writing
         if not self.buffer:
             return
+        from crawler.pipelines import writer
+
         batch, self.buffer = self.buffer, []
         message = f"could not store a batch of {len(batch)} pages"
         self.writing = asyncio.ensure_future(
@@ -115,32 +119,37 @@ class StorePipeline:
         )
 
     def _in_writer(
-        self, job: Callable[..., writer.Written | Counter[str]], *args: Any
-    ) -> asyncio.Future[writer.Written | Counter[str]]:
+        self, job: Callable[..., Written | Counter[str]], *args: Any
+    ) -> asyncio.Future[Written | Counter[str]]:
         """Run ``job`` in the writer process, started on first use."""
         if self.writer is None:
-            self.writer = worker_pool(1, writer.open_writer, self.opening)
+            from crawler.pipelines import writer
+
+            opening = (self.db_url, self.source_id, self.retry_s)
+            self.writer = worker_pool(1, writer.open_writer, opening)
         return asyncio.get_running_loop().run_in_executor(self.writer, job, *args)
 
     async def _count(
-        self, job: Awaitable[writer.Written | Counter[str]], failure: str, items: int = 0
+        self, job: Awaitable[Written | Counter[str]], failure: str, items: int = 0
     ) -> None:
         """Count the outcomes ``job`` returns and keep its failure lines.
 
         If ``job`` itself fails (the writer process died, say), its ``items``
         are lost and it is one error.
         """
+        failures: list[str] = []
         try:
             done = await job
         except Exception as exc:
             logger.exception(failure)
-            counts = Counter({"errors/store": 1, "lost": items})
-            done = writer.Written(+counts, [f"store: {failure}: {one_line(exc)}"])
-        if isinstance(done, Counter):
-            done = writer.Written(done)
+            counts = +Counter({"errors/store": 1, "lost": items})
+            failures = [f"store: {failure}: {one_line(exc)}"]
+        else:
+            counts = done if isinstance(done, Counter) else done.counts
+            failures = [] if isinstance(done, Counter) else done.failures
         stats = self.crawler.stats
         assert stats is not None
-        for outcome, n in done.counts.items():
+        for outcome, n in counts.items():
             stats.inc_value(f"crawler/{outcome}", n)
-        if done.failures:
-            stats.set_value(STORE_FAILURES, stats.get_value(STORE_FAILURES, []) + done.failures)
+        if failures:
+            stats.set_value(STORE_FAILURES, stats.get_value(STORE_FAILURES, []) + failures)

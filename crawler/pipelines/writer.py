@@ -43,8 +43,8 @@ from crawler.store import aliases
 from crawler.store import articles as store
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import SQLITE_BUSY_TIMEOUT_S, make_engine, session_scope
-from crawler.store.furniture import count_lines, forget_rare_lines, load_furniture
-from crawler.store.passages import count_passages, forget_rare_bios, load_passages
+from crawler.store.furniture import count_lines, load_furniture
+from crawler.store.passages import count_passages, forget_rare, load_passages
 from crawler.store.retry import FaultRetry, is_fault, one_line
 from crawler.store.slots import count_slots, load_slots
 
@@ -123,7 +123,9 @@ class Writer:
 
     engine: Engine
     source_id: int
-    furniture_at_open: frozenset[int]
+    # The source's furniture before this crawl counted a line; None: read in the first
+    # transaction (a crawl that writes nothing never reads it).
+    furniture_at_open: frozenset[int] | None
     retry: FaultRetry
     # Read in the first batch's transaction (so a fault then is retried like any write).
     passages: Passages | None = None
@@ -176,6 +178,7 @@ class Writer:
         outcomes: Counter[str] = Counter()
         learning = _Learning()
         with session_scope(self.engine) as session:
+            self._read_furniture(session)
             if fetched:
                 lock_clusters(session)  # first, before any row lock: one lock order for all
                 outcomes += self._record_pages(session, fetched, learning)
@@ -324,7 +327,7 @@ class Writer:
         lines = count_lines(session, self.source_id, [item.line_hashes for item, _ in new], when)
         learning.lines = (
             frozenset(line for line, pages in lines.items() if pages >= FURNITURE_MIN_PAGES)
-            - self.furniture_at_open
+            - self.at_open
         )
         taught = [
             key
@@ -409,11 +412,23 @@ class Writer:
         """
         if content_hash(current.title, current.text) == digest:
             return None
-        furniture = self.furniture_at_open | self.learnt
+        furniture = self.at_open | self.learnt
         text, stripped = self._clean(current.url, current.text, current.authors, furniture, where)
         if not stripped:
             return None
         return _corrected(current, text), stripped
+
+    @property
+    def at_open(self) -> frozenset[int]:
+        """:attr:`furniture_at_open`, once read."""
+        assert self.furniture_at_open is not None, "read in the first transaction"
+        return self.furniture_at_open
+
+    def _read_furniture(self, session: Any) -> frozenset[int]:
+        """:attr:`furniture_at_open`, read in ``session`` the first time (before any line is counted)."""
+        if self.furniture_at_open is None:
+            self.furniture_at_open = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
+        return self.furniture_at_open
 
     def strip_learnt(self) -> Counter[str]:
         """:meth:`_strip_learnt`, a database fault retried (see :class:`FaultRetry`)."""
@@ -432,10 +447,8 @@ class Writer:
         """
         with session_scope(self.engine) as session:
             new = load_furniture(session, self.source_id, FURNITURE_MIN_PAGES)
-            new -= self.furniture_at_open
-            now = datetime.now(UTC)
-            forget_rare_lines(session, self.source_id, now)
-            forget_rare_bios(session, self.source_id, now)
+            new -= self._read_furniture(session)
+            forget_rare(session, self.source_id, datetime.now(UTC))
             self.passages = load_passages(session, self.source_id)  # with other crawls' too
             self.slots = load_slots(session, self.source_id)
             urls = sorted(
@@ -537,17 +550,17 @@ def _corrected(current: store.CurrentVersion, text: str) -> store.VersionText:
 _writer: Writer | None = None  # this process's: set by open_writer, the pool's initializer
 
 
-def open_writer(
-    db_url: str, source_id: int, furniture_at_open: frozenset[int], retry_s: float
-) -> None:
+def open_writer(db_url: str, source_id: int, retry_s: float) -> None:
     """Pool initializer: connect this process to the store for one source's crawl.
+
+    The source's furniture is read in the first batch's transaction.
 
     Database faults are retried for ``retry_s`` seconds per outage, SQLite's
     own wait for a lock included (its busy timeout is capped to that).
     """
     global _writer  # one writer per process is the point
     engine = make_engine(db_url, busy_timeout_s=min(SQLITE_BUSY_TIMEOUT_S, retry_s))
-    _writer = Writer(engine, source_id, furniture_at_open, FaultRetry(retry_s))
+    _writer = Writer(engine, source_id, None, FaultRetry(retry_s))
 
 
 def write_batch(items: list[Item]) -> Written:

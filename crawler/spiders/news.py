@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -32,7 +32,13 @@ from twisted.python.failure import Failure
 
 from crawler.canonical import canonical_url, request_url, same_site, url_key
 from crawler.config import Source
-from crawler.items import FetchedPage, Gone, NotModified
+from crawler.items import (
+    FetchedPage,
+    Gone,
+    NotModified,
+    conditional_headers,
+    header_text,
+)
 from crawler.middlewares.redirect_drops import RedirectDropped
 from crawler.middlewares.robots import RobotsUnreachable
 from crawler.robots import sitemap_urls
@@ -49,20 +55,11 @@ from crawler.spiders.discovery import (
 )
 from crawler.spiders.links import is_article_url, is_pagination_url, pagination_links
 from crawler.store.articles import KnownArticle
+from crawler.store.robots import StoredRobots
 from crawler.store.routes import RouteState
 
 REVISIT_STATUSES = [304, 404, 410]
 MAX_KEPT_ERRORS = 200
-
-
-def conditional_headers(known: KnownArticle | RouteState) -> dict[str, str]:
-    """If-None-Match / If-Modified-Since from the validators of the last 200 (RFC 9110 §13.1)."""
-    headers = {}
-    if known.etag:
-        headers["If-None-Match"] = known.etag
-    if known.last_modified:
-        headers["If-Modified-Since"] = known.last_modified
-    return headers
 
 
 def body_hash(body: bytes) -> str:
@@ -105,20 +102,30 @@ class NewsSpider(Spider):
     def __init__(
         self,
         source: Source,
-        known_urls: frozenset[str] = frozenset(),
+        source_id: int,
+        known_urls: Callable[[], Iterable[str]] = frozenset,
         revisits: list[KnownArticle] | None = None,
         routes: dict[str, RouteState] | None = None,
+        robots: dict[str, StoredRobots] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(name=source.name, **kwargs)
         self.source = source
+        self.source_id = source_id  # its row in the store, for the pipelines
         self.allowed_domains = source.hosts
-        self.known_urls = set(known_urls)
+        # Every URL the source has stored, read when the first candidate comes: a crawl whose
+        # routes are all unchanged never reads it, however long the source's history.
+        self._load_known = known_urls
+        self._known: set[str] | None = None
         self.revisits = revisits or []
         # Discovery routes as last read (by URL as requested), what this crawl saw of them,
         # and those a candidate of which was not dealt with (see routes_to_keep).
         self.routes = routes or {}
         self.route_updates: dict[str, RouteState] = {}
+        # robots.txt as last read, by origin, and what this crawl read (None: no rules now);
+        # asked for conditionally by crawler.middlewares.robots, stored whatever the outcome.
+        self.robots = robots or {}
+        self.robots_updates: dict[str, StoredRobots | None] = {}
         self.incomplete_routes: set[str] = set()
         # With revisit.trust_lastmod, revisits wait for the sitemaps: those a <lastmod>
         # vouches for are skipped, the rest are requested once discovery is done.
@@ -253,8 +260,8 @@ class NewsSpider(Spider):
             return None
         self._count("routes_not_modified")
         self.route_updates[url] = RouteState(
-            _header(response, "ETag") or known.etag,
-            _header(response, "Last-Modified") or known.last_modified,
+            header_text(response, "ETag") or known.etag,
+            header_text(response, "Last-Modified") or known.last_modified,
             known.body_hash,
             known.children,
         )
@@ -263,8 +270,8 @@ class NewsSpider(Spider):
     def _remember(self, response: Response, children: Iterable[str] = ()) -> None:
         """What this read of a route saw, kept if the crawl deals with all its candidates."""
         self.route_updates[response.meta.get("route_url", response.url)] = RouteState(
-            _header(response, "ETag"),
-            _header(response, "Last-Modified"),
+            header_text(response, "ETag"),
+            header_text(response, "Last-Modified"),
             body_hash(response.body),
             list(children),
         )
@@ -287,6 +294,13 @@ class NewsSpider(Spider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"crawler/{key}", n)
 
+    @property
+    def known_urls(self) -> set[str]:
+        """Every canonical, fetch and alias URL of the source's stored articles, read on first use."""
+        if self._known is None:
+            self._known = set(self._load_known())
+        return self._known
+
     def _candidate(
         self, url: str, route: str, base: str | None = None, origin: str | None = None
     ) -> Request | None:
@@ -300,7 +314,13 @@ class NewsSpider(Spider):
         ):
             self._count("skipped/offsite")
             return None
-        if cleaned in self.requested or cleaned in self.known_urls:
+        try:
+            known = cleaned in self.known_urls
+        except Exception:  # the store could not say: the route is read again next time
+            if origin:
+                self.incomplete_routes.add(origin)
+            raise
+        if known or cleaned in self.requested:
             return None
         if len(self.requested) >= self.source.max_pages:
             self._count("skipped/page_cap")
@@ -537,8 +557,8 @@ class NewsSpider(Spider):
                 self.source.name,
                 known,
                 now,
-                _header(response, "ETag"),
-                _header(response, "Last-Modified"),
+                header_text(response, "ETag"),
+                header_text(response, "Last-Modified"),
             )
             return
         if response.status in (404, 410) and known:
@@ -561,8 +581,8 @@ class NewsSpider(Spider):
             route=response.meta.get("route", "section"),
             http_status=response.status,
             http_headers=served_headers(response),
-            etag=_header(response, "ETag"),
-            last_modified=_header(response, "Last-Modified"),
+            etag=header_text(response, "ETag"),
+            last_modified=header_text(response, "Last-Modified"),
             known_url=known,
             url_matches_pattern=is_article_url(response.url, self.pattern),
         )
@@ -682,10 +702,5 @@ def served_headers(response: Response) -> list[tuple[str, str]]:
 
 def _feed_headers(response: Response) -> dict[str, str]:
     """The response's Content-Type for feedparser, which prefers its charset to the XML's."""
-    value = _header(response, "Content-Type")
+    value = header_text(response, "Content-Type")
     return {"content-type": value} if value else {}
-
-
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None

@@ -54,13 +54,21 @@ def source_lock(db_url: str, source: str) -> Iterator[bool]:
 
 
 def lock_folder(database: Path) -> Path:
-    """``.NAME.locks/`` beside the SQLite file ``database``, made (with its ``.gitignore``) if missing."""
+    """``.NAME.locks/`` beside the SQLite file ``database``, made (with its ``.gitignore``) if missing.
+
+    Checked once per process and database: the crawls of a batch share the folder.
+    """
     folder = database.with_name(f".{database.name}.locks")
-    folder.mkdir(exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# crawler's crawl locks: see crawler/store/locks.py\n*\n")
+    if folder not in _FOLDERS_MADE:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# crawler's crawl locks: see crawler/store/locks.py\n*\n")
+        _FOLDERS_MADE.add(folder)
     return folder
+
+
+_FOLDERS_MADE: set[Path] = set()
 
 
 def lock_name(source: str) -> str:

@@ -324,6 +324,23 @@ class CrawlRun(Base):
     __table_args__ = (Index("ix_crawl_runs_source_id_started_at", "source_id", "started_at"),)
 
 
+class RobotsTxt(Base):
+    """An origin's robots.txt as last read with a 2xx (RFC 9309): its body and HTTP validators.
+
+    The next crawl asks for it with ``If-None-Match`` / ``If-Modified-Since``
+    and reads these rules again on a 304. One row per origin (``scheme://host[:port]``),
+    whatever source reached it; a 4xx deletes it (no rules: everything allowed).
+    """
+
+    __tablename__ = "robots_txt"
+
+    origin: Mapped[str] = mapped_column(Text, primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime]
+
+
 class RouteValidator(Base):
     """What the last complete read of a discovery route (feed, sitemap, section or home page) saw.
 

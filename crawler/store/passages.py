@@ -25,7 +25,7 @@ from crawler.extract.passages import (
     Passages,
 )
 from crawler.store.counting import adding_upsert
-from crawler.store.furniture import FORGET_AFTER
+from crawler.store.furniture import FORGET_AFTER, forget_rare_lines
 from crawler.store.models import SourcePassage
 
 
@@ -96,3 +96,9 @@ def forget_rare_bios(session: Session, source_id: int, now: datetime) -> int:
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def forget_rare(session: Session, source_id: int, now: datetime) -> None:
+    """What a crawl's end forgets: the source's rare lines (furniture) and rare bio candidates."""
+    forget_rare_lines(session, source_id, now)
+    forget_rare_bios(session, source_id, now)

@@ -34,17 +34,27 @@ class Publisher:
     pages: dict[str, tuple[int, str]]
     log: list[tuple[str, float]] = field(default_factory=list)
     base: str = ""
+    # Paths served with an ETag, answered 304 when asked with it; and those so answered.
+    etags: dict[str, str] = field(default_factory=dict)
+    not_modified: list[str] = field(default_factory=list)
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.log]
 
-    def respond(self, path: str) -> tuple[int, str, dict[str, str]]:
+    def respond(
+        self, path: str, if_none_match: str | None = None
+    ) -> tuple[int, str, dict[str, str]]:
         self.log.append((path, time.monotonic()))
         status, body = self.pages.get(path, (404, "not here"))
         if status == HANG:
             time.sleep(5)
         if 300 <= status < 400:
             return status, "", {"Location": body}
+        if (tag := self.etags.get(path)) and status == 200:
+            if if_none_match == tag:
+                self.not_modified.append(path)
+                return 304, "", {"ETag": tag}
+            return status, body, {"ETag": tag}
         return status, body, {}
 
 
@@ -62,7 +72,7 @@ def serve() -> Iterator[Serve]:
             def do_GET(self) -> None:
                 # The target as sent: self.path has "//" collapsed to "/" (CPython gh-87389).
                 target = self.requestline.split(" ")[1]
-                status, body, headers = publisher.respond(target)
+                status, body, headers = publisher.respond(target, self.headers["If-None-Match"])
                 data = body.encode()
                 self.send_response(max(status, 200))
                 ctype = "text/plain" if target.endswith(".txt") else "text/html"
@@ -257,3 +267,47 @@ def test_crawl_delay_and_request_rate_are_kept_between_requests_up_to_max_crawl_
         assert min(gaps) >= 0.5, gaps
     assert last_counts(db, "pub")["robots/crawl_delay_capped"] == 1  # only Crawl-delay: 3
     assert "Crawl-delay above max_crawl_delay on 1 host(s)" in done.stdout
+
+
+def test_an_unchanged_robots_txt_is_a_304_and_its_stored_rules_still_apply(
+    serve: Serve, db_url: str, tmp_path: Path
+) -> None:
+    pub = serve({})
+    b = pub.base
+    pub.etags["/robots.txt"] = '"r1"'
+    pub.pages.update(
+        {
+            "/robots.txt": (200, "User-agent: *\nDisallow: /private/\n"),
+            "/feed.xml": rss(f"{b}/a1.html", f"{b}/private/p1.html"),
+            "/a1.html": page(),
+        }
+    )
+    cfg = write_config(tmp_path / "s.yaml", [{"name": "pub", "feeds": [f"{b}/feed.xml"]}])
+    crawl(cfg, db_url)
+    assert pub.not_modified == []
+
+    pub.pages["/feed.xml"] = rss(f"{b}/a2.html", f"{b}/private/p2.html")
+    pub.pages["/a2.html"] = page()
+    pub.log.clear()
+    crawl(cfg, db_url)
+    assert pub.not_modified == ["/robots.txt"]
+    paths = pub.paths()
+    assert paths[0] == "/robots.txt"
+    assert "/a2.html" in paths
+    assert not [p for p in paths if p.startswith("/private/")]  # the stored rules, read again
+    assert last_counts(db_url, "pub")["robots/not_modified"] == 1
+
+    # Gone (a 4xx): everything allowed, and the stored copy forgotten.
+    pub.pages["/robots.txt"] = (404, "gone")
+    pub.pages["/feed.xml"] = rss(f"{b}/private/p3.html")
+    pub.pages["/private/p3.html"] = page()
+    pub.log.clear()
+    crawl(cfg, db_url)
+    assert "/private/p3.html" in pub.paths()
+
+    # Back with the same ETag: asked unconditionally, since nothing is stored any more.
+    pub.pages["/robots.txt"] = (200, "User-agent: *\nDisallow: /private/\n")
+    pub.pages["/feed.xml"] = rss(f"{b}/private/p4.html")
+    crawl(cfg, db_url)
+    assert pub.not_modified == ["/robots.txt"]
+    assert "/private/p4.html" not in pub.paths()
