@@ -40,12 +40,15 @@ from crawler.store import runs
 from crawler.store.db import session_scope, shared_engine
 from crawler.store.locks import source_lock
 from crawler.store.retry import FaultRetry
+from crawler.store.robots import StoredRobots
+from crawler.store.routes import RouteState
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 ROOT_HANDLER = "crawler"  # the root logging handler's name
 T = TypeVar("T")
 _RUNNERS: list[AsyncCrawlerRunner] = []  # what a stop signal stops
 _STOP_REQUESTED: list[bool] = []  # not empty once a stop signal came: no crawl starts then
+NEVER_BEGAN = "a stop signal came before its crawl began"
 STOP_POLL_S = 0.05  # a stop that came while a spider opens looks this often for its engine
 logger = logging.getLogger(__name__)
 
@@ -114,23 +117,42 @@ async def _crawl_locked(
 ) -> RunSummary:
     engine = shared_engine(db_url)
     started = datetime.now(UTC)
-    with session_scope(engine) as session:
-        source_id = store.ensure_source(session, source.name, started)
-        if abandoned := runs.fail_abandoned(session, source_id, started):
-            logger.warning(
-                "%s: %d run(s) left running by a dead crawl marked failed", source.name, abandoned
+
+    def read_state() -> tuple[
+        int, int, list[store.KnownArticle], dict[str, RouteState], dict[str, StoredRobots]
+    ]:
+        with session_scope(engine) as session:
+            source_id = store.ensure_source(session, source.name, started)
+            if abandoned := runs.fail_abandoned(session, source_id, started):
+                logger.warning(
+                    "%s: %d run(s) left running by a dead crawl marked failed",
+                    source.name,
+                    abandoned,
+                )
+            run_id = runs.start_run(session, source_id, started)
+            revisits = store.due_for_revisit(
+                session,
+                source_id,
+                started,
+                within=timedelta(days=source.revisit.within_days),
+                min_interval=source.revisit.min_interval,
             )
-        run_id = runs.start_run(session, source_id, started)
-        revisits = store.due_for_revisit(
-            session,
-            source_id,
-            started,
-            within=timedelta(days=source.revisit.within_days),
-            min_interval=source.revisit.min_interval,
-        )
-        routes = route_store.load_routes(session, source_id)
-        robots = robots_store.load_robots(session, (origin_of(url) for url in source.routes))
+            routes = route_store.load_routes(session, source_id)
+            robots = robots_store.load_robots(session, (origin_of(url) for url in source.routes))
+        return source_id, run_id, revisits, routes, robots
+
+    # In a thread, so that a stop signal coming meanwhile is handled at once (below).
+    source_id, run_id, revisits, routes, robots = await asyncio.to_thread(read_state)
     retry = FaultRetry(source.store_retry.total_seconds())
+    if _STOP_REQUESTED:  # it came while the source's state was read: the crawl never begins
+        finished = datetime.now(UTC)
+
+        def stopped() -> None:
+            with session_scope(engine) as session:
+                runs.finish_run(session, run_id, finished, runs.STOPPED, {}, [NEVER_BEGAN])
+
+        retry.run(stopped)
+        return RunSummary(source.name, runs.STOPPED, started, finished, errors=[NEVER_BEGAN])
 
     def known() -> frozenset[str]:
         def read() -> frozenset[str]:
@@ -280,7 +302,7 @@ async def crawl_sources(
                     runs.STOPPED,
                     now,
                     now,
-                    errors=["a stop signal came before its crawl began"],
+                    errors=[NEVER_BEGAN],
                 )
             return await crawl_source(runner, source, db_url, log_level, timeout)
 
