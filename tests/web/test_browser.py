@@ -117,7 +117,9 @@ def test_sources_search_article_and_the_marked_diff(served: str, page: object) -
     links.first.click()
     expect(page.locator("#versions li")).to_have_count(2)
     expect(page.locator("#versions .change")).to_have_text(["first seen", "+7 words"])
-    expect(page.locator("p.muted").first).to_contain_text(re.compile(r"\d\d:\d\d · first seen "))
+    expect(page.locator("p.muted").first).to_contain_text(
+        re.compile(r"\d\d:\d\d [+-]\d{4} · first seen ")
+    )
     expect(page.locator("#text")).to_contain_text(ADDED)
 
     page.click("a.diff-link")
