@@ -18,11 +18,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, Table, bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from crawler.store import page_codec
+from crawler.store.db import dialect_insert
 from crawler.store.models import (
     GONE,
     LIVE,
@@ -85,8 +84,7 @@ class KnownArticle:
 def _insert_ignoring_conflict(
     session: Session, table: Table, rows: list[dict[str, Any]] | dict[str, Any]
 ) -> None:
-    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+    session.execute(dialect_insert(session, table).on_conflict_do_nothing(), rows)
 
 
 def ensure_source(session: Session, name: str, now: datetime) -> int:

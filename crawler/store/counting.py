@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+from crawler.store.db import dialect_insert
 
 
 def adding_upsert(session: Session, model: Any, keys: Sequence[str], added: Sequence[str]) -> Any:
     """An INSERT of ``model`` rows that, on a row already keyed by ``keys``, adds the new
     row's ``added`` columns to its own and takes its ``last_seen``; on either database."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(model)
+    stmt = dialect_insert(session, model)
     return stmt.on_conflict_do_update(
         index_elements=[getattr(model, key) for key in keys],
         set_={

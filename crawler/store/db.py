@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -342,3 +344,10 @@ def redact(url: str) -> str:
     if parsed.drivername == "postgresql+psycopg":
         parsed = parsed.set(drivername="postgresql")
     return parsed.render_as_string(hide_password=True)
+
+
+def dialect_insert(session: Session, target: Any) -> Any:
+    """An INSERT into ``target`` (a model or table) in the session's database's own dialect,
+    so it offers ``on_conflict_do_nothing`` / ``on_conflict_do_update`` on both databases."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(target)

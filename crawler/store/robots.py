@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from crawler.store.db import dialect_insert
 from crawler.store.models import RobotsTxt
 
 
@@ -58,8 +57,7 @@ def save_robots(session: Session, updates: dict[str, StoredRobots | None]) -> No
     ]
     if not rows:
         return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(RobotsTxt)
+    statement = dialect_insert(session, RobotsTxt)
     columns = ("etag", "last_modified", "body", "fetched_at")
     session.execute(
         statement.on_conflict_do_update(
