@@ -350,10 +350,15 @@ def _says_summary(text: str, summaries: Iterable[str]) -> bool:
     return False
 
 
+def _image_or_its_link(img: HtmlElement) -> HtmlElement:
+    """The link ``img`` sits in when its parent is one, else ``img`` itself."""
+    parent = img.getparent()
+    return parent if parent is not None and parent.tag == "a" else img
+
+
 def _in_prose(img: HtmlElement) -> bool:
     """Text runs on right after the image (or its link): it sits in a line of prose."""
-    el = img.getparent() if img.getparent() is not None and img.getparent().tag == "a" else img
-    return bool((el.tail or "").strip())
+    return bool((_image_or_its_link(img).tail or "").strip())
 
 
 def _is_data_table(box: HtmlElement) -> bool:
@@ -367,7 +372,7 @@ def _is_data_table(box: HtmlElement) -> bool:
 
 def _on_own_line(img: HtmlElement) -> bool:
     """The image (or the link around it) is followed by a line break."""
-    el = img.getparent() if img.getparent() is not None and img.getparent().tag == "a" else img
+    el = _image_or_its_link(img)
     after = el.getnext()
     return after is not None and after.tag == "br" and not (el.tail or "").strip()
 
