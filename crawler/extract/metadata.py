@@ -181,15 +181,19 @@ def _types(item: dict[str, Any]) -> set[str]:
     return {str(k).rsplit("/", 1)[-1] for k in kinds}
 
 
-def _walk_jsonld(items: Iterable[Any]) -> Iterator[dict[str, Any]]:
+def _walk_jsonld(
+    items: Iterable[Any], inside: tuple[str, ...] = ("@graph",)
+) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD node of ``items``, and the nodes under each one's ``inside`` keys."""
     for item in items:
         if isinstance(item, dict):
             yield item
-            graph = item.get("@graph")
-            if isinstance(graph, list):
-                yield from _walk_jsonld(graph)
+            for key in inside:
+                inner = item.get(key)
+                if isinstance(inner, (list, dict)):
+                    yield from _walk_jsonld(inner if isinstance(inner, list) else [inner], inside)
         elif isinstance(item, list):
-            yield from _walk_jsonld(item)
+            yield from _walk_jsonld(item, inside)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,13 +203,19 @@ class _Structured:
     jsonld: list[dict[str, Any]]
     micro: list[dict[str, Any]]
     by_id: dict[str, dict[str, Any]]
+    # Articles given as a page's ``mainEntity`` (schema.org: the primary thing a WebPage is
+    # about), for dates only: their headline was an SEO variant of the shown title on fundus.
+    main_entities: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _structured(tree: HtmlElement, url: str) -> _Structured:
     try:
-        nodes = list(_walk_jsonld(_JSONLD.extract_items(tree, base_url=url)))
+        items = _JSONLD.extract_items(tree, base_url=url)
     except Exception:
-        nodes = []
+        items = []
+    nodes = list(_walk_jsonld(items))
+    seen = {id(node) for node in nodes}
+    nested = [n for n in _walk_jsonld(items, ("@graph", "mainEntity")) if id(n) not in seen]
     try:
         micro = [
             i.get("properties", {})
@@ -218,6 +228,7 @@ def _structured(tree: HtmlElement, url: str) -> _Structured:
         jsonld=[i for i in nodes if _types(i) & ARTICLE_TYPES],
         micro=micro,
         by_id={str(i["@id"]): i for i in nodes if isinstance(i.get("@id"), str)},
+        main_entities=[i for i in nested if _types(i) & ARTICLE_TYPES],
     )
 
 
@@ -547,7 +558,11 @@ def _dates(tree: HtmlElement, tags: dict[str, list[str]], data: _Structured) -> 
         return [
             unescape(v)
             for v in (
-                *(item.get(key) for item in (*data.jsonld, *data.micro) for key in keys),
+                *(
+                    item.get(key)
+                    for item in (*data.jsonld, *data.micro, *data.main_entities)
+                    for key in keys
+                ),
                 *(v for key in meta_keys for v in tags.get(key, [])),
                 *times,
             )

@@ -198,3 +198,27 @@ def test_a_page_that_shows_its_order_teaches_it_and_needs_no_source() -> None:
     assert article.dates("MDY") == (article.published, article.modified)  # the page decided
     same_either_way = undecided('<meta name="date" content="03/03/2024">')
     assert (same_either_way.date_order, same_either_way.dates_if_order) == (None, {})
+
+
+def test_an_article_given_as_a_pages_main_entity_gives_its_dates() -> None:
+    """schema.org ``WebPage.mainEntity``: the article inside, its offset kept over a
+    ``<time>`` that wrote the same minute without one."""
+    head = (
+        '<script type="application/ld+json">{"@type": "WebPage", "datePublished": "2023-01-01",'
+        ' "mainEntity": {"@type": "NewsArticle", "headline": "Harbor reopens",'
+        ' "datePublished": "2023-04-28T18:16:04+0200",'
+        ' "dateModified": "2023-04-29T08:00:00+0200"}}</script>'
+    )
+    cest = timezone(timedelta(hours=2))
+    tree = parse_html(
+        f'<html lang="de"><head><title>T</title>{head}</head><body><h1>Harbor reopens</h1>'
+        '<time datetime="2023-04-28 18:16">28.04.2023, 18:16 Uhr</time></body></html>'
+    )
+    assert tree is not None
+    meta = extract_metadata(tree, "https://site.example/a")
+    assert meta.published == datetime(2023, 4, 28, 18, 16, 4, tzinfo=cest)
+    assert meta.modified == datetime(2023, 4, 29, 8, tzinfo=cest)
+    in_graph = head.replace('{"@type": "WebPage"', '{"@graph": [{"@type": "WebPage"').replace(
+        "}}</script>", "}}]}</script>"
+    )
+    assert published("de", head=in_graph) == datetime(2023, 4, 28, 18, 16, 4, tzinfo=cest)
