@@ -45,6 +45,22 @@ _NUMERIC_HINT = re.compile(r"[./-]\d{1,2}[./-]\d\d")
 # dateutil fills a missing part from its default: a part that differs between two was missing.
 _DEFAULTS = (datetime(1, 1, 1), datetime(2, 2, 2))
 _ZONE_NAME = re.compile(r"\b[A-Z]{2,5}\b")  # EST, CEST, BST, AEDT: dateparser knows them
+# A date as a page shows it, with the time after it: "01. April 2025, 15:25",
+# "25.04.24 | 14:07 Uhr", "13. Mai 2026 um 15:44", "March 4, 2024 at 10:00 EST", "2024-03-04".
+_MONTH_WORD = r"[^\W\d_]{3,}\.?"  # a month's name in any language; read_date judges it
+_SHOWN_DATE = re.compile(
+    rf"(?<![\w.:/-])(?:\d{{4}}-\d\d-\d\d|\d{{1,2}}([./-])\d{{1,2}}\1(?:\d{{4}}|\d\d)"
+    rf"|\d{{1,2}}\.?\s{_MONTH_WORD}\s\d{{4}}|{_MONTH_WORD}\s\d{{1,2}},?\s\d{{4}})(?![\w/-]|\.\d)"
+    r"(?:\s?(?:[,|·–-]|um|at|à|alle|a las|kl\.|klo|saat)?\s?\d{1,2}[:.h]\d\d(?::\d\d)?\b"
+    r"(?:\s?(?:uhr|h|[ap]\.?m\.?)(?!\w))?(?:\s?(?-i:[A-Z]{2,5})\b|\s?[+-]\d\d:?\d\d)?)?",
+    re.IGNORECASE,
+)
+# A label saying the date after it is an update's, not the publication's.
+_UPDATE_LABEL = re.compile(
+    r"\b(?:updated?|modified|aktualisiert|geändert|stand|mis à jour|actualizado|aggiornato"
+    r"|güncelleme|bijgewerkt|uppdaterad|oppdatert|opdateret|zaktualizowano)\b",
+    re.IGNORECASE,
+)
 _DATEPARSER_SETTINGS: dict[str, Any] = {
     "PARSERS": ["custom-formats", "absolute-time"],  # never "3 hours ago" against today
     "REQUIRE_PARTS": ["day", "month", "year"],  # never a day filled in from today
@@ -143,6 +159,24 @@ def ambiguous(text: str) -> bool:
         return False
     first, second = int(found.group(1)), int(found.group(3))
     return first != second and first <= 12 and second <= 12
+
+
+def shown_date(line: str) -> str | None:
+    """The publication date a line of a page shows, with its time: the first date in
+    ``line`` that no update label ("Updated", "Aktualisiert", "Stand:") comes before.
+
+    ``"erstellt: 01. April 2025, 15:25 | 3 Kommentare"`` → ``"01. April 2025, 15:25"``;
+    ``"Do 25.04.24 | 14:07 Uhr | Von Ann Lee"`` → ``"25.04.24, 14:07 Uhr"`` (a bar or
+    dot between date and time becomes a comma, which dateutil and dateparser read);
+    None when the line shows no date, or only an update's. What is returned may
+    still not be a date (a word that is no month): :func:`read_date` judges.
+    """
+    start = 0
+    for found in _SHOWN_DATE.finditer(line):
+        if not _UPDATE_LABEL.search(line, start, found.start()):
+            return re.sub(r"\s*[|·]\s*", ", ", found.group(0))
+        start = found.end()
+    return None
 
 
 def iso_date(value: object) -> datetime | None:

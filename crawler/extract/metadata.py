@@ -38,6 +38,7 @@ from crawler.extract.authors import (
     split_byline,
 )
 from crawler.extract.body import MAX_PROSE_LINK_DENSITY, MIN_ARTICLE_PARAGRAPH_CHARS
+from crawler.extract.datelines import shown_dates
 from crawler.extract.dates import (
     DAY_MONTH_ORDERS,
     DateOrder,
@@ -543,8 +544,12 @@ class _Dates:
     if_order: DateReadings
 
 
-def _dates(tree: HtmlElement, tags: dict[str, list[str]], data: _Structured) -> _Dates:
-    """Published and modified, each from the first readable value of its fields, best first.
+def _dates(
+    tree: HtmlElement, tags: dict[str, list[str]], data: _Structured, title: str | None
+) -> _Dates:
+    """Published and modified, each from the first readable value of its fields, best first;
+    a page whose markup gives no published date gives the one it shows its readers under
+    the headline ``title`` or in a labelled field (:mod:`crawler.extract.datelines`).
 
     Ambiguous numeric values follow the page's order (:func:`page_order`, from
     the dates its visible text shows, else its language);
@@ -581,13 +586,17 @@ def _dates(tree: HtmlElement, tags: dict[str, list[str]], data: _Structured) -> 
             orders.append(seen or page_order(langs, tree.xpath(_VISIBLE_TEXT)))
         return orders[0]
 
-    published, modified = (_first_date(field_values, page, codes) for field_values in fields)
+    zones = [*fields[0], *fields[1]]  # where a value's zone may be written (with_offset)
+    published, modified = (_first_date(values, page, codes, zones) for values in fields)
+    if published is None and not any(map(ambiguous, fields[0])):
+        fields = (shown_dates(tree, title), fields[1])
+        published = _first_date(fields[0], page, codes, zones)
     if_order: DateReadings = {}
     if orders and orders[0] is None:  # an ambiguous value stayed unread
         if_order = {
             order: (
-                _first_date(fields[0], lambda o=order: o, codes),
-                _first_date(fields[1], lambda o=order: o, codes),
+                _first_date(fields[0], lambda o=order: o, codes, zones),
+                _first_date(fields[1], lambda o=order: o, codes, zones),
             )
             for order in DAY_MONTH_ORDERS
         }
@@ -597,17 +606,21 @@ def _dates(tree: HtmlElement, tags: dict[str, list[str]], data: _Structured) -> 
 
 
 def _first_date(
-    values: list[str], order: Callable[[], DateOrder | None], codes: list[str]
+    values: list[str],
+    order: Callable[[], DateOrder | None],
+    codes: list[str],
+    zones: list[str],
 ) -> datetime | None:
-    """The first of ``values`` that reads as a date, its offset settled by the later ones
-    (:func:`with_offset`). An ambiguous value is read in ``order()``, asked for only then."""
-    for i, value in enumerate(values):
+    """The first of ``values`` that reads as a date, its offset settled by the page's ISO
+    values in ``zones`` (:func:`with_offset`). An ambiguous value is read in ``order()``,
+    asked for only then."""
+    for value in values:
         if ambiguous(value):
             found = read_date(value, chosen, codes) if (chosen := order()) else None
         else:
             found = read_date(value, None, codes)
         if found:
-            return with_offset(found, filter(None, map(iso_date, values[i + 1 :])))
+            return with_offset(found, filter(None, map(iso_date, zones)))
     return None
 
 
@@ -631,7 +644,8 @@ def extract_metadata(tree: HtmlElement, url: str = "") -> Metadata:
     data = _structured(tree, url)
     tags = _meta_lists(tree)
     site = outlet(url, tags, data)
-    dates = _dates(tree, tags, data)
+    title = _title(tree, tags, data, site)
+    dates = _dates(tree, tags, data, title)
     canonical = _first(*tree.xpath("//link[@rel='canonical']/@href"), _meta(tags, "og:url"))
     og_type = (_meta(tags, "og:type") or "").lower()
     # One <article> marks an article page; several are the cards of a listing.
@@ -639,7 +653,7 @@ def extract_metadata(tree: HtmlElement, url: str = "") -> Metadata:
         data.jsonld or data.micro or og_type == "article" or len(tree.xpath("//article")) == 1
     )
     return Metadata(
-        title=_title(tree, tags, data, site),
+        title=title,
         authors=_authors(tree, tags, data, site),
         published=dates.published,
         modified=dates.modified,
