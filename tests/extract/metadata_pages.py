@@ -172,7 +172,24 @@ KO = Page(
     datetime(2024, 3, 4, 10, 0, tzinfo=timezone(timedelta(hours=9))),
 )
 
-PAGES = [EN_GB, DE, EN_US, OFFSET, TABLE, DIVS, KO]
+# No date in the markup: the one shown under the headline, with its zone's name, beside
+# a teaser's linked date (another story's) and a caption's.
+SHOWN = Page(
+    "/us/ferry.html",
+    '<html lang="en"><head><title>Ferry service resumes</title></head><body>'
+    '<div><a href="/us/strike.html">Strike ends <span>March 1, 2024</span></a></div>'
+    "<div><h1>Ferry service resumes</h1>"
+    '<div><span>Published March 4, 2024 at 10:00 EST</span> | <span class="byline">By Lee Park'
+    "</span></div>"
+    "<figure><figcaption>The pier, March 2, 2024</figcaption></figure>"
+    + prose("ferry")
+    + "</div></body></html>",
+    "Ferry service resumes",
+    ["Lee Park"],
+    datetime(2024, 3, 4, 10, 0, tzinfo=EST),
+)
+
+PAGES = [EN_GB, DE, EN_US, OFFSET, TABLE, DIVS, KO, SHOWN]
 
 
 def daybook(slug: str, day: str, topic: str) -> Page:
