@@ -13,7 +13,7 @@ templates put it for people:
 Links (other stories' teasers and their dates), captions, navigation, asides
 and footers are not looked into; the date itself is cut from the line and
 judged by :mod:`crawler.extract.dates` (``shown_date``, then ``read_date`` in
-the page's day/month order). Measured on fundus: 5 of 258 pages show their
+the page's day/month order). Measured on fundus: 6 of 258 pages show their
 date only this way (htmldate's visible-text search finds their day but no
 time, and took a caption's date on one of them).
 """
