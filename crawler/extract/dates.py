@@ -45,11 +45,13 @@ _NUMERIC_HINT = re.compile(r"[./-]\d{1,2}[./-]\d\d")
 # dateutil fills a missing part from its default: a part that differs between two was missing.
 _DEFAULTS = (datetime(1, 1, 1), datetime(2, 2, 2))
 _ZONE_NAME = re.compile(r"\b[A-Z]{2,5}\b")  # EST, CEST, BST, AEDT: dateparser knows them
-# A date as a page shows it, with the time after it: "01. April 2025, 15:25",
-# "25.04.24 | 14:07 Uhr", "13. Mai 2026 um 15:44", "March 4, 2024 at 10:00 EST", "2024-03-04".
+# A date as a page shows it, with its time after it or before it: "01. April 2025, 15:25",
+# "25.04.24 | 14:07 Uhr", "13. Mai 2026 um 15:44", "March 4, 2024 at 10:00 EST", "2024-03-04",
+# "11:11 PM EST Nov 19, 2019".
 _MONTH_WORD = r"[^\W\d_]{3,}\.?"  # a month's name in any language; read_date judges it
 _SHOWN_DATE = re.compile(
-    rf"(?<![\w.:/-])(?:\d{{4}}-\d\d-\d\d|\d{{1,2}}([./-])\d{{1,2}}\1(?:\d{{4}}|\d\d)"
+    r"(?<![\w.:/-])(?:\d{1,2}:\d\d\s?(?:[ap]\.?m\.?\s?)?(?:(?-i:[A-Z]{2,5})\s?)?,?\s?)?"
+    rf"(?:\d{{4}}-\d\d-\d\d|\d{{1,2}}([./-])\d{{1,2}}\1(?:\d{{4}}|\d\d)"
     rf"|\d{{1,2}}\.?\s{_MONTH_WORD}\s\d{{4}}|{_MONTH_WORD}\s\d{{1,2}},?\s\d{{4}})(?![\w/-]|\.\d)"
     r"(?:\s?(?:[,|·–-]|um|at|à|alle|a las|kl\.|klo|saat)?\s?\d{1,2}[:.h]\d\d(?::\d\d)?\b"
     r"(?:\s?(?:uhr|h|[ap]\.?m\.?)(?!\w))?(?:\s?(?-i:[A-Z]{2,5})\b|\s?[+-]\d\d:?\d\d)?)?",

@@ -30,6 +30,7 @@ def meta(body: str, lang: str = "en-GB", head: str = "") -> Metadata:
         ("erstellt: 01. April 2025, 15:25 | 3 Kommentare", "01. April 2025, 15:25"),
         ("Do 25.04.24 | 14:07 Uhr | Von Ann Lee", "25.04.24, 14:07 Uhr"),
         ("Published on March 4, 2024 at 10:00 EST", "March 4, 2024 at 10:00 EST"),
+        ("Published 11:11 PM EST Nov 19, 2019", "11:11 PM EST Nov 19, 2019"),
         ("Updated 5 March 2024 · Published 4 March 2024, 9:30 a.m.", "4 March 2024, 9:30 a.m."),
         ("04.03.2024 - Güncelleme: 05.03.2024", "04.03.2024"),
         ("Stand: 28.04.2023, 10:00 Uhr", None),  # an update's date alone
