@@ -590,6 +590,7 @@ def _dates(
     published, modified = (_first_date(values, page, codes, zones) for values in fields)
     if published is None and not any(map(ambiguous, fields[0])):
         fields = (shown_dates(tree, title), fields[1])
+        seen = seen or single(orders_seen(fields[0]))  # which the source learns, as a field's
         published = _first_date(fields[0], page, codes, zones)
     if_order: DateReadings = {}
     if orders and orders[0] is None:  # an ambiguous value stayed unread

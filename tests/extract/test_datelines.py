@@ -116,3 +116,6 @@ def test_an_ambiguous_dateline_follows_the_page_or_waits_for_the_source() -> Non
     undecided = meta(body, "en")
     assert undecided.published is None
     assert undecided.dates_if_order["DMY"] == (datetime(2024, 3, 4, tzinfo=UTC), None)
+    # an unambiguous one teaches its source the order, as a date field's does
+    shown = meta(body.replace("04/03/2024", "13/03/2024"), "en")
+    assert (shown.published, shown.date_order) == (datetime(2024, 3, 13, tzinfo=UTC), "DMY")
