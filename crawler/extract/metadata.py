@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -72,16 +72,17 @@ BYLINE_NODES = 5  # the first few byline-like elements; later ones are teasers' 
 BYLINE_CHARS = 200  # a longer element is an author box or a list, not a byline
 CONTROL_DEPTH = 3  # a name inside a button: <button><span class="author">...</span></button>
 LABELLED_CHARS = 80  # a labelled author field's value: a few names, not a sentence
+HEADER_ELEMENTS = 40  # elements after the h1 that hold the article's header (date, byline)
 SITE_TAIL_WORDS = 3  # "Daily Mail Online": longer tails are a headline's own words
 ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _JSONLD = JsonLdExtractor()
 _MICRODATA = LxmlMicrodataExtractor()
 # Marked as a byline: rel/itemprop author, or a class naming an author or a byline
 # ("uthor" and "yline" match "Author" and "Byline" too, without lower-casing every class).
-_BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author' or contains(@class, 'uthor')"
-    " or contains(@class, 'yline')]"
+_BYLINE_MARK = (
+    "@rel='author' or @itemprop='author' or contains(@class, 'uthor') or contains(@class, 'yline')"
 )
+_BYLINE_XPATH = f"//*[{_BYLINE_MARK}]"
 # A link to an author's page ("/author/ann-lee", "/autoren/name/max-kolter"): a byline
 # when its text is a person's name.
 _AUTHOR_LINK_XPATH = (
@@ -113,6 +114,8 @@ _AUTHOR_LABEL = re.compile(
 _WRITTEN_BY = re.compile(
     r"^(?:written by|geschrieben von|verfasst von|écrit par|escrito por)$", re.I
 )
+# Between a byline's name and its date: "Ann Lee | 05.04.2025", "Ann Lee · March 4, 2024".
+_ROW_SEPARATOR = re.compile(r"\s*[|·•]\s*|\s+[–—-]\s+")
 # Between a headline and the site's name in a <title>: "Story | Site", "Story - Site".
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:/»]\s+|\s*\|\s*")
 _PUBLISHED_META = (
@@ -134,6 +137,10 @@ _PUBLISHED_META = (
 # What a reader sees of a page: its text outside scripts and styles, whose numbers
 # ("?v=1.13.24", a widget's "03/14/2024") are no date the page writes.
 _VISIBLE_TEXT = "//text()[not(ancestor::script or ancestor::style)]"
+# An element's visible text outside marked bylines (read, and maybe refused, before).
+_UNMARKED_TEXT = (
+    f".//text()[not(ancestor::script or ancestor::style or ancestor::*[{_BYLINE_MARK}])]"
+)
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "last-modified")
 
 
@@ -359,7 +366,10 @@ def _authors(
     if names := clean_authors(_written_by(tags), site):
         return names
     return (
-        _byline_authors(tree, site) or _labelled_authors(tree, site) or _bold_name_line(tree, site)
+        _byline_authors(tree, site)
+        or _labelled_authors(tree, site)
+        or _name_beside_date(tree, site, _languages(tree, tags))
+        or _bold_name_line(tree, site)
     )
 
 
@@ -475,14 +485,56 @@ def _bold_name_line(tree: HtmlElement, site: Outlet) -> list[str]:
         bold = " ".join(" ".join(p.xpath(".//text()[ancestor::strong or ancestor::b]")).split())
         if not text or bold != text or len(text) > LABELLED_CHARS:
             continue
-        parts = split_byline(text)
-        if parts and all(
-            len(part.split()) >= 2
-            and all(w[0].isupper() and w.casefold() not in _FUNCTION_WORDS for w in part.split())
-            for part in parts
-        ):
+        if _only_names(text):
             return clean_authors([text], site)
     return []
+
+
+def _name_beside_date(tree: HtmlElement, site: Outlet, languages: list[str]) -> list[str]:
+    """Names written beside the date under the headline, outside any element marked as a byline:
+    ``<span>Ann Lee |</span><span>05.04.2025</span>``, ``<p>By Ann Lee · March 4, 2024</p>``,
+    ``<tr><td>Ann Lee</td><td>04.03.2024</td></tr>``.
+
+    Looks at the :data:`HEADER_ELEMENTS` elements after the first ``<h1>``; a part
+    of their text (split at their text nodes and at ``|``, ``·``, ``•`` or a spaced
+    dash) that holds names only (:func:`_only_names`) right before or after a part
+    that reads as a date. A name's text is that of one element, at most
+    :data:`LABELLED_CHARS` long.
+    """
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return []
+    codes = [re.split(r"[-_]", lang)[0].lower() for lang in languages]
+    for el in h1.xpath(f"following::*[position() <= {HEADER_ELEMENTS}]"):
+        if len(el.text_content()) > 2 * LABELLED_CHARS:
+            continue
+        parts = [
+            part
+            for text in el.xpath(_UNMARKED_TEXT)
+            for part in _ROW_SEPARATOR.split(" ".join(text.split()))
+            if part
+        ]
+        pairs = list(pairwise(parts))
+        for name, beside in (*pairs, *((b, a) for a, b in pairs)):
+            if (
+                len(name) <= LABELLED_CHARS
+                and _only_names(name)
+                and read_date(beside, "DMY", codes)
+            ):
+                return clean_authors([name], site)
+    return []
+
+
+def _only_names(text: str) -> bool:
+    """Whether ``text`` is names alone: each of its byline parts (:func:`split_byline`) two
+    words or more, every word capitalised and none a function word ("Ann Lee/Bo Chen";
+    not "The Road Ahead", "READ MORE", "Ekonomi")."""
+    parts = split_byline(text)
+    return bool(parts) and all(
+        len(part.split()) >= 2
+        and all(w[0].isupper() and w.casefold() not in _FUNCTION_WORDS for w in part.split())
+        for part in parts
+    )
 
 
 def _is_prose(p: HtmlElement) -> bool:

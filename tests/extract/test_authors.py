@@ -341,3 +341,40 @@ def test_a_page_wrappers_class_does_not_make_its_byline_a_control() -> None:
     )
     assert authors("", wrapped) == ["Ann Lee"]
     assert authors("", '<button><span class="author-name">Ann Lee</span></button>') == []
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (
+            '<div class="article-meta"><span class="meta-name">Ann Lee &nbsp;|</span>'
+            f'<span class="meta-date">05.04.2025 - Updated: 05.04.2025</span></div>{prose("dam")}',
+            ["Ann Lee"],
+        ),
+        (
+            f"<div><div>By Ann Lee and Bo Chen · March 4, 2024</div></div>{prose('bridge')}",
+            ["Ann Lee", "Bo Chen"],
+        ),
+        (
+            "<table><tr><td><font size=2>4 March 2024</font></td><td><font size=2>Ann Lee</font>"
+            f"</td></tr></table>{prose('ferry')}",
+            ["Ann Lee"],
+        ),
+    ],
+)
+def test_a_name_beside_the_date_under_the_headline(body: str, names: list[str]) -> None:
+    assert authors("", body) == names
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'<div class="meta"><a href="/economy">Economy</a> | 05.04.2025</div>{prose("tax")}',
+        f"<div><div>The Road Ahead · March 4, 2024</div></div>{prose('roads')}",
+        '<p class="meta">by <a rel="author" href="/author/admin/">Gazette D</a> | '
+        f"5 November 2024</p>{prose('school')}",
+        f"<table><tr><td>Ann Lee</td><td>Harbour Office</td></tr></table>{prose('port')}",
+    ],
+)
+def test_a_section_a_subheading_or_a_refused_byline_beside_the_date_is_no_name(body: str) -> None:
+    assert authors("", body) == []
