@@ -69,6 +69,16 @@ SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gaz
         ("기자", []),
         # interface strings and labels
         ("Unsere Autorinnen und Autoren", []),
+        # a wire credited "with" the writer, a dateline after a wire, a site's host name
+        ("Anna Berg mit dpa", ["Anna Berg"]),
+        ("By Ann Lee with AP", ["Ann Lee"]),
+        ("Ann Lee with Bo Chen", ["Ann Lee", "Bo Chen"]),
+        ("Anna Berg mit Agenturen", ["Anna Berg"]),
+        ("AFP, MANILA", []),
+        ("Anna Berg, dpa, Berlin", ["Anna Berg"]),
+        ("red, Example.at/ Agenturen", []),
+        ("Example.co.uk", []),
+        ("J.Smith", ["J.Smith"]),  # an initial, not a host
     ],
 )
 def test_bylines(byline: str, names: list[str]) -> None:
