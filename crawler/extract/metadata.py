@@ -110,6 +110,8 @@ _AUTHOR_LABEL = re.compile(
     r"^(?:(?:author|autor|auteur|autore|autori|forfatter|författare)\w{0,5}\s*/?\s*)+:?$",
     re.IGNORECASE,
 )
+# "By" as a field's label, with its colon: "Von:", "By:", "Par :".
+_BY_LABEL = re.compile(r"^(?:by|von|par|por|door|av|af|di)\s*:$", re.IGNORECASE)
 # Yoast SEO's "Written by" pair: twitter:label1 = "Written by", twitter:data1 = the name.
 _WRITTEN_BY = re.compile(
     r"^(?:written by|geschrieben von|verfasst von|écrit par|escrito por)$", re.I
@@ -454,8 +456,10 @@ def _byline_authors(tree: HtmlElement, site: Outlet) -> list[str]:
 
 def _labelled_authors(tree: HtmlElement, site: Outlet) -> list[str]:
     """Names in a labelled field: ``<strong>Author</strong> Ann Lee``, ``<dt>Autorin/Autor</dt>
-    <dd>Ann Lee</dd>``, ``<th>Author:</th><td>Ann Lee</td>``; the first such field that names
-    someone, its value at most :data:`LABELLED_CHARS` long."""
+    <dd>Ann Lee</dd>``, ``<th>Author:</th><td>Ann Lee</td>``, or an element led by its label,
+    the names in its children: ``<li>Von: <a href="/ann-lee">Ann Lee</a></li>`` (a "by" word
+    needs the colon there); the first such field that names someone, its value at most
+    :data:`LABELLED_CHARS` long."""
     for label in tree.xpath("//strong | //b | //dt | //th"):
         if not _AUTHOR_LABEL.match(" ".join(label.text_content().split())):
             continue
@@ -463,6 +467,13 @@ def _labelled_authors(tree: HtmlElement, site: Outlet) -> list[str]:
         if not value.strip() and (after := label.getnext()) is not None:
             value = after.text_content()
         if len(value.strip()) <= LABELLED_CHARS and (names := clean_authors([value], site)):
+            return names
+    for el in tree.iter():
+        lead = " ".join((el.text or "").split()) if len(el) and isinstance(el.tag, str) else ""
+        if not lead or not (_AUTHOR_LABEL.match(lead) or _BY_LABEL.match(lead)):
+            continue
+        value = " ".join(el.text_content()[len(el.text) :].split())
+        if len(value) <= LABELLED_CHARS and (names := clean_authors([value], site)):
             return names
     return []
 

@@ -388,3 +388,37 @@ def test_a_name_beside_the_date_under_the_headline(body: str, names: list[str]) 
 )
 def test_a_section_a_subheading_or_a_refused_byline_beside_the_date_is_no_name(body: str) -> None:
     assert authors("", body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (
+            '<ul class="article-info"><li class="info-item">Von:\n\t\t<span class="person-link">'
+            '<a href="/ann-lee">Ann  LEE</a>,\n\t</span>\n\t\t<span class="person-link">'
+            f'<a href="/bo-chen">Bo Chen</a></span></li></ul>{prose("dam")}',
+            ["Ann LEE", "Bo Chen"],
+        ),
+        (f'<div><div>By: <a href="/ann-lee">Ann Lee</a></div></div>{prose("bridge")}', ["Ann Lee"]),
+        (
+            "<table><tr><td>Author: <font size=2>Ann Lee and Bo Chen</font></td></tr></table>"
+            f"{prose('ferry')}",
+            ["Ann Lee", "Bo Chen"],
+        ),
+    ],
+)
+def test_an_element_led_by_its_label_names_its_authors(body: str, names: list[str]) -> None:
+    assert authors("", body) == names
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'<div>By: <a href="/x">the numbers</a></div>{prose("tax")}',
+        f"<p>Von: <span>Redaktion</span></p>{prose('rail')}",
+        f"<p>By <a href='/ann-lee'>Ann Lee</a> and others</p>{prose('port')}",  # no colon
+        f"<div>Par : <span>{'Jean Dupont ' * 8}</span></div>{prose('vote')}",  # too long
+    ],
+)
+def test_a_label_led_line_naming_no_one_gives_no_author(body: str) -> None:
+    assert authors("", body) == []
