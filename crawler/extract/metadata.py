@@ -312,20 +312,43 @@ def outlet(url: str, tags: dict[str, list[str]], data: _Structured) -> Outlet:
 
 def _without_site_tail(title: str, others: set[str], site: Outlet) -> str:
     """``"Story | Site"`` → ``"Story"`` when the tail names the site or the rest is another headline."""
-    names = site.names | {compact(h) for h in site.hosts}
     for sep in _TITLE_SEPARATOR.finditer(title):
         head, tail = title[: sep.start()], title[sep.end() :]
         if len(head) < 8:
             continue
-        if head.casefold() in others:
+        if head.casefold() in others or any(
+            _names_site(part, site) for part in _TITLE_SEPARATOR.split(tail)
+        ):
             return head
-        for part in _TITLE_SEPARATOR.split(tail):
-            key = compact(part)
-            # "Golem.de", "Daily Mail Online": the name, or a short part that begins with it
-            short = len(part.split()) <= SITE_TAIL_WORDS
-            if key and any(key == n or (short and len(n) > 2 and key.startswith(n)) for n in names):
-                return head
     return title
+
+
+def _without_site_prefix(title: str, others: set[str], site: Outlet) -> str:
+    """``"Site | Story"`` → ``"Story"`` when the head names the site, and ``"Section - Story"``
+    → ``"Story"`` when the rest is another of the page's headlines (its ``og:title``,
+    ``<h1>``): the mirror of :func:`_without_site_tail`, at the same separators. A head must
+    be the site's name itself: "Demo Gazette staff - a year on" is a headline."""
+    for sep in _TITLE_SEPARATOR.finditer(title):
+        head, rest = title[: sep.start()], title[sep.end() :]
+        if len(rest) < 8:
+            break
+        if rest.casefold() in others:
+            return rest
+        if all(_names_site(part, site, begins=False) for part in _TITLE_SEPARATOR.split(head)):
+            return _without_site_prefix(rest, others, site)
+    return title
+
+
+def _names_site(part: str, site: Outlet, begins: bool = True) -> bool:
+    """Whether a title's part names the site: its name or host ("Golem.de"), or where
+    ``begins``, a short part (:data:`SITE_TAIL_WORDS` words at most) that begins with one
+    ("Daily Mail Online")."""
+    key = compact(part)
+    short = begins and len(part.split()) <= SITE_TAIL_WORDS
+    names = site.names | {compact(h) for h in site.hosts}
+    return bool(key) and any(
+        key == n or (short and len(n) > 2 and key.startswith(n)) for n in names
+    )
 
 
 def _title(
@@ -348,7 +371,8 @@ def _title(
     if not candidates:
         return None
     title = candidates[0]
-    return _without_site_tail(title, {c.casefold() for c in candidates} - {title.casefold()}, site)
+    others = {c.casefold() for c in candidates} - {title.casefold()}
+    return _without_site_prefix(_without_site_tail(title, others, site), others, site)
 
 
 def _authors(
