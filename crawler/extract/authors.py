@@ -312,10 +312,14 @@ def _without_credentials(part: str) -> str:
 
 
 def _without_agency_tail(name: str) -> str:
-    """``"Jill Lawless Associated Press"`` → ``"Jill Lawless"``: a wire credited after the name."""
+    """``"Jill Lawless Associated Press"`` → ``"Jill Lawless"``: a wire credited after the name.
+
+    A role word is no wire: ``"Jerusalem Post Staff"`` stays whole (and is no person).
+    """
     words = name.split()
     for k in (3, 2, 1):
-        if len(words) >= k + 2 and compact(" ".join(words[-k:])) in AGENCIES:
+        key = compact(" ".join(words[-k:]))
+        if len(words) >= k + 2 and key in AGENCIES and key not in ROLE_WORDS:
             return " ".join(words[:-k])
     return name
 

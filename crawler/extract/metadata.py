@@ -531,9 +531,8 @@ def _name_beside_date(tree: HtmlElement, site: Outlet, languages: list[str]) -> 
     ``<tr><td>Ann Lee</td><td>04.03.2024</td></tr>``.
 
     Looks at the :data:`HEADER_ELEMENTS` elements after the first ``<h1>``; a part
-    of their text (split at their text nodes and at ``|``, ``·``, ``•`` or a spaced
-    dash) that holds names only (:func:`_only_names`) right before or after a part
-    that reads as a date. A name's text is that of one element, at most
+    of their text (:func:`_row_parts`) that holds names only (:func:`_only_names`)
+    right before or after a part that reads as a date, at most
     :data:`LABELLED_CHARS` long.
     """
     h1 = next(tree.iter("h1"), None)
@@ -543,13 +542,7 @@ def _name_beside_date(tree: HtmlElement, site: Outlet, languages: list[str]) -> 
     for el in h1.xpath(f"following::*[position() <= {HEADER_ELEMENTS}]"):
         if len(el.text_content()) > 2 * LABELLED_CHARS:
             continue
-        parts = [
-            part
-            for text in el.xpath(_UNMARKED_TEXT)
-            for part in _ROW_SEPARATOR.split(" ".join(text.split()))
-            if part
-        ]
-        pairs = list(pairwise(parts))
+        pairs = list(pairwise(_row_parts(el.xpath(_UNMARKED_TEXT))))
         for name, beside in (*pairs, *((b, a) for a, b in pairs)):
             if (
                 len(name) <= LABELLED_CHARS
@@ -558,6 +551,25 @@ def _name_beside_date(tree: HtmlElement, site: Outlet, languages: list[str]) -> 
             ):
                 return clean_authors([name], site)
     return []
+
+
+def _row_parts(texts: list[str]) -> list[str]:
+    """A header row's parts: its text nodes, a node that names no one (a comma, "and",
+    "By") joined to its neighbours, each split at ``|``, ``·``, ``•`` or a spaced dash.
+
+    ``["By", "Ann Lee", ",", "Bo Chen", "on March 4, 2024"]`` → ``["By Ann Lee , Bo Chen",
+    "on March 4, 2024"]``; ``["Ann Lee |", "05.04.2025"]`` → ``["Ann Lee", "05.04.2025"]``.
+    """
+    lines: list[str] = []
+    joining = False
+    for text in filter(None, (" ".join(t.split()) for t in texts)):
+        names_none = not split_byline(text)
+        if lines and (joining or names_none):
+            lines[-1] += " " + text
+        else:
+            lines.append(text)
+        joining = names_none
+    return [part for line in lines for part in _ROW_SEPARATOR.split(line) if part]
 
 
 def _only_names(text: str) -> bool:

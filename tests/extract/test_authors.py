@@ -79,6 +79,7 @@ SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gaz
         ("red, Example.at/ Agenturen", []),
         ("Example.co.uk", []),
         ("J.Smith", ["J.Smith"]),  # an initial, not a host
+        ("By VALLEY POST STAFF", []),  # a desk: "staff" is its role, not a wire after a name
     ],
 )
 def test_bylines(byline: str, names: list[str]) -> None:
@@ -369,6 +370,12 @@ def test_a_page_wrappers_class_does_not_make_its_byline_a_control() -> None:
             "<table><tr><td><font size=2>4 March 2024</font></td><td><font size=2>Ann Lee</font>"
             f"</td></tr></table>{prose('ferry')}",
             ["Ann Lee"],
+        ),
+        (  # names in links, a comma between: one list, not its last name alone
+            '<p class="article__meta">By <a href="/staff/ann-lee/">Ann Lee</a> , <a '
+            'href="/staff/bo-chen/">Bo Chen</a> <span>on Monday, March 4th, 2024 at 11:08 a.m.'
+            f"</span></p>{prose('port')}",
+            ["Ann Lee", "Bo Chen"],
         ),
     ],
 )
