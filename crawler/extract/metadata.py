@@ -79,10 +79,10 @@ _JSONLD = JsonLdExtractor()
 _MICRODATA = LxmlMicrodataExtractor()
 # Marked as a byline: rel/itemprop author, or a class naming an author or a byline
 # ("uthor" and "yline" match "Author" and "Byline" too, without lower-casing every class).
-_BYLINE_MARK = (
-    "@rel='author' or @itemprop='author' or contains(@class, 'uthor') or contains(@class, 'yline')"
+_BYLINE_XPATH = (
+    "//*[@rel='author' or @itemprop='author' or contains(@class, 'uthor')"
+    " or contains(@class, 'yline')]"
 )
-_BYLINE_XPATH = f"//*[{_BYLINE_MARK}]"
 # A link to an author's page ("/author/ann-lee", "/autoren/name/max-kolter"): a byline
 # when its text is a person's name.
 _AUTHOR_LINK_XPATH = (
@@ -110,6 +110,8 @@ _AUTHOR_LABEL = re.compile(
     r"^(?:(?:author|autor|auteur|autore|autori|forfatter|författare)\w{0,5}\s*/?\s*)+:?$",
     re.IGNORECASE,
 )
+# Elements with children whose first text holds a colon: those that may be led by a label.
+_LABEL_LED = "//*[* and contains(text()[1], ':')]"
 # "By" as a field's label, with its colon: "Von:", "By:", "Par :".
 _BY_LABEL = re.compile(r"^(?:by|von|par|por|door|av|af|di)\s*:$", re.IGNORECASE)
 # Yoast SEO's "Written by" pair: twitter:label1 = "Written by", twitter:data1 = the name.
@@ -139,10 +141,6 @@ _PUBLISHED_META = (
 # What a reader sees of a page: its text outside scripts and styles, whose numbers
 # ("?v=1.13.24", a widget's "03/14/2024") are no date the page writes.
 _VISIBLE_TEXT = "//text()[not(ancestor::script or ancestor::style)]"
-# An element's visible text outside marked bylines (read, and maybe refused, before).
-_UNMARKED_TEXT = (
-    f".//text()[not(ancestor::script or ancestor::style or ancestor::*[{_BYLINE_MARK}])]"
-)
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "last-modified")
 
 
@@ -481,8 +479,8 @@ def _byline_authors(tree: HtmlElement, site: Outlet) -> list[str]:
 def _labelled_authors(tree: HtmlElement, site: Outlet) -> list[str]:
     """Names in a labelled field: ``<strong>Author</strong> Ann Lee``, ``<dt>Autorin/Autor</dt>
     <dd>Ann Lee</dd>``, ``<th>Author:</th><td>Ann Lee</td>``, or an element led by its label,
-    the names in its children: ``<li>Von: <a href="/ann-lee">Ann Lee</a></li>`` (a "by" word
-    needs the colon there); the first such field that names someone, its value at most
+    the names in its children: ``<li>Von: <a href="/ann-lee">Ann Lee</a></li>`` (its label
+    ends in a colon there); the first such field that names someone, its value at most
     :data:`LABELLED_CHARS` long."""
     for label in tree.xpath("//strong | //b | //dt | //th"):
         if not _AUTHOR_LABEL.match(" ".join(label.text_content().split())):
@@ -492,8 +490,8 @@ def _labelled_authors(tree: HtmlElement, site: Outlet) -> list[str]:
             value = after.text_content()
         if len(value.strip()) <= LABELLED_CHARS and (names := clean_authors([value], site)):
             return names
-    for el in tree.iter():
-        lead = " ".join((el.text or "").split()) if len(el) and isinstance(el.tag, str) else ""
+    for el in tree.xpath(_LABEL_LED):
+        lead = " ".join((el.text or "").split())
         if not lead or not (_AUTHOR_LABEL.match(lead) or _BY_LABEL.match(lead)):
             continue
         value = " ".join(el.text_content()[len(el.text) :].split())
@@ -539,18 +537,63 @@ def _name_beside_date(tree: HtmlElement, site: Outlet, languages: list[str]) -> 
     if h1 is None:
         return []
     codes = [re.split(r"[-_]", lang)[0].lower() for lang in languages]
-    for el in h1.xpath(f"following::*[position() <= {HEADER_ELEMENTS}]"):
-        if len(el.text_content()) > 2 * LABELLED_CHARS:
+    dates: dict[str, bool] = {}  # a row's parts come again in its ancestors' rows
+
+    def is_date(text: str) -> bool:
+        if text not in dates:  # every date has a digit: dateparser is asked only then
+            short = len(text) <= LABELLED_CHARS and any(c.isdigit() for c in text)
+            dates[text] = short and read_date(text, "DMY", codes) is not None
+        return dates[text]
+
+    for el in islice(_after(h1), HEADER_ELEMENTS):
+        if not _text_within(el, 2 * LABELLED_CHARS):
             continue
-        pairs = list(pairwise(_row_parts(el.xpath(_UNMARKED_TEXT))))
+        texts = _unmarked_texts(el)
+        if not any(c.isdigit() for text in texts for c in text):
+            continue  # no date here
+        pairs = list(pairwise(_row_parts(texts)))
         for name, beside in (*pairs, *((b, a) for a, b in pairs)):
             if (
                 len(name) <= LABELLED_CHARS
                 and _only_names(name)
-                and read_date(beside, "DMY", codes)
+                and is_date(beside)
+                and not any(map(_marked_byline, el.iterancestors()))
             ):
                 return clean_authors([name], site)
     return []
+
+
+def _after(el: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements after ``el`` in document order, outside it (XPath ``following::*``,
+    lazily: libxml2 would list every one before taking the first few)."""
+    while el is not None:
+        for sibling in el.itersiblings():
+            yield from (e for e in sibling.iter() if isinstance(e.tag, str))
+        el = el.getparent()
+
+
+def _unmarked_texts(el: HtmlElement) -> list[str]:
+    """``el``'s text nodes in order, leaving out marked bylines (:func:`_marked_byline`:
+    read, and maybe refused, before), scripts, styles and comments (their tails are read)."""
+    if _marked_byline(el):
+        return []
+    texts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+            texts += _unmarked_texts(child)
+        texts.append(child.tail or "")
+    return texts
+
+
+def _text_within(el: HtmlElement, limit: int) -> bool:
+    """Whether ``el``'s text, blanks aside, is at most ``limit`` characters; read only as far
+    as needed, so a wrapper of the whole article costs no more than a row."""
+    total = 0
+    for text in el.itertext():
+        total += len(text.strip())
+        if total > limit:
+            return False
+    return True
 
 
 def _row_parts(texts: list[str]) -> list[str]:
