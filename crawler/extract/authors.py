@@ -3,14 +3,14 @@
 A byline or an author field often holds more than names: a role ("Senior
 Reporter", "Staff Writer"), a desk, a wire agency or the outlet standing in
 for a person ("Reuters", "Staff", the site's own name), an image credit, an
-e-mail address or a URL slug taken from an author page ("chuck-ross"). None
-of those is an author. Names joined by a comma, ``;``, ``&``, ``/``, an
-ideographic comma or a conjunction ("and", "und", "et", "y", "e", "og",
-"och", "en") are split.
+e-mail address, a host name ("ORF.at") or a URL slug taken from an author page
+("chuck-ross"). None of those is an author. Names joined by a comma, ``;``,
+``&``, ``/``, an ideographic comma, a conjunction ("and", "und", "et", "y",
+"e", "og", "och", "en") or "with" ("Ann Lee with AP", "mit dpa") are split.
 
 Neither is a place written after the name as a dateline ("Anna Sleegers,
-Frankfurt": one word after a comma that follows a name of two or more; "Jane
-Roe in Brussels": capitalised words after "in"), nor
+Frankfurt", "AFP, MANILA": one word after a comma that follows a name of two
+or more, or an agency; "Jane Roe in Brussels": capitalised words after "in"), nor
 a part in lower case ("capital", "amw", "red", "ku Frankfurt": a section's
 name or an editor's initials; nobiliary particles such as "van", "de" or
 "al-" excepted). A role written after a name in Korean, Japanese or Chinese
@@ -32,8 +32,9 @@ from dataclasses import dataclass
 _BY = re.compile(
     r"^\s*(?:(?i:written by|words by|posted by|by|von|par|por)|di|door|av|af)\b\s*[:\-]?\s*"
 )
-# Conjunctions in lower case only: "Ana Y. López" keeps its initial.
-_SPLIT = re.compile(r"\s*(?:[,;&|/、，]|\s(?:and|und|et|y|e|og|och|en)\s)\s*")
+# Conjunctions, and "with" crediting a second writer or a wire ("Ann Lee with AP"), in
+# lower case only: "Ana Y. López" keeps its initial.
+_SPLIT = re.compile(r"\s*(?:[,;&|/、，]|\s(?:and|und|et|y|e|og|och|en|with|mit|avec|con|com)\s)\s*")
 # What follows the names: a dash, a date's lead-in, or Korean "외 N명" ("and N others").
 _TAIL = re.compile(
     r"\s[·•—–-]\s|\s(?:on|updated|published|posted)\s|\s외\s*\d+\s*명", re.IGNORECASE
@@ -48,6 +49,9 @@ _ROLE_SUFFIX = re.compile(r"(?<=\w)\s*(?:기자|특파원|記者|记者|特派�
 _PARENTHESES = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _CREDIT = re.compile(r"\b(?:image|images|photo|photos|picture|foto|fotos|bild)\s*:", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+# A host name written as a credit: "ORF.at", "Express.co.uk"; a lower-case top-level
+# domain, so an initial before a name ("J.Smith") is not one.
+_HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$")
 _WORD = re.compile(r"[^\W\d_]+")
 # Link labels that sit inside a byline element beside the name.
 _SOCIAL = re.compile(
@@ -269,8 +273,13 @@ def split_byline(text: str) -> list[str]:
         for part in _SPLIT.split(text)
     ]
     seps = [m.group().strip() for m in _SPLIT.finditer(text)]
-    if len(parts) >= 2 and seps[-1] == "," and len(parts[-1].split()) == 1 < len(parts[-2].split()):
-        parts.pop()  # a dateline: "Anna Sleegers, Frankfurt"
+    if (
+        len(parts) >= 2
+        and seps[-1] == ","
+        and len(parts[-1].split()) == 1
+        and (len(parts[-2].split()) > 1 or compact(parts[-2]) in AGENCIES)
+    ):
+        parts.pop()  # a dateline: "Anna Sleegers, Frankfurt", "AFP, MANILA"
     return [part for part in parts if part]
 
 
@@ -303,10 +312,14 @@ def _without_credentials(part: str) -> str:
 
 
 def _without_agency_tail(name: str) -> str:
-    """``"Jill Lawless Associated Press"`` → ``"Jill Lawless"``: a wire credited after the name."""
+    """``"Jill Lawless Associated Press"`` → ``"Jill Lawless"``: a wire credited after the name.
+
+    A role word is no wire: ``"Jerusalem Post Staff"`` stays whole (and is no person).
+    """
     words = name.split()
     for k in (3, 2, 1):
-        if len(words) >= k + 2 and compact(" ".join(words[-k:])) in AGENCIES:
+        key = compact(" ".join(words[-k:]))
+        if len(words) >= k + 2 and key in AGENCIES and key not in ROLE_WORDS:
             return " ".join(words[:-k])
     return name
 
@@ -318,6 +331,8 @@ def is_person(name: str, outlet: Outlet = Outlet()) -> bool:
     if not key or len(words) > 5 or any(c.isdigit() for c in name):
         return False
     if "@" in name or "_" in name or "://" in name or name.startswith("www.") or _SLUG.match(name):
+        return False
+    if _HOST.match(name):  # a site: "ORF.at", "t-online.de"
         return False
     if not name_shaped(name) or outlet.named_by(name) or outlet.named_by(words[0]):
         return False  # the outlet, or a desk of it: "n-tv NACHRICHTEN", "MDR THÜRINGEN"

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,6 +73,7 @@ BYLINE_NODES = 5  # the first few byline-like elements; later ones are teasers' 
 BYLINE_CHARS = 200  # a longer element is an author box or a list, not a byline
 CONTROL_DEPTH = 3  # a name inside a button: <button><span class="author">...</span></button>
 LABELLED_CHARS = 80  # a labelled author field's value: a few names, not a sentence
+HEADER_ELEMENTS = 40  # elements after the h1 that hold the article's header (date, byline)
 SITE_TAIL_WORDS = 3  # "Daily Mail Online": longer tails are a headline's own words
 ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _JSONLD = JsonLdExtractor()
@@ -110,10 +111,16 @@ _AUTHOR_LABEL = re.compile(
     r"^(?:(?:author|autor|auteur|autore|autori|forfatter|författare)\w{0,5}\s*/?\s*)+:?$",
     re.IGNORECASE,
 )
+# Elements with children whose first text holds a colon: those that may be led by a label.
+_LABEL_LED = "//*[* and contains(text()[1], ':')]"
+# "By" as a field's label, with its colon: "Von:", "By:", "Par :".
+_BY_LABEL = re.compile(r"^(?:by|von|par|por|door|av|af|di)\s*:$", re.IGNORECASE)
 # Yoast SEO's "Written by" pair: twitter:label1 = "Written by", twitter:data1 = the name.
 _WRITTEN_BY = re.compile(
     r"^(?:written by|geschrieben von|verfasst von|écrit par|escrito por)$", re.I
 )
+# Between a byline's name and its date: "Ann Lee | 05.04.2025", "Ann Lee · March 4, 2024".
+_ROW_SEPARATOR = re.compile(r"\s*[|·•]\s*|\s+[–—-]\s+")
 # Between a headline and the site's name in a <title>: "Story | Site", "Story - Site".
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:/»]\s+|\s*\|\s*")
 _PUBLISHED_META = (
@@ -315,20 +322,43 @@ def outlet(url: str, tags: dict[str, list[str]], data: _Structured) -> Outlet:
 
 def _without_site_tail(title: str, others: set[str], site: Outlet) -> str:
     """``"Story | Site"`` → ``"Story"`` when the tail names the site or the rest is another headline."""
-    names = site.names | {compact(h) for h in site.hosts}
     for sep in _TITLE_SEPARATOR.finditer(title):
         head, tail = title[: sep.start()], title[sep.end() :]
         if len(head) < 8:
             continue
-        if head.casefold() in others:
+        if head.casefold() in others or any(
+            _names_site(part, site) for part in _TITLE_SEPARATOR.split(tail)
+        ):
             return head
-        for part in _TITLE_SEPARATOR.split(tail):
-            key = compact(part)
-            # "Golem.de", "Daily Mail Online": the name, or a short part that begins with it
-            short = len(part.split()) <= SITE_TAIL_WORDS
-            if key and any(key == n or (short and len(n) > 2 and key.startswith(n)) for n in names):
-                return head
     return title
+
+
+def _without_site_prefix(title: str, others: set[str], site: Outlet) -> str:
+    """``"Site | Story"`` → ``"Story"`` when the head names the site, and ``"Section - Story"``
+    → ``"Story"`` when the rest is another of the page's headlines (its ``og:title``,
+    ``<h1>``): the mirror of :func:`_without_site_tail`, at the same separators. A head must
+    be the site's name itself: "Demo Gazette staff - a year on" is a headline."""
+    for sep in _TITLE_SEPARATOR.finditer(title):
+        head, rest = title[: sep.start()], title[sep.end() :]
+        if len(rest) < 8:
+            break
+        if rest.casefold() in others:
+            return rest
+        if all(_names_site(part, site, begins=False) for part in _TITLE_SEPARATOR.split(head)):
+            return _without_site_prefix(rest, others, site)
+    return title
+
+
+def _names_site(part: str, site: Outlet, begins: bool = True) -> bool:
+    """Whether a title's part names the site: its name or host ("Golem.de"), or where
+    ``begins``, a short part (:data:`SITE_TAIL_WORDS` words at most) that begins with one
+    ("Daily Mail Online")."""
+    key = compact(part)
+    short = begins and len(part.split()) <= SITE_TAIL_WORDS
+    names = site.names | {compact(h) for h in site.hosts}
+    return bool(key) and any(
+        key == n or (short and len(n) > 2 and key.startswith(n)) for n in names
+    )
 
 
 def _title(
@@ -351,7 +381,8 @@ def _title(
     if not candidates:
         return None
     title = candidates[0]
-    return _without_site_tail(title, {c.casefold() for c in candidates} - {title.casefold()}, site)
+    others = {c.casefold() for c in candidates} - {title.casefold()}
+    return _without_site_prefix(_without_site_tail(title, others, site), others, site)
 
 
 def _authors(
@@ -371,7 +402,10 @@ def _authors(
     if names := clean_authors(_written_by(tags), site):
         return names
     return (
-        _byline_authors(tree, site) or _labelled_authors(tree, site) or _bold_name_line(tree, site)
+        _byline_authors(tree, site)
+        or _labelled_authors(tree, site)
+        or _name_beside_date(tree, site, _languages(tree, tags))
+        or _bold_name_line(tree, site)
     )
 
 
@@ -456,8 +490,10 @@ def _byline_authors(tree: HtmlElement, site: Outlet) -> list[str]:
 
 def _labelled_authors(tree: HtmlElement, site: Outlet) -> list[str]:
     """Names in a labelled field: ``<strong>Author</strong> Ann Lee``, ``<dt>Autorin/Autor</dt>
-    <dd>Ann Lee</dd>``, ``<th>Author:</th><td>Ann Lee</td>``; the first such field that names
-    someone, its value at most :data:`LABELLED_CHARS` long."""
+    <dd>Ann Lee</dd>``, ``<th>Author:</th><td>Ann Lee</td>``, or an element led by its label,
+    the names in its children: ``<li>Von: <a href="/ann-lee">Ann Lee</a></li>`` (its label
+    ends in a colon there); the first such field that names someone, its value at most
+    :data:`LABELLED_CHARS` long."""
     for label in tree.xpath("//strong | //b | //dt | //th"):
         if not _AUTHOR_LABEL.match(" ".join(label.text_content().split())):
             continue
@@ -465,6 +501,13 @@ def _labelled_authors(tree: HtmlElement, site: Outlet) -> list[str]:
         if not value.strip() and (after := label.getnext()) is not None:
             value = after.text_content()
         if len(value.strip()) <= LABELLED_CHARS and (names := clean_authors([value], site)):
+            return names
+    for el in tree.xpath(_LABEL_LED):
+        lead = " ".join((el.text or "").split())
+        if not lead or not (_AUTHOR_LABEL.match(lead) or _BY_LABEL.match(lead)):
+            continue
+        value = " ".join(el.text_content()[len(el.text) :].split())
+        if len(value) <= LABELLED_CHARS and (names := clean_authors([value], site)):
             return names
     return []
 
@@ -487,14 +530,113 @@ def _bold_name_line(tree: HtmlElement, site: Outlet) -> list[str]:
         bold = " ".join(" ".join(p.xpath(".//text()[ancestor::strong or ancestor::b]")).split())
         if not text or bold != text or len(text) > LABELLED_CHARS:
             continue
-        parts = split_byline(text)
-        if parts and all(
-            len(part.split()) >= 2
-            and all(w[0].isupper() and w.casefold() not in _FUNCTION_WORDS for w in part.split())
-            for part in parts
-        ):
+        if _only_names(text):
             return clean_authors([text], site)
     return []
+
+
+def _name_beside_date(tree: HtmlElement, site: Outlet, languages: list[str]) -> list[str]:
+    """Names written beside the date under the headline, outside any element marked as a byline:
+    ``<span>Ann Lee |</span><span>05.04.2025</span>``, ``<p>By Ann Lee · March 4, 2024</p>``,
+    ``<tr><td>Ann Lee</td><td>04.03.2024</td></tr>``.
+
+    Looks at the :data:`HEADER_ELEMENTS` elements after the first ``<h1>``; a part
+    of their text (:func:`_row_parts`) that holds names only (:func:`_only_names`)
+    right before or after a part that reads as a date, at most
+    :data:`LABELLED_CHARS` long.
+    """
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return []
+    codes = [re.split(r"[-_]", lang)[0].lower() for lang in languages]
+    dates: dict[str, bool] = {}  # a row's parts come again in its ancestors' rows
+
+    def is_date(text: str) -> bool:
+        if text not in dates:  # every date has a digit: dateparser is asked only then
+            short = len(text) <= LABELLED_CHARS and any(c.isdigit() for c in text)
+            dates[text] = short and read_date(text, "DMY", codes) is not None
+        return dates[text]
+
+    for el in islice(_after(h1), HEADER_ELEMENTS):
+        if not _text_within(el, 2 * LABELLED_CHARS):
+            continue
+        texts = _unmarked_texts(el)
+        if not any(c.isdigit() for text in texts for c in text):
+            continue  # no date here
+        pairs = list(pairwise(_row_parts(texts)))
+        for name, beside in (*pairs, *((b, a) for a, b in pairs)):
+            if (
+                len(name) <= LABELLED_CHARS
+                and _only_names(name)
+                and is_date(beside)
+                and not any(map(_marked_byline, el.iterancestors()))
+            ):
+                return clean_authors([name], site)
+    return []
+
+
+def _after(el: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements after ``el`` in document order, outside it (XPath ``following::*``,
+    lazily: libxml2 would list every one before taking the first few)."""
+    while el is not None:
+        for sibling in el.itersiblings():
+            yield from (e for e in sibling.iter() if isinstance(e.tag, str))
+        el = el.getparent()
+
+
+def _unmarked_texts(el: HtmlElement) -> list[str]:
+    """``el``'s text nodes in order, leaving out marked bylines (:func:`_marked_byline`:
+    read, and maybe refused, before), scripts, styles and comments (their tails are read)."""
+    if _marked_byline(el):
+        return []
+    texts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+            texts += _unmarked_texts(child)
+        texts.append(child.tail or "")
+    return texts
+
+
+def _text_within(el: HtmlElement, limit: int) -> bool:
+    """Whether ``el``'s text, blanks aside, is at most ``limit`` characters; read only as far
+    as needed, so a wrapper of the whole article costs no more than a row."""
+    total = 0
+    for text in el.itertext():
+        total += len(text.strip())
+        if total > limit:
+            return False
+    return True
+
+
+def _row_parts(texts: list[str]) -> list[str]:
+    """A header row's parts: its text nodes, a node that names no one (a comma, "and",
+    "By") joined to its neighbours, each split at ``|``, ``·``, ``•`` or a spaced dash.
+
+    ``["By", "Ann Lee", ",", "Bo Chen", "on March 4, 2024"]`` → ``["By Ann Lee , Bo Chen",
+    "on March 4, 2024"]``; ``["Ann Lee |", "05.04.2025"]`` → ``["Ann Lee", "05.04.2025"]``.
+    """
+    lines: list[str] = []
+    joining = False
+    for text in filter(None, (" ".join(t.split()) for t in texts)):
+        names_none = not split_byline(text)
+        if lines and (joining or names_none):
+            lines[-1] += " " + text
+        else:
+            lines.append(text)
+        joining = names_none
+    return [part for line in lines for part in _ROW_SEPARATOR.split(line) if part]
+
+
+def _only_names(text: str) -> bool:
+    """Whether ``text`` is names alone: each of its byline parts (:func:`split_byline`) two
+    words or more, every word capitalised and none a function word ("Ann Lee/Bo Chen";
+    not "The Road Ahead", "READ MORE", "Ekonomi")."""
+    parts = split_byline(text)
+    return bool(parts) and all(
+        len(part.split()) >= 2
+        and all(w[0].isupper() and w.casefold() not in _FUNCTION_WORDS for w in part.split())
+        for part in parts
+    )
 
 
 def _is_prose(p: HtmlElement) -> bool:

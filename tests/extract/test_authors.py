@@ -69,6 +69,17 @@ SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gaz
         ("기자", []),
         # interface strings and labels
         ("Unsere Autorinnen und Autoren", []),
+        # a wire credited "with" the writer, a dateline after a wire, a site's host name
+        ("Anna Berg mit dpa", ["Anna Berg"]),
+        ("By Ann Lee with AP", ["Ann Lee"]),
+        ("Ann Lee with Bo Chen", ["Ann Lee", "Bo Chen"]),
+        ("Anna Berg mit Agenturen", ["Anna Berg"]),
+        ("AFP, MANILA", []),
+        ("Anna Berg, dpa, Berlin", ["Anna Berg"]),
+        ("red, Example.at/ Agenturen", []),
+        ("Example.co.uk", []),
+        ("J.Smith", ["J.Smith"]),  # an initial, not a host
+        ("By VALLEY POST STAFF", []),  # a desk: "staff" is its role, not a wire after a name
     ],
 )
 def test_bylines(byline: str, names: list[str]) -> None:
@@ -341,3 +352,60 @@ def test_a_page_wrappers_class_does_not_make_its_byline_a_control() -> None:
     )
     assert authors("", wrapped) == ["Ann Lee"]
     assert authors("", '<button><span class="author-name">Ann Lee</span></button>') == []
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        # a name beside the date under the headline, in no marked byline
+        (
+            '<div class="article-meta"><span class="meta-name">Ann Lee &nbsp;|</span>'
+            f'<span class="meta-date">05.04.2025 - Updated: 05.04.2025</span></div>{prose("dam")}',
+            ["Ann Lee"],
+        ),
+        (
+            f"<div><div>By Ann Lee and Bo Chen · March 4, 2024</div></div>{prose('bridge')}",
+            ["Ann Lee", "Bo Chen"],
+        ),
+        (
+            "<table><tr><td><font size=2>4 March 2024</font></td><td><font size=2>Ann Lee</font>"
+            f"</td></tr></table>{prose('ferry')}",
+            ["Ann Lee"],
+        ),
+        (  # names in links, a comma between: one list, not its last name alone
+            '<p class="article__meta">By <a href="/staff/ann-lee/">Ann Lee</a> , <a '
+            'href="/staff/bo-chen/">Bo Chen</a> <span>on Monday, March 4th, 2024 at 11:08 a.m.'
+            f"</span></p>{prose('port')}",
+            ["Ann Lee", "Bo Chen"],
+        ),
+        # ... but not a section, a subheading, a refused byline or a place
+        (f'<div class="meta"><a href="/economy">Economy</a> | 05.04.2025</div>{prose("tax")}', []),
+        (f"<div><div>The Road Ahead · March 4, 2024</div></div>{prose('roads')}", []),
+        (
+            '<p class="meta">by <a rel="author" href="/author/admin/">Gazette D</a> | '
+            f"5 November 2024</p>{prose('school')}",
+            [],
+        ),
+        (f"<table><tr><td>Ann Lee</td><td>Harbour Office</td></tr></table>{prose('port')}", []),
+        # an element led by its label, the names in its children
+        (
+            '<ul class="article-info"><li class="info-item">Von:\n\t\t<span class="person-link">'
+            '<a href="/ann-lee">Ann  LEE</a>,\n\t</span>\n\t\t<span class="person-link">'
+            f'<a href="/bo-chen">Bo Chen</a></span></li></ul>{prose("dam")}',
+            ["Ann LEE", "Bo Chen"],
+        ),
+        (f'<div><div>By: <a href="/ann-lee">Ann Lee</a></div></div>{prose("bridge")}', ["Ann Lee"]),
+        (
+            "<table><tr><td>Author: <font size=2>Ann Lee and Bo Chen</font></td></tr></table>"
+            f"{prose('ferry')}",
+            ["Ann Lee", "Bo Chen"],
+        ),
+        # ... but not one naming no one, without its colon, or too long for names
+        (f'<div>By: <a href="/x">the numbers</a></div>{prose("tax")}', []),
+        (f"<p>Von: <span>Redaktion</span></p>{prose('rail')}", []),
+        (f"<p>By <a href='/ann-lee'>Ann Lee</a> and others</p>{prose('port')}", []),
+        (f"<div>Par : <span>{'Jean Dupont ' * 8}</span></div>{prose('vote')}", []),
+    ],
+)
+def test_unmarked_bylines_in_the_header(body: str, names: list[str]) -> None:
+    assert authors("", body) == names

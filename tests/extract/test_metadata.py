@@ -141,9 +141,36 @@ def test_tricky_pages_read_right(page: Page) -> None:
             "",
             "Gazette: the paper that was",
         ),
+        # a site's name or a section before the headline goes too
+        (
+            '<meta property="og:title" content="Demo Gazette | Rates held steady">',
+            "",
+            "Rates held steady",
+        ),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "DEMOGAZETTE.EXAMPLE » Politics » Rates held steady"}</script>',
+            '<div class="headline"><h2>Rates held steady</h2></div>',
+            "Politics » Rates held steady",
+        ),
+        (
+            '<meta property="og:title" content="Markets - Rates held steady">',
+            "<table><tr><td><h1>Rates held steady</h1></td></tr></table>",
+            "Rates held steady",
+        ),
+        (
+            '<meta property="og:title" content="Demo Gazette staff - a year on the picket line">',
+            "",
+            "Demo Gazette staff - a year on the picket line",
+        ),
+        (
+            '<meta property="og:title" content="Brexit - what happens next">',
+            "<div><div><h1>Brexit explained</h1></div></div>",
+            "Brexit - what happens next",
+        ),
     ],
 )
-def test_titles_decoded_and_without_site_tail(head: str, body: str, title: str) -> None:
+def test_titles_decoded_and_without_site_tail_or_prefix(head: str, body: str, title: str) -> None:
     assert (
         title_of(
             '<html><head><title>Something | Demo Gazette</title><meta property="og:site_name" '
