@@ -82,7 +82,8 @@ def _sentence(
     rnd: random.Random, beat: dict[str, tuple[str, ...]], topic: str, place: str, shape: int
 ) -> str:
     """Sentence shape ``shape`` (of 14) of a story about ``topic`` in ``place``: each names
-    the place, a made-up person or a number, so two stories never share a sentence."""
+    the place, a made-up person or a number within its first words, so two stories share no
+    sentence and no 12-word opening (as news prose does not: crawler.extract.passages)."""
     body, act, other = (
         rnd.choice(beat["bodies"]),
         rnd.choice(beat["acts"]),
@@ -90,19 +91,19 @@ def _sentence(
     )
     who, n = person(rnd), rnd.randint(3, 950)
     shapes = (
-        f"{body.capitalize()} {act} plans for {topic} {rnd.choice(_WHEN)}, saying the cost had risen to {n} thousand.",
+        f"{body.capitalize()} {act} the {n}-thousand plan for {topic} {rnd.choice(_WHEN)}, saying costs had risen.",
         f'"We have waited {n % 40 + 2} years for this," said {who}, who has followed {topic} since it began.',
         f"According to figures seen by this paper, {n} people in {place} are affected by the decision on {topic}.",
         f"{who} told a packed meeting in {place} that {other} should not be forgotten in the rush.",
-        f"The changes to {topic} come after {body} {act} {other} in a separate vote {rnd.choice(_WHEN)}.",
+        f"The changes to {topic} in {place} come after {body} {act} {other} in a separate vote {rnd.choice(_WHEN)}.",
         f"Critics in {place} say the timetable for {topic} leaves little room for an independent review.",
         f"{body.capitalize()} in {place} said a fuller account would follow once {other} was settled.",
         f"Some in {place} were {rnd.choice(_FEELINGS)}, others said {topic} had been handled badly from the start.",
         f"A report by {who} found that {topic} had run {n % 30 + 3} weeks behind its first schedule.",
-        f"It is the {rnd.choice(('second', 'third', 'fourth'))} time in {n % 9 + 2} years that {topic} has reached this stage.",
+        f"It is the {rnd.choice(('second', 'third', 'fourth'))} time in {n % 9 + 2} years that {place} has seen {topic} reach this stage.",
         f"Asked whether {other} would be next, {who} declined to give a date for {place}.",
         f"The {place} branch of {body} has written to ministers about {topic} and {other}.",
-        f"Work on {topic} is expected to resume by {rnd.choice(('March', 'June', 'September', 'December'))}, with {n} staff involved.",
+        f"Work on {topic} in {place} is expected to resume by {rnd.choice(('March', 'June', 'September', 'December'))}, with {n} staff involved.",
         f"{who}, a spokesperson for {body}, called the outcome for {topic} {rnd.choice(('fair', 'premature', 'overdue', 'regrettable'))}.",
     )  # fmt: skip
     return shapes[shape % len(shapes)]
