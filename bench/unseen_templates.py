@@ -80,6 +80,29 @@ def _inserts(page: Page, teaser: str, pull: str, photo: str, more: str) -> dict[
     return out
 
 
+def _story_body(
+    page: Page,
+    para: Callable[[str], str],
+    teaser: Callable[[Teaser], str],
+    pull: Callable[[str], str],
+    photo: Callable[[str, str], str],
+    more: Callable[[Teaser], str],
+) -> str:
+    """The story's paragraphs (each through ``para``) with the page's teaser, pull quote,
+    photo and "Read more:" line, each in the template's markup, where the page puts them."""
+    return _paras(
+        page,
+        para,
+        _inserts(
+            page,
+            teaser(page.teaser) if page.teaser else "",
+            pull(page.pull) if page.pull else "",
+            photo(*page.photo) if page.photo else "",
+            more(page.read_more) if page.read_more else "",
+        ),
+    )
+
+
 def _ld(page: Page) -> str:
     s = page.story
     data = {
@@ -102,31 +125,24 @@ def _head(page: Page, extra: str = "") -> str:
 def wordpress(page: Page) -> str:
     """A WordPress-like theme: entry-content, author box, comments, sidebar widgets."""
     s = page.story
-    t, q, m = page.teaser, page.pull, page.read_more
-    teaser = (
-        f'<div class="wp-block-group embed-card"><h4><a href="{t.href}">{escape(t.headline)}</a></h4>'
-        f"<p>{escape(t.blurb)}</p></div>"
-        if t
-        else ""
-    )
-    pull = (
-        f'<figure class="wp-block-pullquote"><blockquote><p>{escape(q)}</p></blockquote></figure>'
-        if q
-        else ""
-    )
-    photo = ""
-    if page.photo:
-        cap, credit = page.photo
-        photo = (
+    body = _story_body(
+        page,
+        para=lambda p: f"<p>{p}</p>",
+        teaser=lambda t: (
+            f'<div class="wp-block-group embed-card"><h4><a href="{t.href}">{escape(t.headline)}</a></h4>'
+            f"<p>{escape(t.blurb)}</p></div>"
+        ),
+        pull=lambda q: (
+            f'<figure class="wp-block-pullquote"><blockquote><p>{escape(q)}</p></blockquote></figure>'
+        ),
+        photo=lambda cap, credit: (
             f'<figure class="wp-block-image size-large"><img src="/wp-content/uploads/{s.slug}.jpg" '
             f'width="1024" height="683" alt=""><figcaption>{escape(cap)} {escape(credit)}</figcaption></figure>'
-        )
-    more = (
-        f'<p><strong>Read more:</strong> <a href="{m.href}">{escape(m.headline)}</a></p>'
-        if m
-        else ""
+        ),
+        more=lambda m: (
+            f'<p><strong>Read more:</strong> <a href="{m.href}">{escape(m.headline)}</a></p>'
+        ),
     )
-    body = _paras(page, lambda p: f"<p>{p}</p>", _inserts(page, teaser, pull, photo, more))
     bios = "".join(
         f'<div class="author-info"><div class="author-avatar"><img src="/avatar/{i}.png" width="60" height="60"></div>'
         f'<div class="author-description"><h2 class="author-title">About {escape(a)}</h2>'
@@ -183,35 +199,24 @@ def wordpress(page: Page) -> str:
 def soup(page: Page) -> str:
     """Div soup: hashed class names that change with each rendering, no semantic tags."""
     s = page.story
-    t, q, m = page.teaser, page.pull, page.read_more
     h = lambda slot: _h(page, slot)  # noqa: E731
-    teaser = (
-        f'<div class="{h("card")}"><a href="{t.href}" class="{h("cardlink")}"><span>{escape(t.headline)}</span></a>'
-        f'<div class="{h("cardtext")}">{escape(t.blurb)}</div></div>'
-        if t
-        else ""
-    )
-    pull = (
-        f'<div class="{h("quote")}"><div class="{h("quotetext")}">{escape(q)}</div></div>'
-        if q
-        else ""
-    )
-    photo = ""
-    if page.photo:
-        cap, credit = page.photo
-        photo = (
+    body = _story_body(
+        page,
+        para=lambda p: f'<div class="{h("para")}">{p}</div>',
+        teaser=lambda t: (
+            f'<div class="{h("card")}"><a href="{t.href}" class="{h("cardlink")}"><span>{escape(t.headline)}</span></a>'
+            f'<div class="{h("cardtext")}">{escape(t.blurb)}</div></div>'
+        ),
+        pull=lambda q: (
+            f'<div class="{h("quote")}"><div class="{h("quotetext")}">{escape(q)}</div></div>'
+        ),
+        photo=lambda cap, credit: (
             f'<div class="{h("media")}"><div><img src="/i/{s.slug}.webp" width="800" height="450"></div>'
             f'<div class="{h("cap")}"><span>{escape(cap)}</span> <span class="{h("credit")}">{escape(credit)}</span></div></div>'
-        )
-    more = (
-        f'<div class="{h("more")}">Read more: <a href="{m.href}">{escape(m.headline)}</a></div>'
-        if m
-        else ""
-    )
-    body = _paras(
-        page,
-        lambda p: f'<div class="{h("para")}">{p}</div>',
-        _inserts(page, teaser, pull, photo, more),
+        ),
+        more=lambda m: (
+            f'<div class="{h("more")}">Read more: <a href="{m.href}">{escape(m.headline)}</a></div>'
+        ),
     )
     bios = "".join(
         f'<div class="{h("bio")}"><div><img src="/a/{i}.jpg" width="48" height="48"></div><div><div>{escape(b)}</div></div></div>'
@@ -247,29 +252,24 @@ def soup(page: Page) -> str:
 def microdata(page: Page) -> str:
     """A schema.org microdata article: itemprop=articleBody, an aside pull quote, figures."""
     s = page.story
-    t, q, m = page.teaser, page.pull, page.read_more
-    teaser = (
-        f'<aside class="inline-promo"><p class="promo-head"><a href="{t.href}">{escape(t.headline)}</a></p>'
-        f'<p class="promo-summary">{escape(t.blurb)}</p></aside>'
-        if t
-        else ""
-    )
-    pull = f'<aside class="pullquote"><p>“{escape(q)}”</p></aside>' if q else ""
-    photo = ""
-    if page.photo:
-        cap, credit = page.photo
-        photo = (
+    body = _story_body(
+        page,
+        para=lambda p: f"<p>{p}</p>",
+        teaser=lambda t: (
+            f'<aside class="inline-promo"><p class="promo-head"><a href="{t.href}">{escape(t.headline)}</a></p>'
+            f'<p class="promo-summary">{escape(t.blurb)}</p></aside>'
+        ),
+        pull=lambda q: f'<aside class="pullquote"><p>“{escape(q)}”</p></aside>',
+        photo=lambda cap, credit: (
             '<figure itemprop="image" itemscope itemtype="https://schema.org/ImageObject">'
             f'<img itemprop="url" src="/media/{s.slug}.jpg" width="960" height="540">'
             f'<figcaption><span itemprop="caption">{escape(cap)}</span> '
             f'<span itemprop="creditText">{escape(credit)}</span></figcaption></figure>'
-        )
-    more = (
-        f'<p class="see-also">Read more: <a href="{m.href}">{escape(m.headline)}</a></p>'
-        if m
-        else ""
+        ),
+        more=lambda m: (
+            f'<p class="see-also">Read more: <a href="{m.href}">{escape(m.headline)}</a></p>'
+        ),
     )
-    body = _paras(page, lambda p: f"<p>{p}</p>", _inserts(page, teaser, pull, photo, more))
     authors = ", ".join(
         f'<span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">{escape(a)}</span></span>'
         for a in s.authors
@@ -305,30 +305,23 @@ def microdata(page: Page) -> str:
 def table(page: Page) -> str:
     """An old table layout: <font>, <br>, photo tables inside the cell, comments as rows."""
     s = page.story
-    t, q, m = page.teaser, page.pull, page.read_more
-    teaser = (
-        f'<p><b><a href="{t.href}">{escape(t.headline)}</a></b><br>{escape(t.blurb)}</p>'
-        if t
-        else ""
-    )
-    pull = (
-        f'<table width="40%" align="left" bgcolor="#eeeeee"><tr><td><font size="4"><i>{escape(q)}</i></font></td></tr></table>'
-        if q
-        else ""
-    )
-    photo = ""
-    if page.photo:
-        cap, credit = page.photo
-        photo = (
+    body = _story_body(
+        page,
+        para=lambda p: f"<p>{p}</p>",
+        teaser=lambda t: (
+            f'<p><b><a href="{t.href}">{escape(t.headline)}</a></b><br>{escape(t.blurb)}</p>'
+        ),
+        pull=lambda q: (
+            f'<table width="40%" align="left" bgcolor="#eeeeee"><tr><td><font size="4"><i>{escape(q)}</i></font></td></tr></table>'
+        ),
+        photo=lambda cap, credit: (
             f'<table width="300" align="right" cellpadding="4"><tr><td><img src="/pics/{s.slug}.gif" width="300" height="200"></td></tr>'
             f'<tr><td><font size="1">{escape(cap)}<br>{escape(credit)}</font></td></tr></table>'
-        )
-    more = (
-        f'<p><font size="2">Read more: <a href="{m.href}">{escape(m.headline)}</a></font></p>'
-        if m
-        else ""
+        ),
+        more=lambda m: (
+            f'<p><font size="2">Read more: <a href="{m.href}">{escape(m.headline)}</a></font></p>'
+        ),
     )
-    body = _paras(page, lambda p: f"<p>{p}</p>", _inserts(page, teaser, pull, photo, more))
     bios = "".join(f'<p><font size="1"><i>{escape(b)}</i></font></p>' for _, b in page.bios)
     comments = "".join(
         f'<tr><td bgcolor="#f0f0f0"><font size="2"><b>{escape(n)} wrote:</b><br>{escape(c)}</font></td></tr>'
@@ -361,35 +354,24 @@ def table(page: Page) -> str:
 def modern(page: Page) -> str:
     """A modern page: <article> of <section data-component=...> blocks, a <footer> bio."""
     s = page.story
-    t, q, m = page.teaser, page.pull, page.read_more
-    teaser = (
-        f'<section data-component="story-card" data-target="{t.href}"><a href="{t.href}">'
-        f"<h3>{escape(t.headline)}</h3></a><p>{escape(t.blurb)}</p></section>"
-        if t
-        else ""
-    )
-    pull = (
-        f'<section data-component="quote"><blockquote><p>{escape(q)}</p></blockquote></section>'
-        if q
-        else ""
-    )
-    photo = ""
-    if page.photo:
-        cap, credit = page.photo
-        photo = (
+    body = _story_body(
+        page,
+        para=lambda p: f'<section data-component="text-block"><p>{p}</p></section>',
+        teaser=lambda t: (
+            f'<section data-component="story-card" data-target="{t.href}"><a href="{t.href}">'
+            f"<h3>{escape(t.headline)}</h3></a><p>{escape(t.blurb)}</p></section>"
+        ),
+        pull=lambda q: (
+            f'<section data-component="quote"><blockquote><p>{escape(q)}</p></blockquote></section>'
+        ),
+        photo=lambda cap, credit: (
             f'<section data-component="image-block"><figure><picture><img src="/img/{s.slug}.avif" '
             f'loading="lazy" width="1200" height="675"></picture><figcaption><p data-role="caption">{escape(cap)}</p>'
             f'<p data-role="credit">{escape(credit)}</p></figcaption></figure></section>'
-        )
-    more = (
-        f'<section data-component="text-block"><p><b>Read more:</b> <a href="{m.href}">{escape(m.headline)}</a></p></section>'
-        if m
-        else ""
-    )
-    body = _paras(
-        page,
-        lambda p: f'<section data-component="text-block"><p>{p}</p></section>',
-        _inserts(page, teaser, pull, photo, more),
+        ),
+        more=lambda m: (
+            f'<section data-component="text-block"><p><b>Read more:</b> <a href="{m.href}">{escape(m.headline)}</a></p></section>'
+        ),
     )
     bios = "".join(
         f'<section data-component="author-card"><h4>{escape(a)}</h4><p>{escape(b)}</p></section>'
