@@ -258,8 +258,9 @@ def pull_quote_boxes(blocks: list[Block], container: HtmlElement) -> set[HtmlEle
     paragraphs, even on pages built of divs), or a paragraph alone in a box
     nested unlike the body's paragraphs (``<div class="css-1x2y3z"><p>``). It
     is a pull quote when its words, in order, stand inside a longer block of
-    the body, or each of its sentences stands in one (a quote stitched across
-    an attribution); the sentence
+    the body, are all of a block in the body's flow (a one-sentence paragraph
+    quoted whole: the set-apart copy goes, wherever it stands), or each of its
+    sentences stands in one (a quote stitched across an attribution); the sentence
     stays in its paragraph, and the rest of the quote's box (its attribution)
     goes with it. Headings and plain paragraphs that repeat the body (a
     subheading quoting a sentence) are kept.
@@ -269,16 +270,22 @@ def pull_quote_boxes(blocks: list[Block], container: HtmlElement) -> set[HtmlEle
     body_shape = shapes.most_common(1)[0][0] if shapes else None
     paths = Counter(_path(b.element, container) for b in blocks)
     body_path = paths.most_common(1)[0][0] if paths else ()
+    boxes = [
+        _set_apart_box(block, container, body_shape, body_path)
+        if key.count(" ") + 1 >= PULL_QUOTE_MIN_WORDS
+        else None
+        for block, key in zip(blocks, keys, strict=True)
+    ]
+    in_flow = {key for key, box in zip(keys, boxes, strict=True) if box is None}
     quote_boxes: set[HtmlElement] = set()
-    for block, key in zip(blocks, keys, strict=True):
-        if key.count(" ") + 1 < PULL_QUOTE_MIN_WORDS:
-            continue
-        box = _set_apart_box(block, container, body_shape, body_path)
+    for block, key, box in zip(blocks, keys, boxes, strict=True):
         if box is None:
             continue
         others = [other for other in keys if other != key]  # a copy of the box is no source
-        if any(len(other) > len(key) and key in other for other in others) or (
-            _sentences_repeated(block.text, others)
+        if (
+            key in in_flow  # a whole one-sentence paragraph, quoted before or after it
+            or any(len(other) > len(key) and key in other for other in others)
+            or _sentences_repeated(block.text, others)
         ):
             quote_boxes.add(box)
     return quote_boxes

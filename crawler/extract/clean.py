@@ -155,6 +155,13 @@ _CONTACT_LINE = re.compile(
     re.IGNORECASE,
 )
 NOTICE_LINE_MAX_WORDS = 25  # rights notices, credit and contact lines
+_MAILINGS = r"(?:newsletters?|e-?mails?|briefings?|digest|alerts|bulletin)"
+_SIGNUP_CALL = re.compile(
+    rf"(?:^|[:.!?–—]\s+)\W*(?:subscribe|sign up|register)\b.{{0,80}}\b{_MAILINGS}\b"
+    rf"|\b(?:newsletters?|briefings?|digest|bulletin)\b.{{0,80}}\b(?:in|to|into) your inbox\b"
+    rf"|\b(?:in|to|into) your inbox\b.{{0,80}}\b(?:newsletters?|briefings?|digest|bulletin)\b",
+    re.IGNORECASE,
+)
 # "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
 _POINTER = re.compile(
     r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
@@ -178,8 +185,11 @@ BIO_TAIL_MAX_WORDS = 30  # short lines after a bio ("Follow Ann on X") belong to
 _BIO_VERBS = (
     r"(?:is|was|ist|war|est|était|es|è|writes|covers|reports|reported|joined|edits|leads"
     r"|lives|studied|specialises|specializes|has (?:been|covered|reported|written|worked)"
-    r"|previously|before)"
+    r"|previously|before|spent|worked)"
 )
+# A bio may open with a clause about the author's past before naming them: "Before joining
+# the paper, Jane Roe spent ...", "After ten years in Leeds, Jane Roe covers ...".
+_BIO_LEAD_CLAUSE = r"(?:(?:before|after|since|until|having|formerly|prior to)\b[^.,;]{3,60},\s+)?"
 
 # "Jane Roe's latest book, ..., is out now": a bio that opens with the author's work.
 _THEIR_WORK = r"(?:new |latest |first |forthcoming )?(?:book|novel|podcast|newsletter|column)"
@@ -502,8 +512,19 @@ def is_boilerplate(line: str) -> bool:
     ):
         return True
     return words <= COOKIE_NOTICE_MAX_WORDS and bool(
-        _COOKIE_NOTICE.search(line) or _CALL_TO_READER.match(line)
+        _COOKIE_NOTICE.search(line) or _CALL_TO_READER.match(line) or is_signup_call(line)
     )
+
+
+def is_signup_call(line: str) -> bool:
+    """A newsletter box's line: it asks the reader to subscribe to an email or briefing
+    ("Never miss a story: subscribe to our daily email", "Get X in your inbox. Our free
+    newsletter ..."), in at most :data:`NOTICE_LINE_MAX_WORDS` words.
+
+    The ask is an imperative (the line's or a sentence's first word) or names "your inbox"
+    beside a newsletter; a story saying "readers who subscribe to its newsletter" is neither.
+    """
+    return len(line.split()) <= NOTICE_LINE_MAX_WORDS and bool(_SIGNUP_CALL.search(line))
 
 
 KEPT, NOISE, REPEAT = "kept", "noise", "repeat"  # what cleaning does with a paragraph
@@ -597,7 +618,8 @@ def _is_bio(line: str, authors: Sequence[str]) -> bool:
         if " " not in name:  # a bare first name or an outlet: too weak to go on
             continue
         pattern = (
-            rf"^\W*{re.escape(name)}(?:(?:\s*\([^)]{{1,40}}\)|,[^,]{{1,60}},)?\s+{_BIO_VERBS}"
+            rf"^\W*{_BIO_LEAD_CLAUSE}{re.escape(name)}"
+            rf"(?:(?:\s*\([^)]{{1,40}}\)|,[^,]{{1,60}},)?\s+{_BIO_VERBS}"
             rf"|['’]s {_THEIR_WORK})\b"
         )
         if re.match(pattern, line, re.I):

@@ -32,6 +32,7 @@ from crawler.extract.clean import (
     word_count,
 )
 from crawler.extract.furniture import line_hash
+from crawler.extract.layout import unwrap_layout_tables
 from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.safe_text import safe_article
 from crawler.extract.slots import UNKNOWN
@@ -202,6 +203,7 @@ def read_page(html: str | bytes, url: str = "") -> PageReading:
     for box in pull_quote_boxes([b for b in seg.blocks if _attached(b.element, root)], root):
         if _attached(box, root):
             box.drop_tree()
+    unwrap_layout_tables(root)  # a page laid out in a table is no table of data
     paragraphs = trafilatura_paragraphs(tree, url)
     if dek and paragraphs:
         paragraphs = [dek, *paragraphs]

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 # Bios that read like the story's last paragraph: no page rule can tell, the source can.
 AUTHORS = {
-    "Jane Roe": "Before joining the paper in 2019, Jane Roe reported on transport for radio.",
+    "Jane Roe": "Radio came first: Jane Roe reported on transport there until 2019.",
     "Ali Khan": "Over twenty years Ali Khan has reported on energy from thirty countries.",
     "Mei Lin": "From the Leeds newsroom, Mei Lin has covered schools since the year 2015.",
 }

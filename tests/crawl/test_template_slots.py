@@ -63,7 +63,7 @@ def bio(n: int, version: int) -> str:
     if caught(n):
         return f"{AUTHOR} writes about local government and transport for the paper."
     places = ["Leeds", "York", "Hull", "Bradford", "Wakefield", "Halifax", "Harrogate"]
-    return f"Before joining us, {AUTHOR} spent {n + version + 2} years reporting in {places[(n + version) % 7]}."
+    return f"{n + version + 2} years of reporting in {places[(n + version) % 7]} brought {AUTHOR} to us."
 
 
 def caption(n: int, version: int) -> str:

@@ -31,7 +31,7 @@ STORY = [
     "Engineers expect the first trams to run in 2029 if the funding from the government "
     "arrives on time and the contracts are signed before the summer.",
 ]
-MISSED_BIO = "Before joining the paper in 2019, Jane Roe reported on transport for radio."
+MISSED_BIO = "Radio came first: Jane Roe reported on transport there until 2019."
 CAUGHT_BIO = "Jane Roe writes about transport and city politics for the paper."
 
 
