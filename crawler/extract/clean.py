@@ -495,7 +495,7 @@ def is_boilerplate(line: str) -> bool:
     """A short furniture line ("Share this", "By Ann Lee"), a copyright notice, the desk's
     credits or contact, or a cookie, affiliate or subscription notice."""
     words = len(line.split())
-    if words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(normalise(line)):
+    if words <= BOILERPLATE_MAX_WORDS and (_BOILERPLATE.match(normalise(line)) or is_byline(line)):
         return True
     if words <= NOTICE_LINE_MAX_WORDS and (
         _RIGHTS_NOTICE.search(line) or _CREDIT_LINE.match(line) or _CONTACT_LINE.match(line)
