@@ -122,6 +122,16 @@ _CALL_TO_READER = re.compile(
     r"|jetzt (?:abonnieren|anmelden|herunterladen)\b|abonnez-vous\b)",
     re.IGNORECASE,
 )
+# A call to sign up for the site's own newsletter: "... and sign up for our newsletters",
+# "Abonnieren Sie unseren Newsletter", "Inscrivez-vous à notre newsletter". The reader is
+# asked, and the newsletter is "ours": a story about a newsletter, or one that is itself a
+# newsletter ("subscribe to this newsletter"), says neither.
+_NEWSLETTER_CALL = re.compile(
+    r"\b(?:sign(?:ing)? up|subscribe|register|abonnier\w*|anmelden|melden sie sich"
+    r"|inscri\w*|iscriviti|suscr[ií]b\w*)\b.{0,30}"
+    r"\b(?:our|unser\w*|notre|nos|nostr[aei]|nuestr[oa]s?)\b.{0,30}newsletter",
+    re.IGNORECASE,
+)
 # A copyright notice or a picture's credit may start anywhere in a short line
 # ("This material may not be published ... ©2019 X. All rights reserved."). The notice
 # names more than one use it forbids, or the permission that allows them; a story's "the
@@ -502,7 +512,7 @@ def is_boilerplate(line: str) -> bool:
     ):
         return True
     return words <= COOKIE_NOTICE_MAX_WORDS and bool(
-        _COOKIE_NOTICE.search(line) or _CALL_TO_READER.match(line)
+        _COOKIE_NOTICE.search(line) or _CALL_TO_READER.match(line) or _NEWSLETTER_CALL.search(line)
     )
 
 
