@@ -185,6 +185,9 @@ _COMMENT_OPENER = re.compile(
 # An author bio opens with one of the article's authors and says what they are or do.
 BIO_MAX_WORDS = 80
 BIO_TAIL_MAX_WORDS = 30  # short lines after a bio ("Follow Ann on X") belong to it
+# The bio is looked for among the last lines: a "More on …:" pointer and another story's
+# headline and blurb may follow it (fundus: one page up from 3 to 5, none down, dev even).
+BIO_WINDOW = 5
 _BIO_VERBS = (
     r"(?:is|was|ist|war|est|était|es|è|writes|covers|reports|reported|joined|edits|leads"
     r"|lives|studied|specialises|specializes|has (?:been|covered|reported|written|worked)"
@@ -584,8 +587,8 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
 
 def _bio_start(lines: list[str], authors: Sequence[str]) -> int:
     """Where the author bio at the end begins (``len(lines)`` when there is none): a bio among
-    the last three lines, and any short lines after it."""
-    for i in range(max(0, len(lines) - 3), len(lines)):
+    the last ``BIO_WINDOW`` lines, and the short lines after it."""
+    for i in range(max(0, len(lines) - BIO_WINDOW), len(lines)):
         if _is_bio(lines[i], authors) and all(
             len(line.split()) <= BIO_TAIL_MAX_WORDS for line in lines[i + 1 :]
         ):
