@@ -157,6 +157,38 @@ def noise_by_markup(el: HtmlElement) -> bool:
     return hidden and el.xpath(_LONG_PARAGRAPHS) < STRONG_GUARD_PARAGRAPHS
 
 
+_DIALOG = _word_pattern(("modal", "overlay", "popup", "dialog", "lightbox"))
+_HIDDEN_CLASS = _word_pattern(("hidden", "invisible"))
+
+
+def hidden_dialog(el: HtmlElement) -> bool:
+    """A dialog box the page keeps hidden until a script opens it (a login, paywall or
+    "read on one device only" modal): a class or id that names a modal, overlay,
+    popup or dialog (or ``role="dialog"``), hidden by a class ("is-hidden"), the
+    ``hidden`` or ``aria-hidden`` flag or its style. Its long paragraphs do not
+    make it the story, as they do for a box merely hidden (a paywall's rest of the
+    story) or merely named a modal ("modal-enabled" page wrappers), nor does its
+    share of the page's text."""
+    dialog, hidden_class = _dialog_words(f"{el.get('class', '')} {el.get('id', '')}")
+    if not (dialog or (el.get("role") or "").lower() == "dialog"):
+        return False
+    style = el.get("style")
+    return bool(
+        hidden_class
+        or el.get("hidden") is not None
+        or el.get("aria-hidden") == "true"
+        or (style and _HIDDEN_STYLE.search(style))
+    )
+
+
+@lru_cache(maxsize=4096)
+def _dialog_words(attrs: str) -> tuple[bool, bool]:
+    """Whether class and id words name a dialog, and a hidden state; cached like
+    :func:`_markup_mark`."""
+    words = _CAMEL_SPLIT.sub("-", attrs)
+    return bool(_DIALOG.search(words)), bool(_HIDDEN_CLASS.search(words))
+
+
 def segment(
     root: HtmlElement, extra_noise: Callable[[HtmlElement], bool] | None = None
 ) -> Segmented:
@@ -241,6 +273,8 @@ def _is_noise(
         return True
     if tag in _NEVER_NOISE:
         return False
+    if hidden_dialog(el):  # whatever share of the page's text it holds
+        return True
     if not (
         tag in FURNITURE_TAGS
         or noise_by_markup(el)

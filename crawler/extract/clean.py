@@ -122,6 +122,16 @@ _CALL_TO_READER = re.compile(
     r"|jetzt (?:abonnieren|anmelden|herunterladen)\b|abonnez-vous\b)",
     re.IGNORECASE,
 )
+# A call to sign up for the site's own newsletter: "... and sign up for our newsletters",
+# "Abonnieren Sie unseren Newsletter", "Inscrivez-vous à notre newsletter". The reader is
+# asked, and the newsletter is "ours": a story about a newsletter, or one that is itself a
+# newsletter ("subscribe to this newsletter"), says neither.
+_NEWSLETTER_CALL = re.compile(
+    r"\b(?:sign(?:ing)? up|subscribe|register|abonnier\w*|anmelden|melden sie sich"
+    r"|inscri\w*|iscriviti|suscr[ií]b\w*)\b.{0,30}"
+    r"\b(?:our|unser\w*|notre|nos|nostr[aei]|nuestr[oa]s?)\b.{0,30}newsletter",
+    re.IGNORECASE,
+)
 # A copyright notice or a picture's credit may start anywhere in a short line
 # ("This material may not be published ... ©2019 X. All rights reserved."). The notice
 # names more than one use it forbids, or the permission that allows them; a story's "the
@@ -182,6 +192,9 @@ _COMMENT_OPENER = re.compile(
 # An author bio opens with one of the article's authors and says what they are or do.
 BIO_MAX_WORDS = 80
 BIO_TAIL_MAX_WORDS = 30  # short lines after a bio ("Follow Ann on X") belong to it
+# The bio is looked for among the last lines: a "More on …:" pointer and another story's
+# headline and blurb may follow it (fundus: one page up from 3 to 5, none down, dev even).
+BIO_WINDOW = 5
 _BIO_VERBS = (
     r"(?:is|was|ist|war|est|était|es|è|writes|covers|reports|reported|joined|edits|leads"
     r"|lives|studied|specialises|specializes|has (?:been|covered|reported|written|worked)"
@@ -505,7 +518,7 @@ def is_boilerplate(line: str) -> bool:
     """A short furniture line ("Share this", "By Ann Lee"), a copyright notice, the desk's
     credits or contact, or a cookie, affiliate or subscription notice."""
     words = len(line.split())
-    if words <= BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(normalise(line)):
+    if words <= BOILERPLATE_MAX_WORDS and (_BOILERPLATE.match(normalise(line)) or is_byline(line)):
         return True
     if words <= NOTICE_LINE_MAX_WORDS and (
         _RIGHTS_NOTICE.search(line) or _CREDIT_LINE.match(line) or _CONTACT_LINE.match(line)
@@ -523,8 +536,13 @@ def is_signup_call(line: str) -> bool:
 
     The ask is an imperative (the line's or a sentence's first word) or names "your inbox"
     beside a newsletter; a story saying "readers who subscribe to its newsletter" is neither.
+    A call to sign up for the site's own ("our", "unseren", "notre") newsletter is one in up
+    to :data:`COOKIE_NOTICE_MAX_WORDS` words.
     """
-    return len(line.split()) <= NOTICE_LINE_MAX_WORDS and bool(_SIGNUP_CALL.search(line))
+    words = len(line.split())
+    return (words <= NOTICE_LINE_MAX_WORDS and bool(_SIGNUP_CALL.search(line))) or (
+        words <= COOKIE_NOTICE_MAX_WORDS and bool(_NEWSLETTER_CALL.search(line))
+    )
 
 
 KEPT, NOISE, REPEAT = "kept", "noise", "repeat"  # what cleaning does with a paragraph
@@ -595,8 +613,8 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
 
 def _bio_start(lines: list[str], authors: Sequence[str]) -> int:
     """Where the author bio at the end begins (``len(lines)`` when there is none): a bio among
-    the last three lines, and any short lines after it."""
-    for i in range(max(0, len(lines) - 3), len(lines)):
+    the last ``BIO_WINDOW`` lines, and the short lines after it."""
+    for i in range(max(0, len(lines) - BIO_WINDOW), len(lines)):
         if _is_bio(lines[i], authors) and all(
             len(line.split()) <= BIO_TAIL_MAX_WORDS for line in lines[i + 1 :]
         ):

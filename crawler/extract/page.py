@@ -31,6 +31,7 @@ from crawler.extract.clean import (
     teaser_cards,
     word_count,
 )
+from crawler.extract.flight import flight_html
 from crawler.extract.furniture import line_hash
 from crawler.extract.layout import unwrap_layout_tables
 from crawler.extract.metadata import Metadata, extract_metadata
@@ -160,11 +161,27 @@ def clean_article(
 
 
 def read_page(html: str | bytes, url: str = "") -> PageReading:
-    """Parse once; metadata from the whole page, then the body's paragraphs, uncleaned."""
-    tree = parse_html(html)
+    """Parse once; metadata from the whole page, then the body's paragraphs, uncleaned.
+
+    A page whose markup holds no body but whose React Flight payload carries the
+    story's HTML (a client-rendered page, :mod:`crawler.extract.flight`) is read from
+    that HTML.
+    """
+    text = decode_html(html)
+    tree = parse_html(text)
     if tree is None:
         return PageReading(_EMPTY, [])
     meta = extract_metadata(tree, url)
+    reading = read_body(tree, meta, url)
+    if not reading.paragraphs and (shipped := flight_html(text)):
+        shipped_tree = parse_html(shipped)
+        if shipped_tree is not None:
+            return read_body(shipped_tree, meta, url)
+    return reading
+
+
+def read_body(tree: lxml.html.HtmlElement, meta: Metadata, url: str = "") -> PageReading:
+    """The body's paragraphs of a parsed page (uncleaned), with ``meta`` read from it."""
     root = tree.find("body")
     if root is None:
         root = tree

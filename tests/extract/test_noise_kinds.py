@@ -29,7 +29,8 @@ PAGES = sorted(p.stem for p in NOISE.glob("*.html"))
 KINDS = (
     "bio", "teaser-card", "pull-quote", "caption", "read-more", "comments", "second-story",
     "interface-strings", "kicker-card", "pull-quote-box", "caption-background", "caption-long",
-    "second-story-long", "standfirst",
+    "second-story-long", "standfirst", "client-rendered", "byline-languages", "newsletter-call",
+    "hidden-dialog", "bio-before-more",
 )  # fmt: skip
 MARKUPS = ("semantic", "divs", "table")
 
