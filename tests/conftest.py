@@ -8,6 +8,7 @@ when the server cannot be reached, unless ``CRAWLER_REQUIRE_POSTGRES=1``
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,9 +61,29 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_schema_url"))
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file at the newest migration, built once per test process by `crawler db upgrade`.
+
+    Closed whole: its last connection checkpointed the write-ahead log into it, so a plain
+    copy of the file is the database ("the last connection to a database closes ... does
+    one last checkpoint and then deletes the WAL", https://sqlite.org/wal.html).
+    """
+    path = tmp_path_factory.mktemp("migrated") / "crawler.db"
+    db.upgrade(f"sqlite:///{path}")
+    assert not Path(f"{path}-wal").exists(), "the template's log was not checkpointed"
+    return path
+
+
 @pytest.fixture
-def db_url(empty_db_url: str) -> str:
-    """A database on each backend, at the newest migration, built as `crawler db upgrade` does."""
+def db_url(empty_db_url: str, request: pytest.FixtureRequest) -> str:
+    """A database on each backend, at the newest migration, built as `crawler db upgrade` does.
+
+    On SQLite, a copy of :func:`migrated_sqlite_file` (the migrations ran once, not per test);
+    `db.upgrade` then finds it at the head, as it does a store every later command opens.
+    """
+    if path := db.sqlite_path(empty_db_url):
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
     db.upgrade(empty_db_url)
     return empty_db_url
 
