@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
 from crawler.demo.site import DemoSite, serve
 from crawler.store import db
@@ -75,15 +78,65 @@ def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _schema_of(url: str) -> str:
+    """The schema a :func:`fresh_schema` URL puts first on the search path."""
+    return str(make_url(url).query["options"]).removeprefix("-csearch_path=")
+
+
+def _libpq(url: str) -> str:
+    """``url`` as libpq (psycopg, pg_dump) takes it: no SQLAlchemy driver name."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_sql(postgres_admin_url: str) -> tuple[str, str] | None:
+    """``(schema, sql)``: a schema migrated to the newest revision once per test process by
+    `crawler db upgrade`, and pg_dump's plain SQL that rebuilds it (tables, indexes, rows);
+    None when no pg_dump of the server's version is at hand (each test then migrates).
+    """
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        return None
+    with fresh_schema(postgres_admin_url) as url:
+        db.upgrade(url)
+        schema = _schema_of(url)
+        dumped = subprocess.run(
+            [
+                pg_dump,
+                "--schema",
+                schema,
+                "--no-owner",
+                "--no-privileges",
+                "--inserts",
+                "--dbname",
+                _libpq(postgres_admin_url),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if dumped.returncode != 0:  # a pg_dump older than the server refuses to dump it
+        return None
+    # psql's meta-commands (pg_dump 15.14 and later wrap the dump in \restrict) are no SQL
+    sql = "\n".join(line for line in dumped.stdout.splitlines() if not line.startswith("\\"))
+    return schema, sql.replace(f"CREATE SCHEMA {schema};", "")
+
+
 @pytest.fixture
 def db_url(empty_db_url: str, request: pytest.FixtureRequest) -> str:
     """A database on each backend, at the newest migration, built as `crawler db upgrade` does.
 
-    On SQLite, a copy of :func:`migrated_sqlite_file` (the migrations ran once, not per test);
-    `db.upgrade` then finds it at the head, as it does a store every later command opens.
+    The migrations run once per test process, not per test: on SQLite the test gets a copy of
+    :func:`migrated_sqlite_file`, on PostgreSQL its schema is rebuilt from
+    :func:`migrated_postgres_sql`. `db.upgrade` then finds it at the head, as every later
+    command does a store it opens.
     """
     if path := db.sqlite_path(empty_db_url):
         shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
+    elif dumped := request.getfixturevalue("migrated_postgres_sql"):
+        template, sql = dumped
+        with psycopg.connect(_libpq(empty_db_url), autocommit=True) as conn:
+            conn.execute(sql.replace(f"{template}.", f"{_schema_of(empty_db_url)}."))
     db.upgrade(empty_db_url)
     return empty_db_url
 
