@@ -92,7 +92,7 @@ def _libpq(url: str) -> str:
 def migrated_postgres_sql(postgres_admin_url: str) -> tuple[str, str] | None:
     """``(schema, sql)``: a schema migrated to the newest revision once per test process by
     `crawler db upgrade`, and pg_dump's plain SQL that rebuilds it (tables, indexes, rows);
-    None when no pg_dump of the server's version is at hand (each test then migrates).
+    None when no pg_dump at hand dumps the server in SQL it takes (each test then migrates).
     """
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
@@ -119,7 +119,20 @@ def migrated_postgres_sql(postgres_admin_url: str) -> tuple[str, str] | None:
         return None
     # psql's meta-commands (pg_dump 15.14 and later wrap the dump in \restrict) are no SQL
     sql = "\n".join(line for line in dumped.stdout.splitlines() if not line.startswith("\\"))
-    return schema, sql.replace(f"CREATE SCHEMA {schema};", "")
+    template = (schema, sql.replace(f"CREATE SCHEMA {schema};", ""))
+    with fresh_schema(postgres_admin_url) as trial:
+        try:  # a newer pg_dump may write settings this server does not know
+            _rebuild(trial, template)
+        except psycopg.Error:
+            return None
+    return template
+
+
+def _rebuild(url: str, template: tuple[str, str]) -> None:
+    """Run the dump of :func:`migrated_postgres_sql` in the empty schema of ``url``."""
+    schema, sql = template
+    with psycopg.connect(_libpq(url), autocommit=True) as conn:
+        conn.execute(sql.replace(f"{schema}.", f"{_schema_of(url)}."))
 
 
 @pytest.fixture
@@ -133,10 +146,8 @@ def db_url(empty_db_url: str, request: pytest.FixtureRequest) -> str:
     """
     if path := db.sqlite_path(empty_db_url):
         shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
-    elif dumped := request.getfixturevalue("migrated_postgres_sql"):
-        template, sql = dumped
-        with psycopg.connect(_libpq(empty_db_url), autocommit=True) as conn:
-            conn.execute(sql.replace(f"{template}.", f"{_schema_of(empty_db_url)}."))
+    elif template := request.getfixturevalue("migrated_postgres_sql"):
+        _rebuild(empty_db_url, template)
     db.upgrade(empty_db_url)
     return empty_db_url
 
