@@ -69,7 +69,8 @@ def print_summaries(
         if skipped := s.counts.get("unchanged_by_lastmod"):
             console.print(f"{s.source}: {skipped} revisits skipped, unchanged by sitemap <lastmod>")
         if unchanged := s.counts.get("routes_not_modified"):
-            console.print(f"{s.source}: {unchanged} discovery routes unchanged (304 or same body)")
+            routes = "discovery route" if unchanged == 1 else "discovery routes"
+            console.print(f"{s.source}: {unchanged} {routes} unchanged (304 or same body)")
         if capped := s.counts.get("robots/crawl_delay_capped"):
             console.print(
                 f"{s.source}: robots.txt Crawl-delay above max_crawl_delay on {capped} host(s); capped"

@@ -157,6 +157,16 @@ def test_pages_fetched_but_not_stored_say_why_under_the_table() -> None:
     assert "not stored" not in out.getvalue()
 
 
+@pytest.mark.parametrize(
+    ("unchanged", "line"), [(1, "1 discovery route unchanged"), (3, "3 discovery routes unchanged")]
+)
+def test_unchanged_routes_are_counted_in_the_right_number(unchanged: int, line: str) -> None:
+    out = io.StringIO()
+    counts = {"routes_not_modified": unchanged}
+    print_summaries([RunSummary("pub", "ok", T0, T0, counts)], console=make_console(file=out))
+    assert f"pub: {line} (304 or same body)" in out.getvalue().splitlines()
+
+
 def _options(command: click.Command, path: str = "") -> list[tuple[str, click.Option]]:
     found = [(f"{path}{command.name} {p.opts[0]}", p) for p in command.params]
     if isinstance(command, click.Group):
