@@ -55,7 +55,8 @@ def test_postgresql_locks_share_pooled_connections_and_release_them(
     pg_schema_url: str, tmp_path: Path
 ) -> None:
     with source_lock(pg_schema_url, "pub") as held, source_lock(pg_schema_url, "other") as too:
-        assert held and too  # two crawls of a batch hold two connections of one pool
+        assert held  # two crawls of a batch hold two connections of one pool
+        assert too
         assert try_lock_elsewhere(pg_schema_url, tmp_path) == "False"
     # the connection is back in the pool, its session still open, the lock released
     assert try_lock_elsewhere(pg_schema_url, tmp_path) == "True"
