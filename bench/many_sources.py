@@ -1,7 +1,7 @@
 """Many sources under ``crawler daemon``: what an idle poll costs, how often it is a 304, how fast news lands.
 
     python bench/many_sources.py [--sources 1000] [--every 120] [--idle-cycles 2]
-                                 [--change-cycles 2] [--changing 5] [--batch-size 50]
+                                 [--change-cycles 2] [--changing 5] [--batch-size 0]
                                  [--backends sqlite,postgresql]
 
 Serves ``--sources`` publishers from a child process, each on a host of its
@@ -289,7 +289,9 @@ def bench(
             "download_delay": "0s",
             "timeout": "30s",
         }
-        daemon = {"run_timeout": f"{args.every * 3}s", "batch_size": args.batch_size}
+        daemon: dict[str, object] = {"run_timeout": f"{args.every * 3}s"}
+        if args.batch_size:
+            daemon["batch_size"] = args.batch_size
         config.write_text(
             yaml.safe_dump({"defaults": defaults, "sources": sources, "daemon": daemon})
         )
@@ -367,7 +369,9 @@ def main() -> None:
     ap.add_argument("--idle-cycles", type=int, default=2)
     ap.add_argument("--change-cycles", type=int, default=2)
     ap.add_argument("--changing", type=int, default=5, help="sources publishing per change cycle")
-    ap.add_argument("--batch-size", type=int, default=50, help="daemon.batch_size")
+    ap.add_argument(
+        "--batch-size", type=int, default=0, help="daemon.batch_size (0: the daemon's default)"
+    )
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--pg", default=PG_URL)
     args = ap.parse_args()

@@ -210,7 +210,6 @@ def daemon(
     import asyncio
 
     from crawler.schedule.daemon import Daemon
-    from crawler.schedule.metrics import Metrics
 
     config = load_config(config_path)  # exit 2 on a bad file, before anything starts
     _log_to_stderr(verbose)
@@ -221,8 +220,11 @@ def daemon(
         )
         sys.exit(2)
     db.upgrade(url)
-    metrics = Metrics() if metrics_port else None
-    if metrics and metrics_port:
+    metrics = None
+    if metrics_port:
+        from crawler.schedule.metrics import Metrics  # prometheus_client, only when asked for
+
+        metrics = Metrics()
         metrics.serve(metrics_port, metrics_host)
     sys.exit(asyncio.run(Daemon(config_path, url, metrics).run()))
 

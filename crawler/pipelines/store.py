@@ -1,4 +1,4 @@
-"""Store items in batches, one transaction per batch, in a writer process of the crawl's own.
+"""Store items in batches, one transaction per batch, in a writer process shared by the process's crawls.
 
 Buffering turns hundreds of small transactions into a few; sorting a batch by
 URL makes concurrent writers lock rows in one order. Outcomes are counted only
@@ -12,7 +12,11 @@ very first crawl already stores clean text.
 
 The writing itself happens in :mod:`crawler.pipelines.writer`, in one child
 process started with the first batch, while the reactor goes on fetching (a
-crawl that stores nothing, an idle poll, neither starts it nor imports it). Items wait only when the batch
+crawl that stores nothing, an idle poll, neither starts it nor imports it).
+The crawls running side by side in one process share it (its memory was a
+process's largest cost in a daemon's first cycle), and the last to close
+stops it; one that finds it dead (killed, say) starts another for the
+batches to come, so one crawl's loss never stops the next crawl's writes. Items wait only when the batch
 before theirs is still being written, which is the back-pressure a slow
 database should give. Database faults are retried for ``store_retry`` (a
 crawl setting, one minute by default); a batch that fails otherwise (an item
@@ -30,6 +34,8 @@ import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
@@ -55,7 +61,7 @@ class StorePipeline:
         self.batch_size = batch_size
         self.retry_s = retry_s
         self.buffer: list[Item] = []
-        self.writer: ProcessPoolExecutor | None = None  # started with the first batch
+        self.writer: SharedWriter | None = None  # joined with the first batch
         self.source_id = 0  # the spider's, when it opens
         self.writing: asyncio.Future[None] | None = None  # the batch being written
 
@@ -86,8 +92,10 @@ class StorePipeline:
         from crawler.pipelines import writer
 
         failure = "could not strip the furniture learnt in this crawl"
-        await self._count(self._in_writer(writer.finish), failure)
-        self.writer.shutdown(wait=True)
+        try:
+            await self._count(self._in_writer(writer.finish), failure)
+        finally:
+            self.writer.leave()
 
     def _forget(self) -> Counter[str]:
         def forget() -> None:
@@ -121,13 +129,10 @@ class StorePipeline:
     def _in_writer(
         self, job: Callable[..., Written | Counter[str]], *args: Any
     ) -> asyncio.Future[Written | Counter[str]]:
-        """Run ``job`` in the writer process, started on first use."""
+        """Run ``job(source_id, *args)`` in the process's writer, joined on first use."""
         if self.writer is None:
-            from crawler.pipelines import writer
-
-            opening = (self.db_url, self.source_id, self.retry_s)
-            self.writer = worker_pool(1, writer.open_writer, opening)
-        return asyncio.get_running_loop().run_in_executor(self.writer, job, *args)
+            self.writer = SharedWriter.join(self.db_url, self.retry_s)
+        return self.writer.run(job, self.source_id, *args)
 
     async def _count(
         self, job: Awaitable[Written | Counter[str]], failure: str, items: int = 0
@@ -153,3 +158,51 @@ class StorePipeline:
             stats.inc_value(f"crawler/{outcome}", n)
         if failures:
             stats.set_value(STORE_FAILURES, stats.get_value(STORE_FAILURES, []) + failures)
+
+
+@dataclass(eq=False)
+class SharedWriter:
+    """The writer process of this process's crawls on one store (and retry budget).
+
+    ``users``: the crawls that joined and have not left; the last to leave shuts it down.
+    """
+
+    key: tuple[str, float]  # (database URL, store retry in seconds)
+    executor: ProcessPoolExecutor | None = None
+    users: int = 0
+
+    @classmethod
+    def join(cls, db_url: str, retry_s: float) -> SharedWriter:
+        """The writer for ``db_url`` and ``retry_s``, made by the first crawl to ask."""
+        key = (db_url, retry_s)
+        shared = _WRITERS.get(key) or _WRITERS.setdefault(key, cls(key))
+        shared.users += 1
+        return shared
+
+    def run(self, job: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        """``job(*args)`` in the writer process; a dead one is replaced first.
+
+        Raises nothing itself: the future fails if the job does (or its process dies meanwhile).
+        """
+        loop = asyncio.get_running_loop()
+        if self.executor is not None:
+            try:
+                return loop.run_in_executor(self.executor, job, *args)
+            except BrokenProcessPool:  # it died (its batches then failed, counted lost)
+                logger.warning("the store writer process died; starting another")
+                self.executor.shutdown(wait=False)
+        from crawler.pipelines import writer
+
+        self.executor = worker_pool(1, writer.open_writer, self.key)
+        return loop.run_in_executor(self.executor, job, *args)
+
+    def leave(self) -> None:
+        """A crawl is done with the writer; the last one out stops its process."""
+        self.users -= 1
+        if self.users == 0:
+            _WRITERS.pop(self.key, None)
+            if self.executor is not None:
+                self.executor.shutdown(wait=True)
+
+
+_WRITERS: dict[tuple[str, float], SharedWriter] = {}  # this process's, while some crawl uses one

@@ -1,4 +1,4 @@
-"""The store writer: one process per crawl that writes its batches, in order.
+"""The store writer: one process per crawl process that writes its crawls' batches, in order.
 
 Writing a batch (recording fetches, placing stories in clusters, counting
 furniture lines, teasers, bios and template slots) is CPU work in SQLAlchemy:
@@ -6,7 +6,10 @@ on the reactor's process it took a quarter of that process's time, on its
 thread or another, since a thread shares the GIL. The store pipeline hands
 each batch to this process instead (a one-process pool started with
 :func:`open_writer`) and counts what :func:`write_batch` returns. Being one process, batches are written one at a
-time, as the store's lock order wants.
+time, as the store's lock order wants. The crawls of a batch of sources share
+it, each source with a :class:`Writer` of its own in it: a writer process per
+crawl held four at once in each child, the largest part of a daemon's memory
+in its first cycle.
 """
 
 from __future__ import annotations
@@ -547,32 +550,58 @@ def _corrected(current: store.CurrentVersion, text: str) -> store.VersionText:
     )
 
 
-_writer: Writer | None = None  # this process's: set by open_writer, the pool's initializer
+@dataclass
+class _Store:
+    """This process's connection to the store, and a :class:`Writer` per source being crawled."""
+
+    engine: Engine
+    retry_s: float
+    writers: dict[int, Writer] = field(default_factory=dict)  # by source id
+
+    def writer(self, source_id: int) -> Writer:
+        """``source_id``'s writer, made with its crawl's first batch."""
+        writer = self.writers.get(source_id)
+        if writer is None:
+            retry = FaultRetry(self.retry_s)
+            writer = self.writers[source_id] = Writer(self.engine, source_id, None, retry)
+        return writer
 
 
-def open_writer(db_url: str, source_id: int, retry_s: float) -> None:
-    """Pool initializer: connect this process to the store for one source's crawl.
+_store: _Store | None = None  # this process's: set by open_writer, the pool's initializer
 
-    The source's furniture is read in the first batch's transaction.
+
+def open_writer(db_url: str, retry_s: float) -> None:
+    """Pool initializer: connect this process to the store, for the crawls of the process that started it.
+
+    Each source's furniture is read in its first batch's transaction.
 
     Database faults are retried for ``retry_s`` seconds per outage, SQLite's
     own wait for a lock included (its busy timeout is capped to that).
     """
-    global _writer  # one writer per process is the point
+    global _store  # one store connection per process is the point
     engine = make_engine(db_url, busy_timeout_s=min(SQLITE_BUSY_TIMEOUT_S, retry_s))
-    _writer = Writer(engine, source_id, None, FaultRetry(retry_s))
+    _store = _Store(engine, retry_s)
 
 
-def write_batch(items: list[Item]) -> Written:
-    """Write one batch (see :meth:`Writer.write`) and return its outcomes."""
-    assert _writer is not None, "open_writer first"
-    return _writer.write(items)
+def write_batch(source_id: int, items: list[Item]) -> Written:
+    """Write one batch of ``source_id``'s crawl (see :meth:`Writer.write`) and return its outcomes."""
+    assert _store is not None, "open_writer first"
+    return _store.writer(source_id).write(items)
 
 
-def finish() -> Counter[str]:
-    """Strip what was learnt during the crawl (:meth:`Writer.strip_learnt`); disconnect."""
-    assert _writer is not None, "open_writer first"
+def finish(source_id: int) -> Counter[str]:
+    """``source_id``'s crawl is over: strip what it learnt (:meth:`Writer.strip_learnt`) and
+    forget its writer; the last one disconnects (a crawl to come connects again).
+
+    Raises ``LookupError`` when this process never wrote for ``source_id`` (the
+    writer process that did died, and this one replaced it): what it learnt is lost.
+    """
+    assert _store is not None, "open_writer first"
+    writer = _store.writers.pop(source_id, None)
     try:
-        return _writer.strip_learnt()
+        if writer is None:
+            raise LookupError(f"source {source_id}'s writer died with its process")
+        return writer.strip_learnt()
     finally:
-        _writer.engine.dispose()
+        if not _store.writers:
+            _store.engine.dispose()

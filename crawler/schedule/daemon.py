@@ -33,19 +33,22 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from crawler.config import Config, ConfigError, Source, load
 from crawler.schedule.child import CrawlChild, batch_deadline, record_outcome
-from crawler.schedule.leader import Leadership, LeadershipLostError
-from crawler.schedule.metrics import Metrics
 from crawler.schedule.plan import first_run, trigger_for
-from crawler.schedule.queue import Enqueuer, ensure_schema
 from crawler.store import runs
 from crawler.store.db import make_engine, session_scope
+
+if TYPE_CHECKING:  # queue mode's and metrics' modules (procrastinate, psycopg, prometheus_client)
+    # are imported when used: a local daemon, the usual, lives without their 15 MB
+    from crawler.schedule.leader import Leadership
+    from crawler.schedule.metrics import Metrics
+    from crawler.schedule.queue import Enqueuer
 
 logger = logging.getLogger("crawler.daemon")
 # How long a batch waits for more due sources after its first. APScheduler fires the jobs
@@ -99,6 +102,9 @@ class Daemon:
         self.scheduler.add_listener(self._on_skipped, EVENT_JOB_MAX_INSTANCES)
         leadership = None
         if self.config.daemon.mode == "queue":
+            from crawler.schedule.leader import Leadership
+            from crawler.schedule.queue import Enqueuer, ensure_schema
+
             await ensure_schema(self.db_url)
             self.queue = Enqueuer(self.db_url)
             await self.queue.open()
@@ -136,6 +142,8 @@ class Daemon:
         return self.exit_code
 
     async def _hold(self, leadership: Leadership) -> None:
+        from crawler.schedule.leader import LeadershipLostError
+
         try:
             await leadership.hold()
         except LeadershipLostError as exc:

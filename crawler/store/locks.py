@@ -1,6 +1,9 @@
 """One crawl per source at a time, across processes and machines sharing a database.
 
-PostgreSQL: a session-level advisory lock on a dedicated connection. SQLite:
+PostgreSQL: a session-level advisory lock on a connection held for the crawl,
+from a pool of this process's (the crawls of a batch take turns on a few
+connections; one made per lock cost a connection and SQLAlchemy's set-up of a
+new engine per source, most of what an idle poll added on PostgreSQL). SQLite:
 an exclusive ``flock`` on a file per source in a hidden folder beside the
 database (``.crawler.db.locks/`` for ``crawler.db``: one name per database,
 shared by every process that opens that file, whatever its temp dir; systemd's
@@ -14,17 +17,16 @@ while holding the lock belongs to a crawl that died.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from crawler.store.db import normalise_url
 
@@ -83,20 +85,38 @@ ADVISORY_KEY = "hashtextextended(:name || ' in ' || current_schema(), 0)"
 
 @contextmanager
 def _advisory_lock(url: str, name: str) -> Iterator[bool]:
-    engine = create_engine(url, poolclass=NullPool)  # the lock lives as long as this connection
-    try:
-        with engine.connect() as conn:
-            lock = text(f"SELECT pg_try_advisory_lock({ADVISORY_KEY})")
-            held = bool(conn.execute(lock, {"name": name}).scalar())
-            conn.commit()
-            try:
-                yield held
-            finally:
-                if held:  # a dropped connection has released the lock already
-                    with contextlib.suppress(SQLAlchemyError):
-                        conn.execute(
-                            text(f"SELECT pg_advisory_unlock({ADVISORY_KEY})"), {"name": name}
-                        )
-                        conn.commit()
-    finally:
-        engine.dispose()
+    """Hold PostgreSQL's advisory lock ``name`` on a pooled connection while inside.
+
+    The lock lives as long as the connection's session, not its transactions,
+    so it is released before the connection goes back to the pool; a connection
+    that could not release it is closed instead (the server then releases it).
+    """
+    with _lock_engine(url).connect() as conn:
+        lock = text(f"SELECT pg_try_advisory_lock({ADVISORY_KEY})")
+        held = bool(conn.execute(lock, {"name": name}).scalar())
+        conn.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                try:
+                    conn.execute(text(f"SELECT pg_advisory_unlock({ADVISORY_KEY})"), {"name": name})
+                    conn.commit()
+                except SQLAlchemyError:  # a dropped connection has released the lock already
+                    conn.invalidate()
+
+
+_LOCK_ENGINES: dict[tuple[int, str], Engine] = {}
+
+
+def _lock_engine(url: str) -> Engine:
+    """This process's engine for crawl locks on ``url``: a pool of connections, each
+    held by one crawl at a time (SQLAlchemy's default five cover a batch's four crawls
+    at once, :data:`~crawler.config.CRAWLS_AT_ONCE`). Keyed by process id, so a forked
+    child never uses its parent's connections; pre-pinged, so one the server dropped
+    while pooled is replaced, not handed out."""
+    key = (os.getpid(), url)
+    engine = _LOCK_ENGINES.get(key)
+    if engine is None:
+        engine = _LOCK_ENGINES[key] = create_engine(url, pool_pre_ping=True)
+    return engine

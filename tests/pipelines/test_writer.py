@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from sqlalchemy import select
 
 from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.items import FetchedPage
+from crawler.pipelines import writer as writer_process
 from crawler.pipelines.writer import Writer
 from crawler.store import articles as store
 from crawler.store.db import make_engine, session_scope
@@ -94,3 +96,27 @@ def test_a_batch_with_an_item_the_database_refuses_stores_every_other_item(db_ur
     assert urls == sorted(p.url for n, p in enumerate(pages) if n != 2)
     assert writer.written.keys() == set(urls)  # only what was committed
     engine.dispose()
+
+
+def test_one_writer_process_serves_several_crawls_each_source_learning_apart(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        first, other = (store.ensure_source(session, name, T0) for name in ("pub", "wire"))
+    monkeypatch.setattr(writer_process, "_store", None)
+    writer_process.open_writer(db_url, 5)
+
+    writer_process.write_batch(first, [_page(n) for n in range(FURNITURE_MIN_PAGES)])
+    later = writer_process.write_batch(first, [_page(FURNITURE_MIN_PAGES)])
+    assert later.counts["furniture_stripped"] == 1  # the note is pub's furniture now
+    wire = [
+        fetched_page(f"https://wire.example/{n}", f"Wire {n}", [f"Wire report {n} in full.", NOTE])
+        for n in range(2)
+    ]
+    assert "furniture_stripped" not in writer_process.write_batch(other, wire).counts
+
+    assert writer_process.finish(first)["furniture_learnt"] == 1
+    assert "furniture_learnt" not in writer_process.finish(other)
+    with pytest.raises(LookupError):  # its writer is gone with its crawl
+        writer_process.finish(first)
