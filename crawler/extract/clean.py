@@ -181,6 +181,10 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 POINTER_MAX_WORDS = 25
+# A bare label as the body's last line: a heading over links or tags, not a sentence.
+LABEL_MAX_WORDS = 5
+LABEL_MAX_CHARS = 40
+_SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]]\W*$")
 # A reader comment's first line: "Sam wrote:", "Ann Lee says:"; the comments run to the end.
 # A reader's name is capitalised words, initials or a handle ("mike_r", "anna84").
 _COMMENTER = r"(?:(?-i:[A-Z\u00c0-\u00de])[\w.'’-]*|@?\w*[_\d]\w*)"
@@ -602,13 +606,35 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
         seen.add(key)
         kept.append(n)
         fates.append(KEPT)
-    while (
-        kept and lines[kept[-1]].endswith(":") and len(lines[kept[-1]].split()) <= POINTER_MAX_WORDS
-    ):
-        fates[kept.pop()] = NOISE  # "Dieses Thema im Programm:", "More on this:": it opened no text
+    while kept and opens_nothing(lines[kept[-1]], authors):
+        fates[kept.pop()] = (
+            NOISE  # "Dieses Thema im Programm:", "Related topics": it opened no text
+        )
     for n in kept[_bio_start([lines[i] for i in kept], authors) :]:
         fates[n] = NOISE
     return fates
+
+
+def opens_nothing(last: str, authors: Sequence[str] = ()) -> bool:
+    """Whether the body's last line opens something that is not there: a short line that
+    ends in a colon ("More on this:"), or a label of at most :data:`LABEL_MAX_WORDS` words
+    and :data:`LABEL_MAX_CHARS` characters with no sentence's end ("Related topics",
+    "Weitere Informationen", "関連キーワード"): a heading whose section (links, tags, a
+    form) is not text, so nothing follows it.
+
+    A label with a digit is data (a phone number, an address, opening hours) and one that
+    opens with an author's name is their sign-off: both are the story's (the dev half of
+    the scrapinghub benchmark ends three stories so).
+    """
+    if last.endswith(":"):
+        return len(last.split()) <= POINTER_MAX_WORDS
+    return (
+        len(last.split()) <= LABEL_MAX_WORDS
+        and len(last) <= LABEL_MAX_CHARS
+        and not _SENTENCE_END.search(last)
+        and not any(ch.isdigit() for ch in last)
+        and not any(a.strip() and last.startswith(a.strip()) for a in authors)
+    )
 
 
 def _bio_start(lines: list[str], authors: Sequence[str]) -> int:

@@ -133,6 +133,22 @@ def test_a_short_last_line_ending_in_a_colon_goes_but_not_one_in_the_middle() ->
     assert clean_paragraphs(lines, TITLE) == lines[:3]
 
 
+def test_bare_labels_at_the_end_go_but_not_data_a_sign_off_or_a_subheading() -> None:
+    lines = [
+        "Real text one.",
+        "Partner picks",
+        "Real text two.",
+        "Related topics",
+        "関連キーワード",
+    ]
+    assert clean_paragraphs(lines, TITLE) == lines[:3]
+    tickets = ["Real text one.", "Box office", "Tickets 020 7946 0000"]
+    assert clean_paragraphs(tickets, TITLE) == tickets
+    signed = ["Real text one.", "Ann Leecitydesk"]
+    assert clean_paragraphs(signed, TITLE, ["Ann Lee"]) == signed
+    assert clean_paragraphs(signed, TITLE) == signed[:1]
+
+
 def test_a_bio_that_opens_with_the_authors_work_goes_at_the_end_only() -> None:
     book = "Ann Lee's latest book, The Long Line, is out now. Follow her on Mastodon."
     lines = ["Real text one.", "Ann Lee's reporting trip was paid for by the paper.", book]
