@@ -79,6 +79,9 @@ _BOILERPLATE = re.compile(
     r"|.{0,60}\bfor subscribers only|subscribers? only|already (?:a )?subscriber\b.{0,30}"
     r"|.{0,40}\b(?:nur )?für abonnenten.*|(?:bereits|schon) abonnent\b.{0,30}"
     r"|déjà abonné.{0,30}|.{0,40}réservée? aux abonnés.*"
+    # "this article is for members only", "as a paying member you ...", "read paid articles ..."
+    r"|.{0,40}(?:この記事は(?:有料)?会員限定|有料会員(?:になる|に登録|の方)"
+    r"|有料記事.{0,10}(?:読み放題|お読み|読め)).{0,60}"
     r"|(?:log|sign) in to (?:read|continue|comment).*)[.:!?)]?$",
     re.IGNORECASE,
 )

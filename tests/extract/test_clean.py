@@ -102,6 +102,8 @@ def test_boilerplate_is_short_lines_only() -> None:
         "With reporting by Associated Press writer Jo Lee",
         "Got a story? Get in touch with our news team at news@example.com.",
         "Do you have a story to tell? Email: jo.lee@example.com",
+        "この記事は会員限定です。",
+        "有料会員になると、会員限定の記事をすべてお読みいただけます。",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -122,6 +124,7 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         # court reporting: one forbidden use, no notice
         "The names of the two boys may not be published under a court order, the judge said.",
         "Updated in 2019, the law still fails renters, campaigners say.",  # a year, no dateline
+        "クラブは会員限定のイベントを来月開くと発表した。",  # a members-only event is news
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
