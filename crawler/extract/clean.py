@@ -175,6 +175,20 @@ _SIGNUP_CALL = re.compile(
     rf"|\b(?:in|to|into) your inbox\b.{{0,80}}\b(?:newsletters?|briefings?|digest|bulletin)\b",
     re.IGNORECASE,
 )
+# A call to follow the site on a channel of its own: "Follow <Site> on Twitter and Facebook",
+# "Sign up for our daily push alerts", "Abonniere den WhatsApp-Kanal von <Site>", "Hier geht
+# es zur neuen News-App". The ask opens the line or a sentence; a story's "Meta, which owns
+# WhatsApp and Instagram, said ..." asks nothing.
+_CHANNELS = (
+    r"(?:whats\s?app|telegram|instagram|facebook|twitter|tiktok|youtube|threads|bluesky"
+    r"|push[- ](?:alerts?|notifications?|nachrichten|mitteilungen)|[\w-]*app\b)"
+)
+_CHANNEL_CALL = re.compile(
+    r"(?:^|[:.!?–—]\s+)\W*(?:follow|folge|folgen sie|abonnier\w*|suivez|abonnez-vous"
+    r"|sign up for|hol dir|laden sie|lade dir|hier geht(?:'s| es) zu\w*)\b"
+    rf".{{0,60}}\b{_CHANNELS}",
+    re.IGNORECASE,
+)
 # "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
 _POINTER = re.compile(
     r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
@@ -532,7 +546,10 @@ def is_boilerplate(line: str) -> bool:
     ):
         return True
     return words <= COOKIE_NOTICE_MAX_WORDS and bool(
-        _COOKIE_NOTICE.search(line) or _CALL_TO_READER.match(line) or is_signup_call(line)
+        _COOKIE_NOTICE.search(line)
+        or _CALL_TO_READER.match(line)
+        or is_signup_call(line)
+        or _CHANNEL_CALL.search(line)
     )
 
 

@@ -104,6 +104,8 @@ def test_boilerplate_is_short_lines_only() -> None:
         "Do you have a story to tell? Email: jo.lee@example.com",
         "この記事は会員限定です。",
         "有料会員になると、会員限定の記事をすべてお読みいただけます。",
+        "Follow the Daily on Instagram and Facebook for the latest news.",
+        "Alles aus der Stadt: Abonniere den WhatsApp-Kanal des Tagblatts.",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -125,6 +127,7 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "The names of the two boys may not be published under a court order, the judge said.",
         "Updated in 2019, the law still fails renters, campaigners say.",  # a year, no dateline
         "クラブは会員限定のイベントを来月開くと発表した。",  # a members-only event is news
+        "Meta, which owns WhatsApp and Instagram, said it would follow the ruling.",  # asks nothing
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
