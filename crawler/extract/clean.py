@@ -79,6 +79,9 @@ _BOILERPLATE = re.compile(
     r"|.{0,60}\bfor subscribers only|subscribers? only|already (?:a )?subscriber\b.{0,30}"
     r"|.{0,40}\b(?:nur )?für abonnenten.*|(?:bereits|schon) abonnent\b.{0,30}"
     r"|déjà abonné.{0,30}|.{0,40}réservée? aux abonnés.*"
+    # "this article is for members only", "as a paying member you ...", "read paid articles ..."
+    r"|.{0,40}(?:この記事は(?:有料)?会員限定|有料会員(?:になる|に登録|の方)"
+    r"|有料記事.{0,10}(?:読み放題|お読み|読め)).{0,60}"
     r"|(?:log|sign) in to (?:read|continue|comment).*)[.:!?)]?$",
     re.IGNORECASE,
 )
@@ -172,6 +175,20 @@ _SIGNUP_CALL = re.compile(
     rf"|\b(?:in|to|into) your inbox\b.{{0,80}}\b(?:newsletters?|briefings?|digest|bulletin)\b",
     re.IGNORECASE,
 )
+# A call to follow the site on a channel of its own: "Follow <Site> on Twitter and Facebook",
+# "Sign up for our daily push alerts", "Abonniere den WhatsApp-Kanal von <Site>", "Hier geht
+# es zur neuen News-App". The ask opens the line or a sentence; a story's "Meta, which owns
+# WhatsApp and Instagram, said ..." asks nothing.
+_CHANNELS = (
+    r"(?:whats\s?app|telegram|instagram|facebook|twitter|tiktok|youtube|threads|bluesky"
+    r"|push[- ](?:alerts?|notifications?|nachrichten|mitteilungen)|[\w-]*app\b)"
+)
+_CHANNEL_CALL = re.compile(
+    r"(?:^|[:.!?–—]\s+)\W*(?:follow|folge|folgen sie|abonnier\w*|suivez|abonnez-vous"
+    r"|sign up for|hol dir|laden sie|lade dir|hier geht(?:'s| es) zu\w*)\b"
+    rf".{{0,60}}\b{_CHANNELS}",
+    re.IGNORECASE,
+)
 # "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
 _POINTER = re.compile(
     r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
@@ -181,6 +198,10 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 POINTER_MAX_WORDS = 25
+# A bare label as the body's last line: a heading over links or tags, not a sentence.
+LABEL_MAX_WORDS = 5
+LABEL_MAX_CHARS = 40
+_SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]]\W*$")
 # A reader comment's first line: "Sam wrote:", "Ann Lee says:"; the comments run to the end.
 # A reader's name is capitalised words, initials or a handle ("mike_r", "anna84").
 _COMMENTER = r"(?:(?-i:[A-Z\u00c0-\u00de])[\w.'’-]*|@?\w*[_\d]\w*)"
@@ -525,7 +546,10 @@ def is_boilerplate(line: str) -> bool:
     ):
         return True
     return words <= COOKIE_NOTICE_MAX_WORDS and bool(
-        _COOKIE_NOTICE.search(line) or _CALL_TO_READER.match(line) or is_signup_call(line)
+        _COOKIE_NOTICE.search(line)
+        or _CALL_TO_READER.match(line)
+        or is_signup_call(line)
+        or _CHANNEL_CALL.search(line)
     )
 
 
@@ -602,13 +626,35 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
         seen.add(key)
         kept.append(n)
         fates.append(KEPT)
-    while (
-        kept and lines[kept[-1]].endswith(":") and len(lines[kept[-1]].split()) <= POINTER_MAX_WORDS
-    ):
-        fates[kept.pop()] = NOISE  # "Dieses Thema im Programm:", "More on this:": it opened no text
+    while kept and opens_nothing(lines[kept[-1]], authors):
+        fates[kept.pop()] = (
+            NOISE  # "Dieses Thema im Programm:", "Related topics": it opened no text
+        )
     for n in kept[_bio_start([lines[i] for i in kept], authors) :]:
         fates[n] = NOISE
     return fates
+
+
+def opens_nothing(last: str, authors: Sequence[str] = ()) -> bool:
+    """Whether the body's last line opens something that is not there: a short line that
+    ends in a colon ("More on this:"), or a label of at most :data:`LABEL_MAX_WORDS` words
+    and :data:`LABEL_MAX_CHARS` characters with no sentence's end ("Related topics",
+    "Weitere Informationen", "関連キーワード"): a heading whose section (links, tags, a
+    form) is not text, so nothing follows it.
+
+    A label with a digit is data (a phone number, an address, opening hours) and one that
+    opens with an author's name is their sign-off: both are the story's (the dev half of
+    the scrapinghub benchmark ends three stories so).
+    """
+    if last.endswith(":"):
+        return len(last.split()) <= POINTER_MAX_WORDS
+    return (
+        len(last.split()) <= LABEL_MAX_WORDS
+        and len(last) <= LABEL_MAX_CHARS
+        and not _SENTENCE_END.search(last)
+        and not any(ch.isdigit() for ch in last)
+        and not any(a.strip() and last.startswith(a.strip()) for a in authors)
+    )
 
 
 def _bio_start(lines: list[str], authors: Sequence[str]) -> int:

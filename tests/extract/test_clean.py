@@ -102,6 +102,10 @@ def test_boilerplate_is_short_lines_only() -> None:
         "With reporting by Associated Press writer Jo Lee",
         "Got a story? Get in touch with our news team at news@example.com.",
         "Do you have a story to tell? Email: jo.lee@example.com",
+        "この記事は会員限定です。",
+        "有料会員になると、会員限定の記事をすべてお読みいただけます。",
+        "Follow the Daily on Instagram and Facebook for the latest news.",
+        "Alles aus der Stadt: Abonniere den WhatsApp-Kanal des Tagblatts.",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -122,6 +126,8 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         # court reporting: one forbidden use, no notice
         "The names of the two boys may not be published under a court order, the judge said.",
         "Updated in 2019, the law still fails renters, campaigners say.",  # a year, no dateline
+        "クラブは会員限定のイベントを来月開くと発表した。",  # a members-only event is news
+        "Meta, which owns WhatsApp and Instagram, said it would follow the ruling.",  # asks nothing
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
@@ -131,6 +137,22 @@ def test_sentences_with_dates_and_times_are_not(line: str) -> None:
 def test_a_short_last_line_ending_in_a_colon_goes_but_not_one_in_the_middle() -> None:
     lines = ["Real text one.", "The mayor said:", "Real text two.", "More on this on the radio:"]
     assert clean_paragraphs(lines, TITLE) == lines[:3]
+
+
+def test_bare_labels_at_the_end_go_but_not_data_a_sign_off_or_a_subheading() -> None:
+    lines = [
+        "Real text one.",
+        "Partner picks",
+        "Real text two.",
+        "Related topics",
+        "関連キーワード",
+    ]
+    assert clean_paragraphs(lines, TITLE) == lines[:3]
+    tickets = ["Real text one.", "Box office", "Tickets 020 7946 0000"]
+    assert clean_paragraphs(tickets, TITLE) == tickets
+    signed = ["Real text one.", "Ann Leecitydesk"]
+    assert clean_paragraphs(signed, TITLE, ["Ann Lee"]) == signed
+    assert clean_paragraphs(signed, TITLE) == signed[:1]
 
 
 def test_a_bio_that_opens_with_the_authors_work_goes_at_the_end_only() -> None:
