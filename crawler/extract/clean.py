@@ -201,6 +201,7 @@ POINTER_MAX_WORDS = 25
 # A bare label as the body's last line: a heading over links or tags, not a sentence.
 LABEL_MAX_WORDS = 5
 LABEL_MAX_CHARS = 40
+LABEL_RUN_MAX = 2  # labels in a row at the end that are headings, not a list
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]]\W*$")
 # A reader comment's first line: "Sam wrote:", "Ann Lee says:"; the comments run to the end.
 # A reader's name is capitalised words, initials or a handle ("mike_r", "anna84").
@@ -626,7 +627,7 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
         seen.add(key)
         kept.append(n)
         fates.append(KEPT)
-    while kept and opens_nothing(lines[kept[-1]], authors):
+    for _ in range(_leftover_headings(lines, kept, authors)):
         fates[kept.pop()] = (
             NOISE  # "Dieses Thema im Programm:", "Related topics": it opened no text
         )
@@ -655,6 +656,28 @@ def opens_nothing(last: str, authors: Sequence[str] = ()) -> bool:
         and not any(ch.isdigit() for ch in last)
         and not any(a.strip() and last.startswith(a.strip()) for a in authors)
     )
+
+
+def _leftover_headings(lines: Sequence[str], kept: Sequence[int], authors: Sequence[str]) -> int:
+    """How many of the last kept lines are headings left over (see :func:`opens_nothing`).
+
+    Lines ending in a colon always are. Labels are only in a run of at most
+    :data:`LABEL_RUN_MAX` right after a sentence's end: more labels in a row are a list's
+    items ("Salt", "Pepper", "Olive oil"), and a label alone is all a thin page says.
+    """
+    run = 0
+    while run < len(kept) and opens_nothing(lines[kept[-1 - run]], authors):
+        run += 1
+    tail = [lines[i] for i in kept[len(kept) - run :]]
+    labels = sum(not line.endswith(":") for line in tail)
+    if labels == 0 or (
+        labels <= LABEL_RUN_MAX and run < len(kept) and _SENTENCE_END.search(lines[kept[-1 - run]])
+    ):
+        return run
+    colons = 0
+    while colons < run and tail[-1 - colons].endswith(":"):
+        colons += 1
+    return colons
 
 
 def _bio_start(lines: list[str], authors: Sequence[str]) -> int:

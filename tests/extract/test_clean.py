@@ -155,6 +155,13 @@ def test_bare_labels_at_the_end_go_but_not_data_a_sign_off_or_a_subheading() -> 
     assert clean_paragraphs(signed, TITLE) == signed[:1]
 
 
+def test_a_list_of_short_items_or_a_thin_pages_one_line_is_no_leftover_heading() -> None:
+    recipe = ["You will need three things.", "Coarse salt", "Black pepper", "Olive oil"]
+    assert clean_paragraphs(recipe, TITLE) == recipe
+    assert clean_paragraphs(["Half a para"], TITLE) == ["Half a para"]
+    assert clean_paragraphs(["Real text one.", "More on this:"], TITLE) == ["Real text one."]
+
+
 def test_a_bio_that_opens_with_the_authors_work_goes_at_the_end_only() -> None:
     book = "Ann Lee's latest book, The Long Line, is out now. Follow her on Mastodon."
     lines = ["Real text one.", "Ann Lee's reporting trip was paid for by the paper.", book]
