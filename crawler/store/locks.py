@@ -1,9 +1,10 @@
 """One crawl per source at a time, across processes and machines sharing a database.
 
-PostgreSQL: a session-level advisory lock on a connection held for the crawl,
-from a pool of this process's (the crawls of a batch take turns on a few
-connections; one made per lock cost a connection and SQLAlchemy's set-up of a
-new engine per source, most of what an idle poll added on PostgreSQL). SQLite:
+PostgreSQL: a session-level advisory lock on a connection of its own, held for
+the crawl and closed after it, from one engine per process and database (an
+engine made per lock cost SQLAlchemy's set-up per source; pooling the
+connections too saved no more than the noise, and left connections open
+that nothing closes). SQLite:
 an exclusive ``flock`` on a file per source in a hidden folder beside the
 database (``.crawler.db.locks/`` for ``crawler.db``: one name per database,
 shared by every process that opens that file, whatever its temp dir; systemd's
@@ -27,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from crawler.store.db import normalise_url
 
@@ -85,11 +87,11 @@ ADVISORY_KEY = "hashtextextended(:name || ' in ' || current_schema(), 0)"
 
 @contextmanager
 def _advisory_lock(url: str, name: str) -> Iterator[bool]:
-    """Hold PostgreSQL's advisory lock ``name`` on a pooled connection while inside.
+    """Hold PostgreSQL's advisory lock ``name`` on a connection of its own while inside.
 
-    The lock lives as long as the connection's session, not its transactions,
-    so it is released before the connection goes back to the pool; a connection
-    that could not release it is closed instead (the server then releases it).
+    The lock lives as long as the connection's session, not its transactions:
+    it is released, then the connection closed; a connection that could not
+    release it is invalidated (closed: the server then releases it).
     """
     with _lock_engine(url).connect() as conn:
         lock = text(f"SELECT pg_try_advisory_lock({ADVISORY_KEY})")
@@ -110,13 +112,11 @@ _LOCK_ENGINES: dict[tuple[int, str], Engine] = {}
 
 
 def _lock_engine(url: str) -> Engine:
-    """This process's engine for crawl locks on ``url``: a pool of connections, each
-    held by one crawl at a time (SQLAlchemy's default five cover a batch's four crawls
-    at once, :data:`~crawler.config.CRAWLS_AT_ONCE`). Keyed by process id, so a forked
-    child never uses its parent's connections; pre-pinged, so one the server dropped
-    while pooled is replaced, not handed out."""
+    """This process's engine for crawl locks on ``url``, with no pool: each lock's
+    connection closes when its crawl ends. Keyed by process id, so a forked child
+    never uses its parent's engine."""
     key = (os.getpid(), url)
     engine = _LOCK_ENGINES.get(key)
     if engine is None:
-        engine = _LOCK_ENGINES[key] = create_engine(url, pool_pre_ping=True)
+        engine = _LOCK_ENGINES[key] = create_engine(url, poolclass=NullPool)
     return engine

@@ -51,14 +51,14 @@ def test_two_processes_share_the_lock_and_git_sees_none_of_it(tmp_path: Path) ->
     assert [p.name for p in repo.iterdir() if p.name.startswith("crawler.db")] == ["crawler.db"]
 
 
-def test_postgresql_locks_share_pooled_connections_and_release_them(
+def test_postgresql_locks_of_one_process_are_held_apart_and_released(
     pg_schema_url: str, tmp_path: Path
 ) -> None:
     with source_lock(pg_schema_url, "pub") as held, source_lock(pg_schema_url, "other") as too:
-        assert held  # two crawls of a batch hold two connections of one pool
+        assert held  # two crawls of a batch, each on a connection of its own
         assert too
         assert try_lock_elsewhere(pg_schema_url, tmp_path) == "False"
-    # the connection is back in the pool, its session still open, the lock released
+    # the lock is released with its crawl
     assert try_lock_elsewhere(pg_schema_url, tmp_path) == "True"
     with source_lock(pg_schema_url, "pub") as again:
         assert again
