@@ -104,6 +104,7 @@ def test_one_writer_process_serves_several_crawls_each_source_learning_apart(
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         first, other = (store.ensure_source(session, name, T0) for name in ("pub", "wire"))
+    engine.dispose()
     monkeypatch.setattr(writer_process, "_store", None)
     writer_process.open_writer(db_url, 5)
 
