@@ -169,8 +169,9 @@ _CONTACT_LINE = re.compile(
 )
 NOTICE_LINE_MAX_WORDS = 25  # rights notices, credit and contact lines
 _MAILINGS = r"(?:newsletters?|e-?mails?|briefings?|digest|alerts|bulletin)"
+_ASK_START = r"(?:^|[:.!?–—]\s+)\W*"  # an ask opens the line or a sentence
 _SIGNUP_CALL = re.compile(
-    rf"(?:^|[:.!?–—]\s+)\W*(?:subscribe|sign up|register)\b.{{0,80}}\b{_MAILINGS}\b"
+    rf"{_ASK_START}(?:subscribe|sign up|register)\b.{{0,80}}\b{_MAILINGS}\b"
     rf"|\b(?:newsletters?|briefings?|digest|bulletin)\b.{{0,80}}\b(?:in|to|into) your inbox\b"
     rf"|\b(?:in|to|into) your inbox\b.{{0,80}}\b(?:newsletters?|briefings?|digest|bulletin)\b",
     re.IGNORECASE,
@@ -184,7 +185,7 @@ _CHANNELS = (
     r"|push[- ](?:alerts?|notifications?|nachrichten|mitteilungen)|[\w-]*app\b)"
 )
 _CHANNEL_CALL = re.compile(
-    r"(?:^|[:.!?–—]\s+)\W*(?:follow|folge|folgen sie|abonnier\w*|suivez|abonnez-vous"
+    rf"{_ASK_START}(?:follow|folge|folgen sie|abonnier\w*|suivez|abonnez-vous"
     r"|sign up for|hol dir|laden sie|lade dir|hier geht(?:'s| es) zu\w*)\b"
     rf".{{0,60}}\b{_CHANNELS}",
     re.IGNORECASE,
