@@ -16,7 +16,7 @@ the same pruned page.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
@@ -282,3 +282,20 @@ def _is_noise(
     ):
         return False
     return len(el.text_content()) / page_chars <= MAX_PRUNED_SHARE
+
+
+def following(el: HtmlElement, prune: Collection[str] = ()) -> Iterator[HtmlElement]:
+    """The elements after ``el`` in document order, outside it (XPath ``following::*``,
+    lazily: libxml2 would list every one before taking the first few), leaving out the
+    subtrees of the tags in ``prune``."""
+    node: HtmlElement | None = el
+    while node is not None:
+        for sibling in node.itersiblings():
+            stack = [sibling]
+            while stack:
+                current = stack.pop()
+                if not isinstance(current.tag, str) or current.tag in prune:
+                    continue
+                yield current
+                stack.extend(reversed(current))
+        node = node.getparent()

@@ -21,10 +21,10 @@ time, and took a caption's date on one of them).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
+from crawler.extract.blocks import following
 from crawler.extract.body import MIN_ARTICLE_PARAGRAPH_CHARS
 from crawler.extract.dates import shown_date
 
@@ -69,26 +69,10 @@ def _headlines(tree: HtmlElement, title: str | None) -> list[HtmlElement]:
     return [h for h in headings if h.tag == "h1"]
 
 
-def _after(el: HtmlElement) -> Iterator[HtmlElement]:
-    """The elements after ``el`` in document order (not its own), pruned of subtrees
-    that hold no dateline (:data:`_NOT_DATELINE`)."""
-    node: HtmlElement | None = el
-    while node is not None:
-        for sibling in node.itersiblings():
-            stack = [sibling]
-            while stack:
-                current = stack.pop()
-                if not isinstance(current.tag, str) or current.tag in _NOT_DATELINE:
-                    continue
-                yield current
-                stack.extend(reversed(current))
-        node = node.getparent()
-
-
 def _dateline(headline: HtmlElement) -> str | None:
     """The date in the first short line after ``headline`` that shows one, before the
     story's first paragraph and within :data:`DATELINE_REACH` elements."""
-    for seen, el in enumerate(_after(headline)):
+    for seen, el in enumerate(following(headline, _NOT_DATELINE)):
         if seen >= DATELINE_REACH:
             break
         text = _line(el)

@@ -37,6 +37,7 @@ from crawler.extract.authors import (
     is_person,
     split_byline,
 )
+from crawler.extract.blocks import following
 from crawler.extract.body import MAX_PROSE_LINK_DENSITY, MIN_ARTICLE_PARAGRAPH_CHARS
 from crawler.extract.datelines import shown_dates
 from crawler.extract.dates import (
@@ -557,7 +558,7 @@ def _name_beside_date(tree: HtmlElement, site: Outlet, languages: list[str]) -> 
             dates[text] = short and read_date(text, "DMY", codes) is not None
         return dates[text]
 
-    for el in islice(_after(h1), HEADER_ELEMENTS):
+    for el in islice(following(h1), HEADER_ELEMENTS):
         if not _text_within(el, 2 * LABELLED_CHARS):
             continue
         texts = _unmarked_texts(el)
@@ -573,15 +574,6 @@ def _name_beside_date(tree: HtmlElement, site: Outlet, languages: list[str]) -> 
             ):
                 return clean_authors([name], site)
     return []
-
-
-def _after(el: HtmlElement) -> Iterator[HtmlElement]:
-    """The elements after ``el`` in document order, outside it (XPath ``following::*``,
-    lazily: libxml2 would list every one before taking the first few)."""
-    while el is not None:
-        for sibling in el.itersiblings():
-            yield from (e for e in sibling.iter() if isinstance(e.tag, str))
-        el = el.getparent()
 
 
 def _unmarked_texts(el: HtmlElement) -> list[str]:
