@@ -163,12 +163,19 @@ def _log_level(verbose: int) -> str:
     help="Stop each source's crawl this long after it starts (e.g. 1h), recorded timed_out  "
     "[default: no limit]",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction worker processes, shared by the crawls  [default: one per core]",
+)
 def crawl(
     config_path: Path,
     source_names: tuple[str, ...],
     db_url: str | None,
     verbose: int,
     run_timeout: timedelta | None,
+    workers: int | None,
 ) -> None:
     """Crawl every source (or just --source NAME) once, then exit."""
     sources = load_sources(config_path, source_names)
@@ -179,7 +186,9 @@ def crawl(
 
     db.upgrade(url)
     level = _log_level(verbose)
-    summaries = run_with_reactor(lambda: crawl_sources(sources, url, level, run_timeout), level)
+    summaries = run_with_reactor(
+        lambda: crawl_sources(sources, url, level, run_timeout, workers), level
+    )
     print_summaries(summaries, _flags(url, [s.source for s in summaries]))
     for s in summaries:
         if s.status == "skipped":

@@ -91,8 +91,12 @@ async def crawl_source(
     db_url: str,
     log_level: str = "WARNING",
     timeout: timedelta | None = None,
+    workers: int | None = None,
 ) -> RunSummary:
     """Crawl one source into ``db_url`` and record the run in crawl_runs.
+
+    ``workers``: how many extraction worker processes the crawl process starts (None:
+    one per core); the process's crawls share them.
 
     Only one crawl of a source runs at a time: if another holds the source's
     lock, this one does nothing and says so (status ``skipped``). A crawl
@@ -105,7 +109,7 @@ async def crawl_source(
             message = f"another crawl of {source.name!r} is running on this database; skipped"
             logger.warning(message)
             return RunSummary(source.name, runs.SKIPPED, now, now, errors=[message])
-        return await _crawl_locked(runner, source, db_url, log_level, timeout)
+        return await _crawl_locked(runner, source, db_url, log_level, timeout, workers)
 
 
 async def _crawl_locked(
@@ -114,6 +118,7 @@ async def _crawl_locked(
     db_url: str,
     log_level: str,
     timeout: timedelta | None,
+    workers: int | None,
 ) -> RunSummary:
     engine = shared_engine(db_url)
     started = datetime.now(UTC)
@@ -161,7 +166,7 @@ async def _crawl_locked(
 
         return retry.run(read)
 
-    crawler = Crawler(NewsSpider, Settings(build_settings(source, db_url, log_level)))
+    crawler = Crawler(NewsSpider, Settings(build_settings(source, db_url, log_level, workers)))
     reason: str | None = None
     deadline = _Deadline(crawler, timeout) if timeout else None
     try:
@@ -284,10 +289,12 @@ async def crawl_sources(
     db_url: str,
     log_level: str = "WARNING",
     timeout: timedelta | None = None,
+    workers: int | None = None,
 ) -> list[RunSummary]:
     """Crawl several sources, :data:`CRAWLS_AT_ONCE` side by side; one summary each, in order.
 
-    ``timeout`` applies to each source's crawl from its own start.
+    ``timeout`` applies to each source's crawl from its own start; ``workers`` as in
+    :func:`crawl_source`.
     """
     runner = AsyncCrawlerRunner()
     _RUNNERS.append(runner)
@@ -304,7 +311,7 @@ async def crawl_sources(
                     now,
                     errors=[NEVER_BEGAN],
                 )
-            return await crawl_source(runner, source, db_url, log_level, timeout)
+            return await crawl_source(runner, source, db_url, log_level, timeout, workers)
 
     return list(await asyncio.gather(*(in_turn(s) for s in sources)))
 

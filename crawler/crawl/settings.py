@@ -58,8 +58,11 @@ def private_addresses(source: Source) -> str:
     return "allow" if source_is_private(route_hosts) else "refuse"
 
 
-def build_settings(source: Source, db_url: str, log_level: str = "WARNING") -> dict[str, Any]:
-    """Scrapy settings for crawling ``source`` into ``db_url``."""
+def build_settings(
+    source: Source, db_url: str, log_level: str = "WARNING", workers: int | None = None
+) -> dict[str, Any]:
+    """Scrapy settings for crawling ``source`` into ``db_url``; ``workers``: the process's
+    extraction worker processes (None: one per core)."""
     delay = source.download_delay.total_seconds()
     max_crawl_delay = source.max_crawl_delay.total_seconds()
     return {
@@ -115,6 +118,7 @@ def build_settings(source: Source, db_url: str, log_level: str = "WARNING") -> d
         "ITEM_PIPELINES": ITEM_PIPELINES,
         # Ours, read by the pipelines:
         "CRAWLER_DB_URL": db_url,
+        "CRAWLER_EXTRACT_WORKERS": workers or 0,
         "CRAWLER_STORE_BATCH": 50,
         "CRAWLER_STORE_RETRY_S": source.store_retry.total_seconds(),
         # Our callbacks are linted; the check parses their source on every response.

@@ -39,7 +39,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from crawler.config import Config, ConfigError, Source, load
-from crawler.schedule.child import CrawlChild, batch_deadline, record_outcome
+from crawler.schedule.child import CrawlChild, batch_deadline, record_outcome, workers_per_child
 from crawler.schedule.plan import first_run, trigger_for
 from crawler.store import runs
 from crawler.store.db import make_engine, session_scope
@@ -234,12 +234,23 @@ class Daemon:
             batch.done.set()
 
     async def _crawl(self, names: list[str]) -> None:
-        logger.info("crawling %d source(s) in one child: %s", len(names), ", ".join(names))
+        workers = workers_per_child(os.cpu_count() or 2, self.parallel)
+        logger.info(
+            "crawling %d source(s) in one child: %s (%d extraction worker(s))",
+            len(names),
+            ", ".join(names),
+            workers,
+        )
         spawned = _now()
         limit = self.config.daemon.run_timeout
         # A daemon killed outright takes its runs along: they have no deadline without it.
         child = await CrawlChild.start(
-            self.active_config, names, self.db_url, limit, die_with_parent=True
+            self.active_config,
+            names,
+            self.db_url,
+            limit,
+            die_with_parent=True,
+            workers=workers,
         )
         self.children.add(child)
         if self.metrics:

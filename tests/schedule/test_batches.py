@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.site import DemoSite, serve
+from crawler.schedule.child import workers_per_child
 from crawler.store import runs
 from tests.schedule.helpers import RunningDaemon, write
 from tests.schedule.test_daemon import stored_urls
@@ -34,6 +35,9 @@ def test_due_sources_share_a_child_and_one_timing_out_keeps_the_others_work(
         assert d.stop() == 0
 
     assert "crawling 2 source(s) in one child: " in d.log()
+    # the daemon's children share the cores: as many children as cores by default, one
+    # extraction worker each
+    assert "(1 extraction worker(s))" in d.log()
     assert d.log().count("crawling ") == 1, "one child for both"
     [quick] = d.run_records("quick")
     [timed_out] = d.run_records("stuck")
@@ -42,3 +46,12 @@ def test_due_sources_share_a_child_and_one_timing_out_keeps_the_others_work(
     assert {site.url(a) for a in site.public()} <= stored_urls(db_url)
     assert any("timed out after" in e for e in timed_out.errors)
     assert not any(url.startswith(stuck.base) for url in stored_urls(db_url))
+
+
+@pytest.mark.parametrize(
+    ("cores", "children", "workers"), [(2, 2, 1), (8, 2, 4), (8, 3, 2), (1, 4, 1), (4, 1, 4)]
+)
+def test_children_share_the_cores_among_their_extraction_workers(
+    cores: int, children: int, workers: int
+) -> None:
+    assert workers_per_child(cores, children) == workers
