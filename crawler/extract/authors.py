@@ -6,7 +6,11 @@ for a person ("Reuters", "Staff", the site's own name), an image credit, an
 e-mail address, a host name ("ORF.at") or a URL slug taken from an author page
 ("chuck-ross"). None of those is an author. Names joined by a comma, ``;``,
 ``&``, ``/``, an ideographic comma, a conjunction ("and", "und", "et", "y",
-"e", "og", "och", "en") or "with" ("Ann Lee with AP", "mit dpa") are split.
+"e", "og", "och", "en") or "with" ("Ann Lee with AP", "mit dpa") are split, and so
+are names credited for "additional reporting" ("Ann Lee with additional reporting by Bo
+Chen": Reuters and AP credit a second writer so); an editor credited after "Editing by"
+is no author (Reuters' "Reporting by Ann Lee; Editing by Bo Chen"). A wire's service
+written after its name ("dpa-AFX", "APA-OTS") is the wire.
 
 Neither is a place written after the name as a dateline ("Anna Sleegers,
 Frankfurt", "AFP, MANILA": one word after a comma that follows a name of two
@@ -35,9 +39,18 @@ _BY = re.compile(
 # Conjunctions, and "with" crediting a second writer or a wire ("Ann Lee with AP"), in
 # lower case only: "Ana Y. López" keeps its initial.
 _SPLIT = re.compile(r"\s*(?:[,;&|/、，]|\s(?:and|und|et|y|e|og|och|en|with|mit|avec|con|com)\s)\s*")
-# What follows the names: a dash, a date's lead-in, or Korean "외 N명" ("and N others").
+# What follows the names: a dash, a date's lead-in, Korean "외 N명" ("and N others"), or
+# the editors after "Editing by".
 _TAIL = re.compile(
-    r"\s[·•—–-]\s|\s(?:on|updated|published|posted)\s|\s외\s*\d+\s*명", re.IGNORECASE
+    r"\s[·•—–-]\s|\s(?:on|updated|published|posted)\s|\s외\s*\d+\s*명"
+    r"|[;,.]?\s*\b(?:editing|edited)\s+by\b",
+    re.IGNORECASE,
+)
+# A writer credited for reporting, before the name: "with additional reporting by Bo Chen",
+# "Reporting by Ann Lee"; a separator between names.
+_REPORTING = re.compile(
+    r"[,;]?\s*\b(?:with\s+|and\s+)?(?:additional\s+|extra\s+)?reporting\s+(?:by|from)\b",
+    re.IGNORECASE,
 )
 # A role after a name in Korean, Japanese or Chinese: "신현주 기자", "山田太郎記者".
 # Where the writer filed from, after the name: "Jane Roe in Brussels", "Bo Chen in New York".
@@ -82,6 +95,7 @@ ROLE_WORDS = frozenset(
         "journalist",
         "journalists",
         "desk",
+        "editorial",
         "team",
         "newsroom",
         "bureau",
@@ -200,6 +214,9 @@ AGENCIES = frozenset(
         "agences",
         "agencias",
         "newsagencies",
+        "pti",
+        "presstrustofindia",
+        "ians",
         "wires",
         "staff",
     ]
@@ -265,7 +282,7 @@ def split_byline(text: str) -> list[str]:
     credit = _CREDIT.search(text)
     if credit:
         text = text[: credit.start()]
-    text = _TAIL.split(_BY.sub("", text), maxsplit=1)[0]
+    text = _REPORTING.sub(";", _TAIL.split(_BY.sub("", text), maxsplit=1)[0])
     parts = [
         _without_credentials(
             _FILED_FROM.sub("", _ROLE_SUFFIX.sub("", _SOCIAL.sub("", part)).strip(" .:-"))
@@ -277,7 +294,7 @@ def split_byline(text: str) -> list[str]:
         len(parts) >= 2
         and seps[-1] == ","
         and len(parts[-1].split()) == 1
-        and (len(parts[-2].split()) > 1 or compact(parts[-2]) in AGENCIES)
+        and (len(parts[-2].split()) > 1 or is_agency(parts[-2]))
     ):
         parts.pop()  # a dateline: "Anna Sleegers, Frankfurt", "AFP, MANILA"
     return [part for part in parts if part]
@@ -289,8 +306,22 @@ def credits_someone(text: str, outlet: Outlet = Outlet()) -> bool:
     ``"Von:"`` and a section's name (``"capital"``) do not; ``"dpa"`` does.
     """
     return any(
-        name_shaped(part) or compact(part) in AGENCIES or outlet.named_by(part)
-        for part in split_byline(text)
+        name_shaped(part) or is_agency(part) or outlet.named_by(part) for part in split_byline(text)
+    )
+
+
+def is_agency(part: str) -> bool:
+    """Whether a byline part is a wire agency: ``"dpa"``, ``"Associated Press"``, or one word
+    that an agency's name begins before a hyphen and that is not written as a name
+    (``"dpa-AFX"``, ``"APA-OTS"``: the agency's services; ``"Ria-Maria"`` is a name)."""
+    if compact(part) in AGENCIES:
+        return True
+    pieces = part.split("-")
+    return (
+        len(part.split()) == 1
+        and len(pieces) > 1
+        and compact(pieces[0]) in AGENCIES
+        and not all(p[:1].isupper() and p[1:].islower() for p in pieces)
     )
 
 
@@ -332,7 +363,7 @@ def is_person(name: str, outlet: Outlet = Outlet()) -> bool:
         return False
     if "@" in name or "_" in name or "://" in name or name.startswith("www.") or _SLUG.match(name):
         return False
-    if _HOST.match(name):  # a site: "ORF.at", "t-online.de"
+    if _HOST.match(name) or is_agency(name):  # a site ("ORF.at"), a wire ("dpa-AFX")
         return False
     if not name_shaped(name) or outlet.named_by(name) or outlet.named_by(words[0]):
         return False  # the outlet, or a desk of it: "n-tv NACHRICHTEN", "MDR THÜRINGEN"

@@ -522,7 +522,8 @@ def line_key(line: str) -> str:
 
 # "By Ann Lee", "Von Jana Roth", "Par Luc Martin": a byline's first words, in a few languages.
 _BYLINE = re.compile(
-    rf"^(?:by|von|par|por|door|av|af) {_NAMES}(?:(?:,| and| &| und| et) {_NAMES})*"
+    rf"^(?:by|von|par|por|door|av|af) {_NAMES}"
+    rf"(?:(?:,| and| &| und| et|,? (?:with |and )?(?:additional )?reporting by) {_NAMES})*"
     r"(?:\s*[,·|–-]\s*.{0,40})?$",
     re.IGNORECASE,
 )
@@ -531,8 +532,8 @@ _BYLINE = re.compile(
 def is_byline(line: str) -> bool:
     """A byline: "By" and capitalised names, then perhaps a role or date after a comma or dot.
 
-    "By Ann Lee · 8 May 2026", "Von Jana Roth und Max Muster"; not "By September
-    the shop should be open".
+    "By Ann Lee · 8 May 2026", "Von Jana Roth und Max Muster", "By Ann Lee, additional
+    reporting by Bo Chen | 12 May 2026"; not "By September the shop should be open".
     """
     return bool(_BYLINE.match(" ".join(line.split())))
 

@@ -14,7 +14,12 @@ ambiguous is not read at all: no date is better than a wrong one.
 
 Values that are not ISO 8601 are read by dateparser, which knows zone names
 (``EST`` is -05:00, ``CEST`` +02:00, ``BST`` +01:00) where dateutil reads
-them as UTC. An offset written in the value is always kept.
+them as UTC. An offset written in the value is always kept. A North American
+generic zone (``ET``, ``CT``, ``MT``, ``PT``: CLDR's "Eastern Time" and the
+like, the time in force there on that day) takes the offset its region has on
+that date (``July 4, 2024 10:00 ET`` is -04:00, EDT; in January -05:00, EST):
+dateparser reads ``ET`` as EST and ``PT`` as PST all year, and ``CT`` or ``MT``
+not at all.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
 
@@ -45,6 +51,15 @@ _NUMERIC_HINT = re.compile(r"[./-]\d{1,2}[./-]\d\d")
 # dateutil fills a missing part from its default: a part that differs between two was missing.
 _DEFAULTS = (datetime(1, 1, 1), datetime(2, 2, 2))
 _ZONE_NAME = re.compile(r"\b[A-Z]{2,5}\b")  # EST, CEST, BST, AEDT: dateparser knows them
+# North America's generic zones (CLDR metazone names), written right after a time:
+# "10:00 ET", "10 a.m. PT"; each the IANA zone of its region.
+GENERIC_ZONES = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}
+_GENERIC_ZONE = re.compile(r"(?<=[\d.mM])\s*\b(ET|CT|MT|PT)\b")
 # A date as a page shows it, with its time after it or before it: "01. April 2025, 15:25",
 # "25.04.24 | 14:07 Uhr", "13. Mai 2026 um 15:44", "March 4, 2024 at 10:00 EST", "2024-03-04",
 # "11:11 PM EST Nov 19, 2019".
@@ -212,8 +227,19 @@ def read_date(
         return parsed
     if order is None and ambiguous(text):
         return None
+    generic = _GENERIC_ZONE.search(text)
+    if generic:
+        text = f"{text[: generic.start()]} {text[generic.end() :]}".strip()
     parsed = _dateutil(text, order) or _dateparser(text, order, languages)
-    return parsed if parsed is not None and parsed.year in YEARS else None
+    if parsed is None or parsed.year not in YEARS:
+        return None
+    return in_zone(parsed, GENERIC_ZONES[generic.group(1)]) if generic else parsed
+
+
+def in_zone(wall: datetime, zone: str) -> datetime:
+    """``wall`` (a clock time) with the fixed offset the IANA ``zone`` has at that moment:
+    ``2024-07-04 10:00`` in ``America/New_York`` → ``10:00-04:00``."""
+    return wall.replace(tzinfo=timezone(ZoneInfo(zone).utcoffset(wall.replace(tzinfo=None))))
 
 
 def _dateutil(text: str, order: DateOrder | None) -> datetime | None:

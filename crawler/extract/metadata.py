@@ -430,7 +430,9 @@ def byline_elements(tree: HtmlElement, site: Outlet | None = None) -> list[HtmlE
     """Visible bylines in page order: elements marked rel/itemprop author, or with a class
     naming an author or byline, and links to an author's page whose text is a person's
     name; the innermost of nested ones, so a label ("By") and a name come apart; none
-    inside a comment or an interface control."""
+    inside a comment, an interface control or the site's navigation (a ``<nav>`` or
+    ``role="navigation"``: HTML's section of links to other pages, such as a menu of the
+    site's columnists)."""
     marked = [
         el
         for el in tree.xpath(f"{_BYLINE_XPATH} | {_AUTHOR_LINK_XPATH}")
@@ -444,9 +446,18 @@ def byline_elements(tree: HtmlElement, site: Outlet | None = None) -> list[HtmlE
         el
         for el in marked
         if el not in outer
-        and not any("comment" in (a.get("class") or "").lower() for a in el.iterancestors())
+        and not any(map(_in_comment_or_nav, el.iterancestors()))
         and "comment" not in (el.get("class") or "").lower()
     ]
+
+
+def _in_comment_or_nav(el: HtmlElement) -> bool:
+    """Whether ``el`` is a comment's container or the site's navigation (no byline inside)."""
+    return (
+        "comment" in (el.get("class") or "").lower()
+        or el.tag == "nav"
+        or el.get("role") == "navigation"
+    )
 
 
 def _marked_byline(el: HtmlElement) -> bool:
@@ -519,11 +530,16 @@ def _bold_name_line(tree: HtmlElement, site: Outlet) -> list[str]:
 
     Each part is a person of two words or more, every word capitalised and none a
     function word, so a bold subheading ("The road ahead", "The Road Ahead", "READ MORE"
-    between paragraphs) is not taken; only read when nothing else names anyone.
+    between paragraphs) is not taken; nor a topic line ("Climate Change", "Donald Trump"):
+    a line the page's title, its ``<h1>`` or its prose names again is what the story is
+    about, not who wrote it (a writer's name is in neither on the fundus pages that show one so). Only
+    read when nothing else names anyone.
     """
     prose = [p for p in tree.iter("p") if _is_prose(p)]
     if not prose:
         return []
+    story = [tree.xpath("string(//title)"), *(h.text_content() for h in tree.iter("h1"))]
+    told = " ".join(" ".join([*story, *(p.text_content() for p in prose)]).split()).casefold()
     for p in (prose[0].getprevious(), prose[-1].getnext()):
         if p is None or p.tag != "p":
             continue
@@ -531,7 +547,7 @@ def _bold_name_line(tree: HtmlElement, site: Outlet) -> list[str]:
         bold = " ".join(" ".join(p.xpath(".//text()[ancestor::strong or ancestor::b]")).split())
         if not text or bold != text or len(text) > LABELLED_CHARS:
             continue
-        if _only_names(text):
+        if _only_names(text) and not any(n.casefold() in told for n in split_byline(text)):
             return clean_authors([text], site)
     return []
 

@@ -78,6 +78,18 @@ SITE = Outlet(names=frozenset({"demogazette"}), hosts=frozenset({"gazette", "gaz
         ("Anna Berg, dpa, Berlin", ["Anna Berg"]),
         ("red, Example.at/ Agenturen", []),
         ("Example.co.uk", []),
+        # a second writer credited for reporting; an editor after "Editing by" is none
+        ("Ann Lee with additional reporting by Bo Chen", ["Ann Lee", "Bo Chen"]),
+        ("By Ann Lee, with additional reporting by Bo Chen in Paris", ["Ann Lee", "Bo Chen"]),
+        ("Reporting by Ann Lee; Editing by Bo Chen", ["Ann Lee"]),
+        ("Additional reporting by Bo Chen", ["Bo Chen"]),
+        # a wire's service after its name is the wire; a hyphenated name stays a name
+        ("Anna Berg/dpa-AFX", ["Anna Berg"]),
+        ("APA-OTS", []),
+        ("Ria-Maria Lang", ["Ria-Maria Lang"]),
+        # a desk and an Indian wire
+        ("Editorial", []),
+        ("PTI, Washington", []),
         ("J.Smith", ["J.Smith"]),  # an initial, not a host
         ("By VALLEY POST STAFF", []),  # a desk: "staff" is its role, not a wire after a name
     ],
@@ -238,6 +250,10 @@ def test_navigation_links_to_the_authors_overview_are_not_bylines() -> None:
     assert authors(
         "", nav + '<p>von <a href="/autoren/name/max-kolter">Dr. Max Kolter</a></p>'
     ) == ["Dr. Max Kolter"]
+    columnists = '<div role="navigation"><a href="/author/cy-dee">Cy Dee</a></div>'
+    assert authors("", columnists + '<p>By <a href="/author/ann-lee">Ann Lee</a></p>') == [
+        "Ann Lee"
+    ]
 
 
 def test_an_seo_plugins_written_by_field() -> None:
@@ -339,6 +355,8 @@ def test_a_bold_line_of_names_opening_or_closing_the_prose(body: str, names: lis
         f'<div>{prose("c")}<p><a href="/x">{"Other story headline words " * 4}</a></p>'
         "<p><strong>Ayo Infaq Dakwah</strong></p></div>",
         f"<article><p><strong>Ann Lee</strong> said the plan was sound.</p>{prose('d')}</article>",
+        # a topic line: the story names it again
+        f"<article><p><strong>Harbour Dredging</strong></p>{prose('harbour dredging')}</article>",
     ],
 )
 def test_bold_subheadings_and_calls_to_action_are_not_names(body: str) -> None:

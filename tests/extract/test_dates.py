@@ -100,6 +100,24 @@ def test_named_zones_and_written_offsets_are_kept(value: str, hours: int) -> Non
     assert (parsed.hour, parsed.minute) in {(10, 0), (19, 20)}
 
 
+@pytest.mark.parametrize(
+    ("value", "hours"),
+    [
+        ("July 4, 2024 10:00 ET", -4),  # Eastern Time in summer: EDT
+        ("January 4, 2024 10:00 a.m. ET", -5),  # ... in winter: EST
+        ("11:11 PM PT Jul 19, 2019", -7),
+        ("Dec 19, 2019 10:00 PT", -8),
+        ("2024-07-04 10:00 CT", -5),
+        ("2024-07-04 10:00 MT", -6),
+    ],
+)
+def test_a_generic_zone_takes_the_offset_in_force_on_its_date(value: str, hours: int) -> None:
+    parsed = read_date(value)
+    assert parsed is not None
+    assert parsed.utcoffset() == timedelta(hours=hours)
+    assert parsed.minute in {0, 11}
+
+
 def test_what_is_not_a_date() -> None:
     assert read_date("vor 5 Minuten") is None  # relative: never read against today
     assert read_date("March 2024") is None  # no day
