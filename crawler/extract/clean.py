@@ -204,6 +204,25 @@ LABEL_MAX_WORDS = 5
 LABEL_MAX_CHARS = 40
 LABEL_RUN_MAX = 2  # labels in a row at the end that are headings, not a list
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]]\W*$")
+# A dateline among other furniture: a whole date with a clock time beside it, not inside it
+# ("Von dpa 30.04.2024, 18:58", "Do 25.04.24 | 14:07 Uhr | Von Ann Lee", "17:41 JST,
+# October 13, 2024"), in a short line that ends no sentence. Measured: 7 fundus pages of
+# 6 publishers carried one in the body (none lower, dev and fixtures unchanged).
+DATELINE_MAX_WORDS = 15
+_DATE_IN_LINE = re.compile(rf"(?<!\w){_DATE}(?!\w)", re.IGNORECASE)
+_TIME_IN_LINE = re.compile(rf"(?<![\w.:]){_TIME}(?![.:]?\d)", re.IGNORECASE)
+
+
+def _is_dateline(line: str) -> bool:
+    """A short line that dates the page: a whole date and a clock time beside it, and no
+    sentence's end (:data:`DATELINE_MAX_WORDS` words at most); "The boat leaves at 23:30
+    on 7 August 2026." is a sentence and stays."""
+    if len(line.split()) > DATELINE_MAX_WORDS or _SENTENCE_END.search(line):
+        return False
+    date = _DATE_IN_LINE.search(line)
+    return bool(date and _TIME_IN_LINE.search(f"{line[: date.start()]} {line[date.end() :]}"))
+
+
 # A reader comment's first line: "Sam wrote:", "Ann Lee says:"; the comments run to the end.
 # A reader's name is capitalised words, initials or a handle ("mike_r", "anna84").
 _COMMENTER = r"(?:(?-i:[A-Z\u00c0-\u00de])[\w.'’-]*|@?\w*[_\d]\w*)"
@@ -541,7 +560,9 @@ def is_boilerplate(line: str) -> bool:
     """A short furniture line ("Share this", "By Ann Lee"), a copyright notice, the desk's
     credits or contact, or a cookie, affiliate or subscription notice."""
     words = len(line.split())
-    if words <= BOILERPLATE_MAX_WORDS and (_BOILERPLATE.match(normalise(line)) or is_byline(line)):
+    if words <= BOILERPLATE_MAX_WORDS and (
+        _BOILERPLATE.match(normalise(line)) or is_byline(line) or _is_dateline(line)
+    ):
         return True
     if words <= NOTICE_LINE_MAX_WORDS and (
         _RIGHTS_NOTICE.search(line) or _CREDIT_LINE.match(line) or _CONTACT_LINE.match(line)

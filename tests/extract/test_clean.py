@@ -106,6 +106,12 @@ def test_boilerplate_is_short_lines_only() -> None:
         "有料会員になると、会員限定の記事をすべてお読みいただけます。",
         "Follow the Daily on Instagram and Facebook for the latest news.",
         "Alles aus der Stadt: Abonniere den WhatsApp-Kanal des Tagblatts.",
+        # a date and a clock time beside it among other furniture: a dateline
+        "Von dpa 30.04.2026, 18:58",
+        "Do 25.04.26 | 14:07 Uhr | Von Jana Roth",
+        "17:41 JST, October 13, 2026",
+        "11.07.2026, 09:30 UhrStuttgart",
+        "Abendschau, 03.01.2026, 12:30 Uhr",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -128,6 +134,8 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "Updated in 2019, the law still fails renters, campaigners say.",  # a year, no dateline
         "クラブは会員限定のイベントを来月開くと発表した。",  # a members-only event is news
         "Meta, which owns WhatsApp and Instagram, said it would follow the ruling.",  # asks nothing
+        "The first boat leaves the quay at 23:30 on Friday 7 August 2026.",  # a sentence
+        "30.04.2026 ~ OPEN RUN",  # a date, and no clock time beside it
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
