@@ -158,7 +158,17 @@ _CREDIT_LINE = re.compile(
     # ist zuerst bei ... erschienen"
     r"|^.{0,160}?\bcontributed (?:to )?this (?:report|story|article)"
     r"|^this (?:article|story|post|report) (?:was |is )?(?:first|originally) (?:appeared|published)"
-    r"|^(?:dieser|der) (?:artikel|beitrag|text) (?:ist )?(?:zuerst|erstmals) (?:bei|in|im|auf)\b",
+    r"|^(?:dieser|der) (?:artikel|beitrag|text) (?:ist )?(?:zuerst|erstmals) (?:bei|in|im|auf)\b"
+    # the translation's credit and notice: "Translated by A", "Übersetzung: A", "Aus dem
+    # Englischen von A", "This article is a translation ...", "Dies ist eine maschinelle
+    # Übersetzung ...", "Read the original article here"
+    r"|^(?:translation|übersetzung|traduction|traducción|traduzione)\s?:"
+    rf"|^(?:(?:translated|übersetzt|traduit|traducido|tradotto)(?: from [\w ]{{1,30}}?)?"
+    rf"|aus dem \w+en(?: übersetzt)?) (?:by|von|par|por|da) {_NAMES}"
+    rf"(?:,? (?:and|und|et|y|e|&) {_NAMES})?\W*$"
+    r"|^(?:this|dies|dieser|der) (?:(?:article|story|text|artikel|beitrag) )?(?:is|ist) (?:a|an|eine) "
+    r"(?:\w+ )?(?:translation|übersetzung)\b"
+    r"|^(?:read|lest|lesen sie) (?:the|den) original(?:artikel| article| story)\b",
     re.IGNORECASE,
 )
 # "Got a story? Get in touch ... at news@example.com": an address to write to, and the call.

@@ -112,6 +112,13 @@ def test_boilerplate_is_short_lines_only() -> None:
         "17:41 JST, October 13, 2026",
         "11.07.2026, 09:30 UhrStuttgart",
         "Abendschau, 03.01.2026, 12:30 Uhr",
+        # the translation's credit and notice
+        "Translated from the French by Ann Lee",
+        "Aus dem Englischen von Jan Roth",
+        "Übersetzung: Ann Lee, Redaktion: Bo Chen",
+        "This article is a translation of a story first published in Le Courrier.",
+        "Dies ist eine maschinelle Übersetzung eines Artikels unserer US-Kollegen.",
+        "Read the original article in English here.",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -136,6 +143,8 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "Meta, which owns WhatsApp and Instagram, said it would follow the ruling.",  # asks nothing
         "The first boat leaves the quay at 23:30 on Friday 7 August 2026.",  # a sentence
         "30.04.2026 ~ OPEN RUN",  # a date, and no clock time beside it
+        "Translated by volunteers, the leaflets go out to every house on Monday.",  # no credit
+        "The translation of the report into six languages cost 4,000 euros.",
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
