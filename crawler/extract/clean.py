@@ -45,7 +45,7 @@ _BOILERPLATE = re.compile(
     r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*"
     r"|\d+ (?:comments?|responses?|replies|kommentare?|commentaires?|commenti|comentarios)"
     r"|\d+ thoughts? on .{0,120}"
-    r"|(?:photo|image) credit.*|getty images|©.*|copyright .*|all rights reserved.*"
+    r"|(?:photo|image) credit.*|getty images|©.*|copyright\b.*|all rights reserved.*"
     r"|.{0,40}\brequires? javascript.*|(?:please )?enable javascript.*|sharing is caring"
     r"|this (?:post|article|page|story) (?:may )?contains? affiliate.*"
     rf"|by {_NAMES}(?:,? (?:and|&) {_NAMES})*"
@@ -142,9 +142,12 @@ _NEWSLETTER_CALL = re.compile(
 _REUSE = r"(?:published|reproduced|redistributed|broadcast|rewritten|copied|republished)"
 _RIGHTS_NOTICE = re.compile(
     rf"[©ⓒ]|\ball rights reserved\b|\bmay not be {_REUSE},? (?:or |and )?{_REUSE}\b"
-    rf"|\bmay not be {_REUSE} (?:in whole or in part|without (?:the )?(?:prior )?(?:written )?permission)"
+    rf"|\bmay not be {_REUSE} in whole or in part"
+    rf"|\bmay (?:not )?be {_REUSE} without (?:the )?(?:prior )?(?:written )?permission"
     r"|\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos reservados\b"
-    r"|\btutti i diritti riservati\b",
+    r"|\btutti i diritti riservati\b"
+    # "This document is subject to copyright", "no part may be reproduced without ..."
+    rf"|\bsubject to copyright\b|\bno part (?:of (?:this|it) \w+ )?may be {_REUSE}\b",
     re.IGNORECASE,
 )
 # The desk's credits under a story: "Reporting by A in B; Editing by C", "Redaktion: A, B",

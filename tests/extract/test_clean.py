@@ -119,6 +119,11 @@ def test_boilerplate_is_short_lines_only() -> None:
         "This article is a translation of a story first published in Le Courrier.",
         "Dies ist eine maschinelle Übersetzung eines Artikels unserer US-Kollegen.",
         "Read the original article in English here.",
+        # rights notices in other words
+        "Copyright: Harbour Post Media, 2026",
+        "This document is subject to copyright. Apart from any fair dealing for study, no",
+        "part may be reproduced without the written permission. Content is for information only.",
+        "No part of this page may be reproduced without the written permission of the Post.",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -145,6 +150,7 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "30.04.2026 ~ OPEN RUN",  # a date, and no clock time beside it
         "Translated by volunteers, the leaflets go out to every house on Monday.",  # no credit
         "The translation of the report into six languages cost 4,000 euros.",
+        "The timetable may be copied and shared freely by hotels on the island.",
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:

@@ -31,7 +31,7 @@ KINDS = (
     "interface-strings", "kicker-card", "pull-quote-box", "caption-background", "caption-long",
     "second-story-long", "standfirst", "client-rendered", "byline-languages", "newsletter-call",
     "hidden-dialog", "bio-before-more", "trailing-label", "channel-call", "ruby",
-    "dateline-stamp", "translation-credit",
+    "dateline-stamp", "translation-credit", "copyright-notice",
 )  # fmt: skip
 MARKUPS = ("semantic", "divs", "table")
 
