@@ -45,7 +45,7 @@ _BOILERPLATE = re.compile(
     r"|comments?(?: \(\d+\))?|leave a (?:comment|reply).*"
     r"|\d+ (?:comments?|responses?|replies|kommentare?|commentaires?|commenti|comentarios)"
     r"|\d+ thoughts? on .{0,120}"
-    r"|(?:photo|image) credit.*|getty images|©.*|copyright .*|all rights reserved.*"
+    r"|(?:photo|image) credit.*|getty images|©.*|copyright\b.*|all rights reserved.*"
     r"|.{0,40}\brequires? javascript.*|(?:please )?enable javascript.*|sharing is caring"
     r"|this (?:post|article|page|story) (?:may )?contains? affiliate.*"
     rf"|by {_NAMES}(?:,? (?:and|&) {_NAMES})*"
@@ -142,9 +142,12 @@ _NEWSLETTER_CALL = re.compile(
 _REUSE = r"(?:published|reproduced|redistributed|broadcast|rewritten|copied|republished)"
 _RIGHTS_NOTICE = re.compile(
     rf"[©ⓒ]|\ball rights reserved\b|\bmay not be {_REUSE},? (?:or |and )?{_REUSE}\b"
-    rf"|\bmay not be {_REUSE} (?:in whole or in part|without (?:the )?(?:prior )?(?:written )?permission)"
+    rf"|\bmay not be {_REUSE} in whole or in part"
+    rf"|\bmay (?:not )?be {_REUSE} without (?:the )?(?:prior )?(?:written )?permission"
     r"|\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos reservados\b"
-    r"|\btutti i diritti riservati\b",
+    r"|\btutti i diritti riservati\b"
+    # "This document is subject to copyright", "no part may be reproduced without ..."
+    rf"|\bsubject to copyright\b|\bno part (?:of (?:this|it) \w+ )?may be {_REUSE}\b",
     re.IGNORECASE,
 )
 # The desk's credits under a story: "Reporting by A in B; Editing by C", "Redaktion: A, B",
@@ -158,7 +161,17 @@ _CREDIT_LINE = re.compile(
     # ist zuerst bei ... erschienen"
     r"|^.{0,160}?\bcontributed (?:to )?this (?:report|story|article)"
     r"|^this (?:article|story|post|report) (?:was |is )?(?:first|originally) (?:appeared|published)"
-    r"|^(?:dieser|der) (?:artikel|beitrag|text) (?:ist )?(?:zuerst|erstmals) (?:bei|in|im|auf)\b",
+    r"|^(?:dieser|der) (?:artikel|beitrag|text) (?:ist )?(?:zuerst|erstmals) (?:bei|in|im|auf)\b"
+    # the translation's credit and notice: "Translated by A", "Übersetzung: A", "Aus dem
+    # Englischen von A", "This article is a translation ...", "Dies ist eine maschinelle
+    # Übersetzung ...", "Read the original article here"
+    r"|^(?:translation|übersetzung|traduction|traducción|traduzione)\s?:"
+    rf"|^(?:(?:translated|übersetzt|traduit|traducido|tradotto)(?: from [\w ]{{1,30}}?)?"
+    rf"|aus dem \w+en(?: übersetzt)?) (?:by|von|par|por|da) {_NAMES}"
+    rf"(?:,? (?:and|und|et|y|e|&) {_NAMES})?\W*$"
+    r"|^(?:this|dies|dieser|der) (?:(?:article|story|text|artikel|beitrag) )?(?:is|ist) (?:a|an|eine) "
+    r"(?:\w+ )?(?:translation|übersetzung)\b"
+    r"|^(?:read|lest|lesen sie) (?:the|den) original(?:artikel| article| story)\b",
     re.IGNORECASE,
 )
 # "Got a story? Get in touch ... at news@example.com": an address to write to, and the call.
@@ -204,6 +217,25 @@ LABEL_MAX_WORDS = 5
 LABEL_MAX_CHARS = 40
 LABEL_RUN_MAX = 2  # labels in a row at the end that are headings, not a list
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]]\W*$")
+# A dateline among other furniture: a whole date with a clock time beside it, not inside it
+# ("Von dpa 30.04.2024, 18:58", "Do 25.04.24 | 14:07 Uhr | Von Ann Lee", "17:41 JST,
+# October 13, 2024"), in a short line that ends no sentence. Measured: 7 fundus pages of
+# 6 publishers carried one in the body (none lower, dev and fixtures unchanged).
+DATELINE_MAX_WORDS = 15
+_DATE_IN_LINE = re.compile(rf"(?<!\w){_DATE}(?!\w)", re.IGNORECASE)
+_TIME_IN_LINE = re.compile(rf"(?<![\w.:]){_TIME}(?![.:]?\d)", re.IGNORECASE)
+
+
+def _is_dateline(line: str) -> bool:
+    """A short line that dates the page: a whole date and a clock time beside it, and no
+    sentence's end (:data:`DATELINE_MAX_WORDS` words at most); "The boat leaves at 23:30
+    on 7 August 2026." is a sentence and stays."""
+    if len(line.split()) > DATELINE_MAX_WORDS or _SENTENCE_END.search(line):
+        return False
+    date = _DATE_IN_LINE.search(line)
+    return bool(date and _TIME_IN_LINE.search(f"{line[: date.start()]} {line[date.end() :]}"))
+
+
 # A reader comment's first line: "Sam wrote:", "Ann Lee says:"; the comments run to the end.
 # A reader's name is capitalised words, initials or a handle ("mike_r", "anna84").
 _COMMENTER = r"(?:(?-i:[A-Z\u00c0-\u00de])[\w.'’-]*|@?\w*[_\d]\w*)"
@@ -542,7 +574,9 @@ def is_boilerplate(line: str) -> bool:
     """A short furniture line ("Share this", "By Ann Lee"), a copyright notice, the desk's
     credits or contact, or a cookie, affiliate or subscription notice."""
     words = len(line.split())
-    if words <= BOILERPLATE_MAX_WORDS and (_BOILERPLATE.match(normalise(line)) or is_byline(line)):
+    if words <= BOILERPLATE_MAX_WORDS and (
+        _BOILERPLATE.match(normalise(line)) or is_byline(line) or _is_dateline(line)
+    ):
         return True
     if words <= NOTICE_LINE_MAX_WORDS and (
         _RIGHTS_NOTICE.search(line) or _CREDIT_LINE.match(line) or _CONTACT_LINE.match(line)

@@ -106,6 +106,24 @@ def test_boilerplate_is_short_lines_only() -> None:
         "有料会員になると、会員限定の記事をすべてお読みいただけます。",
         "Follow the Daily on Instagram and Facebook for the latest news.",
         "Alles aus der Stadt: Abonniere den WhatsApp-Kanal des Tagblatts.",
+        # a date and a clock time beside it among other furniture: a dateline
+        "Von dpa 30.04.2026, 18:58",
+        "Do 25.04.26 | 14:07 Uhr | Von Jana Roth",
+        "17:41 JST, October 13, 2026",
+        "11.07.2026, 09:30 UhrStuttgart",
+        "Abendschau, 03.01.2026, 12:30 Uhr",
+        # the translation's credit and notice
+        "Translated from the French by Ann Lee",
+        "Aus dem Englischen von Jan Roth",
+        "Übersetzung: Ann Lee, Redaktion: Bo Chen",
+        "This article is a translation of a story first published in Le Courrier.",
+        "Dies ist eine maschinelle Übersetzung eines Artikels unserer US-Kollegen.",
+        "Read the original article in English here.",
+        # rights notices in other words
+        "Copyright: Harbour Post Media, 2026",
+        "This document is subject to copyright. Apart from any fair dealing for study, no",
+        "part may be reproduced without the written permission. Content is for information only.",
+        "No part of this page may be reproduced without the written permission of the Post.",
     ],
 )
 def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -> None:
@@ -128,6 +146,11 @@ def test_datelines_reading_times_and_rights_notices_are_boilerplate(line: str) -
         "Updated in 2019, the law still fails renters, campaigners say.",  # a year, no dateline
         "クラブは会員限定のイベントを来月開くと発表した。",  # a members-only event is news
         "Meta, which owns WhatsApp and Instagram, said it would follow the ruling.",  # asks nothing
+        "The first boat leaves the quay at 23:30 on Friday 7 August 2026.",  # a sentence
+        "30.04.2026 ~ OPEN RUN",  # a date, and no clock time beside it
+        "Translated by volunteers, the leaflets go out to every house on Monday.",  # no credit
+        "The translation of the report into six languages cost 4,000 euros.",
+        "The timetable may be copied and shared freely by hotels on the island.",
     ],
 )
 def test_sentences_with_dates_and_times_are_not(line: str) -> None:
