@@ -34,7 +34,7 @@ KILL_AFTER_S = 10.0
 def workers_per_child(cores: int, children: int) -> int:
     """Extraction workers for each of ``children`` crawl children running at once on
     ``cores`` cores: the cores shared out, at least one each. Each worker holds its own
-    copy of the parser's and extractor's memory (about 40 MB of PSS once it has read
+    copy of the parser's and extractor's memory (33 to 37 MB of PSS once it has read
     pages), and more workers than cores add processes without adding speed.
     """
     return max(1, cores // max(1, children))
