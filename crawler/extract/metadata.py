@@ -124,6 +124,18 @@ _WRITTEN_BY = re.compile(
 _ROW_SEPARATOR = re.compile(r"\s*[|·•]\s*|\s+[–—-]\s+")
 # Between a headline and the site's name in a <title>: "Story | Site", "Story - Site".
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:/»]\s+|\s*\|\s*")
+# A copyright notice, and the holder it names: "© 2024 Valley Times Ltd.", "Copyright 1998-2024
+# by X", "(c) X | Imprint". The holder runs to the end of the notice's sentence or field.
+_COPYRIGHT = re.compile(
+    r"(?:(?:©|\(c\)|\bcopyright\b)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?:by\s+)?"
+    r"([^.,;:|·•©\d]{2,80})",
+    re.IGNORECASE,
+)
+# Text nodes that may hold a copyright notice (XPath 1.0 has no lower-case: translate).
+_COPYRIGHT_TEXT = (
+    "//body//text()[contains(., '©') or contains(., '(c)') or contains(., '(C)')"
+    " or contains(translate(., 'COPYRIGHT', 'copyright'), 'copyright')]"
+)
 _PUBLISHED_META = (
     "article:published_time",
     "og:published_time",
@@ -321,14 +333,45 @@ def outlet(url: str, tags: dict[str, list[str]], data: _Structured) -> Outlet:
     )
 
 
-def _without_site_tail(title: str, others: set[str], site: Outlet) -> str:
-    """``"Story | Site"`` → ``"Story"`` when the tail names the site or the rest is another headline."""
+def copyright_holders(tree: HtmlElement) -> frozenset[tuple[str, ...]]:
+    """The holders the page's copyright notices name, as case-folded words:
+    ``<font size="1">Copyright Valley Times Ltd.</font>`` gives ``("valley", "times", "ltd")``.
+
+    A notice is read in the element holding it (its holder may be a link beside it:
+    ``© 2024 <a href="/">Valley Times</a>``)."""
+    holders: set[tuple[str, ...]] = set()
+    for text in tree.xpath(_COPYRIGHT_TEXT):
+        el = text.getparent()
+        el = el.getparent() if text.is_tail and el.getparent() is not None else el
+        notice = " ".join(el.text_content().split())
+        for found in _COPYRIGHT.finditer(notice):
+            if words := tuple(re.findall(r"\w+", found.group(1).casefold())):
+                holders.add(words)
+    return frozenset(holders)
+
+
+def _held_by(part: str, holders: frozenset[tuple[str, ...]]) -> bool:
+    """Whether a title's part is the name a copyright notice gives the site, or its first
+    words ("Valley Times" of "Valley Times Ltd")."""
+    words = tuple(re.findall(r"\w+", part.casefold()))
+    return bool(words) and any(holder[: len(words)] == words for holder in holders)
+
+
+def _without_site_tail(
+    title: str,
+    others: set[str],
+    site: Outlet,
+    holders: frozenset[tuple[str, ...]] = frozenset(),
+) -> str:
+    """``"Story | Site"`` → ``"Story"`` when the tail names the site (its names, its host, the
+    holder of its copyright notice: :func:`copyright_holders`) or the rest is another headline."""
     for sep in _TITLE_SEPARATOR.finditer(title):
         head, tail = title[: sep.start()], title[sep.end() :]
         if len(head) < 8:
             continue
         if head.casefold() in others or any(
-            _names_site(part, site) for part in _TITLE_SEPARATOR.split(tail)
+            _names_site(part, site) or _held_by(part, holders)
+            for part in _TITLE_SEPARATOR.split(tail)
         ):
             return head
     return title
@@ -383,7 +426,8 @@ def _title(
         return None
     title = candidates[0]
     others = {c.casefold() for c in candidates} - {title.casefold()}
-    return _without_site_prefix(_without_site_tail(title, others, site), others, site)
+    holders = copyright_holders(tree) if _TITLE_SEPARATOR.search(title) else frozenset()
+    return _without_site_prefix(_without_site_tail(title, others, site, holders), others, site)
 
 
 def _authors(
