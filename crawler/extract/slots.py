@@ -208,6 +208,28 @@ def strip_slots(text: str, where: Positions, slots: Collection[int]) -> tuple[st
     return "\n".join(kept), len(lines) - len(kept)
 
 
+def adds_only_around(stored: str, text: str, where: Positions) -> bool:
+    """Whether ``text`` is ``stored`` with lines added, each at a known path that held no body
+    text on the page (:meth:`Positions.in_slot`'s test, for any path): short text in the
+    template's places around the story, not an edit of the story.
+
+    Measured on the unseen publishers (``bench/unseen_publishers.py``): a re-rendered
+    page's two reader comments, with no "wrote:", were kept where three and four were
+    not; stored, they made a version, and leaving again another. The story's own
+    paragraphs sit at the paths that hold its text; a line added there, a line gone or
+    moved is still an edit. Lines whose path is not known (a fallback reading) are.
+    """
+    known = set(stored.split("\n"))
+
+    def around(line: str) -> bool:
+        path = where.paths.get(line_hash(line), UNKNOWN)
+        return line not in known and path != UNKNOWN and path not in where.body
+
+    lines = text.split("\n")
+    kept = [line for line in lines if not around(line)]
+    return len(kept) < len(lines) and kept == stored.split("\n")
+
+
 Seen = tuple[int, bool, bool]  # (path hash, all its text removed as noise, it held body text)
 
 
