@@ -187,3 +187,13 @@ def test_only_lines_added_outside_the_story_s_places_leave_the_story_unchanged()
     assert not adds_only_around(stored, "\n".join(edited), where)
     unknown = Positions.of_page([*STORY, comment], [body, body, body, UNKNOWN], ())
     assert not adds_only_around(stored, "\n".join([*STORY, comment]), unknown)
+    long = " ".join(["word"] * (SLOT_MAX_WORDS + 1))  # no template's text: a new paragraph
+    boxed = Positions.of_page([*STORY, long], [body, body, body, box], ())
+    assert not adds_only_around(stored, "\n".join([*STORY, long]), boxed)
+    names = Positions.of_page(
+        [*STORY, "Ann Lee", comment, "Bo Chen", comment], [body] * 3 + [box] * 4, ()
+    )
+    assert box in names.body  # four lines at one path: body by its count, yet not the story's
+    assert adds_only_around(
+        stored, "\n".join([*STORY, "Ann Lee", comment, "Bo Chen", comment]), names
+    )
