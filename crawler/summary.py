@@ -77,6 +77,11 @@ def print_summaries(
             )
         if learnt := learnt_removals(s.counts):
             console.print(f"{s.source}: learnt cleaning removed {learnt}")
+        if around := s.counts.get("lines_around_ignored"):
+            console.print(
+                f"{s.source}: {around} pages unchanged but for lines around the story"
+                " (outside its paragraphs' places): no new version"
+            )
         if ordered := s.counts.get("dates_ordered_by_source"):
             console.print(
                 f"{s.source}: {ordered} ambiguous dates read in the day/month order"

@@ -167,6 +167,16 @@ def test_unchanged_routes_are_counted_in_the_right_number(unchanged: int, line: 
     assert f"pub: {line} (304 or same body)" in out.getvalue().splitlines()
 
 
+def test_pages_unchanged_but_for_lines_around_the_story_are_said() -> None:
+    out = io.StringIO()
+    counts = {"unchanged": 2, "lines_around_ignored": 2}
+    print_summaries([RunSummary("pub", "ok", T0, T0, counts)], console=make_console(file=out))
+    assert (
+        "pub: 2 pages unchanged but for lines around the story (outside its paragraphs'"
+        " places): no new version"
+    ) in out.getvalue().splitlines()
+
+
 def _options(command: click.Command, path: str = "") -> list[tuple[str, click.Option]]:
     found = [(f"{path}{command.name} {p.opts[0]}", p) for p in command.params]
     if isinstance(command, click.Group):

@@ -40,7 +40,7 @@ from crawler.extract.passages import (
     strip_passages,
     text_keys,
 )
-from crawler.extract.slots import Positions, Seen, observe, strip_slots
+from crawler.extract.slots import Positions, Seen, adds_only_around, observe, strip_slots
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.store import aliases
 from crawler.store import articles as store
@@ -249,11 +249,15 @@ class Writer:
             )
             counts += stripped
             digest = content_hash(article.title, text) if stripped else item.content_hash
-            if (current := stored.get(item.url)) is not None and (
-                fix := self._recleaned(current, digest, where)
-            ) is not None:
-                corrections[current.version_id], fixed = fix
-                counts += fixed
+            if (current := stored.get(item.url)) is not None:
+                now = current.title, current.text
+                if (fix := self._recleaned(current, digest, where)) is not None:
+                    corrections[current.version_id], fixed = fix
+                    counts += fixed
+                    now = fix[0].title, fix[0].text
+                if now[0] == article.title and adds_only_around(now[1], text, where):
+                    text, digest = now[1], content_hash(*now)  # the story did not change
+                    counts["lines_around_ignored"] += 1
             cleaned.append(text)
             places.append(where)
             candidates.append(

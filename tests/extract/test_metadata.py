@@ -192,6 +192,31 @@ def test_the_page_title_loses_its_tail_when_nothing_better_is_there() -> None:
     assert title_of(page) == "Bridge closed for repairs"
 
 
+@pytest.mark.parametrize(
+    ("title", "notice", "expected"),
+    [
+        # the tail is the holder a copyright notice names, or its first words
+        ("Ferry fares rise | Harbour Ledger", "© 2026 Harbour Ledger. All rights reserved.", "Ferry fares rise"),
+        ("Ferry fares rise - Harbour Ledger", "Copyright © 1999-2026 Harbour Ledger Ltd", "Ferry fares rise"),
+        ("Ferry fares rise | Harbour Ledger", 'Copyright <a href="/">Harbour Ledger</a>', "Ferry fares rise"),
+        # ... a tail the notice does not name stays
+        ("Ferry fares rise - for now", "© 2026 Harbour Ledger", "Ferry fares rise - for now"),
+        ("Ferry fares rise | Harbour", "(c) Harbourside Media", "Ferry fares rise | Harbour"),
+        ("Ferry fares rise | Harbour Ledger", "Harbour Ledger, 3 Quay Street", "Ferry fares rise | Harbour Ledger"),
+    ],
+)  # fmt: skip
+def test_a_title_tail_goes_when_the_copyright_notice_names_it(
+    title: str, notice: str, expected: str
+) -> None:
+    page = (
+        f"<html><head><title>{title}</title></head><body><p>Text.</p>"
+        f"<div><font size='1'>{notice}</font></div></body></html>"
+    )
+    tree = parse_html(page)
+    assert tree is not None
+    assert extract_metadata(tree, "http://127.0.0.1:8080/a").title == expected
+
+
 # Each place a title is read, alone on the page: entities (encoded once or twice) decoded
 # and a " | Site" tail cut, in every one.
 TITLE_PLACES = {

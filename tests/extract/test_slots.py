@@ -14,6 +14,7 @@ from crawler.extract.slots import (
     SLOT_MIN_SHARE,
     UNKNOWN,
     Positions,
+    adds_only_around,
     article_shape,
     element_paths,
     is_slot,
@@ -170,3 +171,29 @@ def test_a_standfirst_a_rule_misfires_on_now_and_then_is_no_slot() -> None:
     assert noise == SLOT_MIN_PAGES  # the rule misfired on three pages ...
     assert not is_slot(pages, noise, 0)  # ... of thirty that show the path
     assert is_slot(noise * SLOT_MIN_SHARE, noise, 0)  # where it caught one page in four, a slot
+
+
+def test_only_lines_added_outside_the_story_s_places_leave_the_story_unchanged() -> None:
+    body, box = path_hash("a/p"), path_hash("a/div.panel/p")
+    comment = "Where is the money coming from, that is what I want to know."
+    stored = "\n".join(STORY)
+    where = Positions.of_page([*STORY, comment], [body, body, body, box], ())
+    assert adds_only_around(stored, "\n".join([*STORY, comment]), where)
+    assert not adds_only_around(stored, stored, where)  # nothing added
+    added = "The first trams will be green."  # a line added where the story's lines sit
+    at_body = Positions.of_page([*STORY, added], [body] * 4, ())
+    assert not adds_only_around(stored, "\n".join([*STORY, added]), at_body)
+    edited = [STORY[0], STORY[2], comment]  # a paragraph gone beside the comment: an edit
+    assert not adds_only_around(stored, "\n".join(edited), where)
+    unknown = Positions.of_page([*STORY, comment], [body, body, body, UNKNOWN], ())
+    assert not adds_only_around(stored, "\n".join([*STORY, comment]), unknown)
+    long = " ".join(["word"] * (SLOT_MAX_WORDS + 1))  # no template's text: a new paragraph
+    boxed = Positions.of_page([*STORY, long], [body, body, body, box], ())
+    assert not adds_only_around(stored, "\n".join([*STORY, long]), boxed)
+    names = Positions.of_page(
+        [*STORY, "Ann Lee", comment, "Bo Chen", comment], [body] * 3 + [box] * 4, ()
+    )
+    assert box in names.body  # four lines at one path: body by its count, yet not the story's
+    assert adds_only_around(
+        stored, "\n".join([*STORY, "Ann Lee", comment, "Bo Chen", comment]), names
+    )

@@ -251,3 +251,19 @@ def test_a_slot_learnt_in_a_later_crawl_corrects_a_revisited_version_and_adds_no
     assert again["slot_paragraphs_stripped"] == 2  # from the page, and from the stored version
     second.strip_learnt()
     assert _texts(engine, "tram") == ["\n".join(OWN)]  # corrected in place, still one version
+
+
+def test_lines_added_around_the_story_are_no_version_and_an_edit_beside_them_is_one(
+    engine: Engine, source_id: int
+) -> None:
+    comment = "Where exactly is the money coming from, that is what I want to know."
+    writer = _writer(engine, source_id)
+    assert writer.write([_page("tram", "Tram", OWN)]).counts["new"] == 1
+    again = writer.write([_boxed("tram", OWN, comment, days=1)]).counts
+    assert (again["unchanged"], again["lines_around_ignored"]) == (1, 1)
+    assert _texts(engine, "tram") == ["\n".join(OWN)]
+
+    added = "The first trams are due to run in the spring of 2030, the council said."
+    edit = writer.write([_boxed("tram", [*OWN, added], comment, days=2)]).counts
+    assert edit["changed"] == 1
+    assert _texts(engine, "tram") == ["\n".join(OWN), "\n".join([*OWN, added, comment])]
