@@ -56,6 +56,22 @@ SLOT_MAX_PARAGRAPHS = 2
 SLOT_MAX_WORDS = 80
 UNKNOWN = 0  # the path of a paragraph whose position is not known (a fallback reading)
 
+# An editor's note on a change to the story: a correction, clarification or update, which
+# publishers often set in a box of its own beside the story (so outside its path). The
+# note is the story changing, whatever box holds it. English, German, French, Spanish,
+# Italian and Dutch openings.
+EDITORS_NOTE = re.compile(
+    r"^\W*(?:corrections?|clarifications?|updates?|updated|editor.s note|note from the editor"
+    r"|an earlier version|this (?:article|story|post|report) (?:has been|was|is) "
+    r"(?:updated|corrected|amended|changed)"
+    r"|korrektur|korrekturhinweis|anmerkung der redaktion|aktualisierung|aktualisiert"
+    r"|in einer (?:früheren|ersten|vorherigen) (?:version|fassung)"
+    r"|rectificatif|mise à jour|note de la rédaction|une (?:précédente|première) version"
+    r"|corrección|fe de erratas|actualización|nota del editor|nota de la redacción"
+    r"|rettifica|aggiornamento|nota della redazione"
+    r"|correctie|rectificatie|noot van de redactie)\b",
+    re.IGNORECASE,
+)
 _HASHED = re.compile(r"[a-z]*\d[a-z\d]*")  # a part of a class name that carries a number
 
 
@@ -223,7 +239,8 @@ def adds_only_around(stored: str, text: str, where: Positions) -> bool:
     leaving again another. Their names' lines shared a path with other short lines of
     the page (hashed class names fold alike), so :attr:`Positions.body` held it: only the
     story's own path tells. A line added there, or a long one, a line gone or moved,
-    and a line whose path is not known (a fallback reading) are still edits.
+    and a line whose path is not known (a fallback reading) are still edits; so is an
+    editor's note (:data:`EDITORS_NOTE`: "Correction: ...", "Update: ..."), wherever it sits.
     """
     known = set(stored.split("\n"))
     story = story_path(where.shape)
@@ -231,7 +248,8 @@ def adds_only_around(stored: str, text: str, where: Positions) -> bool:
     def around(line: str) -> bool:
         path = where.paths.get(line_hash(line), UNKNOWN)
         short = word_count(line) <= SLOT_MAX_WORDS
-        return line not in known and short and path not in (UNKNOWN, story)
+        note = EDITORS_NOTE.match(line) is not None
+        return line not in known and short and not note and path not in (UNKNOWN, story)
 
     lines = text.split("\n")
     kept = [line for line in lines if not around(line)]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 import lxml.html
+import pytest
 
 from crawler.extract import ExtractedArticle, extract_article
 from crawler.extract.furniture import line_hash
 from crawler.extract.slots import (
+    EDITORS_NOTE,
     SLOT_MAX_WORDS,
     SLOT_MIN_PAGES,
     SLOT_MIN_SHARE,
@@ -197,3 +199,41 @@ def test_only_lines_added_outside_the_story_s_places_leave_the_story_unchanged()
     assert adds_only_around(
         stored, "\n".join([*STORY, "Ann Lee", comment, "Bo Chen", comment]), names
     )
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Correction: an earlier version of this story gave the wrong date for the vote.",
+        "CORRECTION — The council voted on Tuesday, not Monday.",
+        "Update, 14:05: The mayor has since resigned.",
+        "Editor’s note: This story was changed to remove a name.",
+        "This article has been amended to correct the cost of the line.",
+        "An earlier version of this article misstated the route.",
+        "Korrektur: In einer früheren Version hieß es, die Linie koste 40 Millionen.",
+        "Anmerkung der Redaktion: Der Name wurde geändert.",
+        "Rectificatif : le vote a eu lieu mardi.",
+        "Fe de erratas: la votación fue el martes.",
+        "Rettifica: il voto si è tenuto martedì.",
+        "Noot van de redactie: de naam is aangepast.",
+    ],
+)
+def test_an_editor_s_note_added_in_a_box_of_its_own_is_an_edit(note: str) -> None:
+    # Publishers set corrections and updates apart from the story, in a box of their
+    # own; the note is the story changing, whatever box holds it.
+    body, box = path_hash("a/p"), path_hash("a/div.note/p")
+    where = Positions.of_page([*STORY, note], [body, body, body, box], ())
+    assert not adds_only_around("\n".join(STORY), "\n".join([*STORY, note]), where)
+    assert EDITORS_NOTE.match(note)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Updating my subscription is far too hard.",  # a word that only starts alike
+        "Great piece, but the correction should have come sooner.",
+        "Where is the money coming from, that is what I want to know.",
+    ],
+)
+def test_a_comment_is_no_editor_s_note(line: str) -> None:
+    assert EDITORS_NOTE.match(line) is None
