@@ -24,12 +24,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
-from scrapy.settings import Settings, default_settings
+from scrapy.settings import default_settings
 from scrapy.utils.log import configure_logging
 from scrapy.utils.reactor import install_reactor
 
 from crawler.config import CRAWLS_AT_ONCE, Source
-from crawler.crawl.settings import build_settings
+from crawler.crawl.settings import CrawlSettings, build_settings
 from crawler.pipelines.store import STORE_FAILURES
 from crawler.robots import origin_of
 from crawler.spiders.news import NewsSpider
@@ -166,7 +166,7 @@ async def _crawl_locked(
 
         return retry.run(read)
 
-    crawler = Crawler(NewsSpider, Settings(build_settings(source, db_url, log_level, workers)))
+    crawler = Crawler(NewsSpider, CrawlSettings(build_settings(source, db_url, log_level, workers)))
     reason: str | None = None
     deadline = _Deadline(crawler, timeout) if timeout else None
     try:

@@ -94,8 +94,9 @@ class CrawlChild:
             "--run-timeout",
             f"{run_timeout // timedelta(milliseconds=1)}ms",
             *(("--workers", str(workers)) if workers else ()),
+            "--quiet",  # the daemon logs the run's summary itself, from its crawl_runs row
             stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,  # the daemon logs the run's summary itself
+            stdout=asyncio.subprocess.DEVNULL,
             start_new_session=True,
             preexec_fn=_die_with_parent if die_with_parent else None,
         )

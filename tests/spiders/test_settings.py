@@ -1,7 +1,11 @@
 """The Scrapy settings built from a source."""
 
+import copy
+
+from scrapy.settings import BaseSettings
+
 from crawler.config import parse
-from crawler.crawl.settings import build_settings
+from crawler.crawl.settings import CrawlSettings, build_settings
 
 
 def test_settings_follow_the_source() -> None:
@@ -32,3 +36,32 @@ def test_settings_follow_the_source() -> None:
     assert s["RETRY_TIMES"] == 5
     assert s["CRAWLER_DB_URL"] == "sqlite:///x.db"
     assert list(s["ITEM_PIPELINES"].values()) == sorted(s["ITEM_PIPELINES"].values())
+
+
+def _snapshot(settings: BaseSettings) -> dict[str, object]:
+    """Every setting's value and priority, nested settings as snapshots of their own."""
+    return {
+        name: (
+            _snapshot(a.value) if isinstance(a.value, BaseSettings) else a.value,
+            a.priority,
+        )
+        for name, a in settings.attributes.items()
+    }
+
+
+def test_a_crawl_s_settings_copy_as_scrapy_s_deep_copy_does() -> None:
+    cfg = parse({"sources": [{"name": "a", "feeds": ["https://a.example/f"]}]})
+    original = CrawlSettings(build_settings(cfg.sources[0], "sqlite:///x.db"))
+    original.set("DOWNLOAD_DELAY", 3.0, priority="cmdline")
+    original.freeze()
+    twin = original.copy()
+    assert type(twin) is CrawlSettings
+    assert _snapshot(twin) == _snapshot(copy.deepcopy(original))
+    assert twin.frozen  # a frozen original gives a frozen copy, as Scrapy's does
+    before = _snapshot(original)
+    thawed = original.copy()
+    thawed.frozen = False
+    thawed["RETRY_HTTP_CODES"].append(418)  # nothing in the copy is shared with the original
+    thawed["DOWNLOADER_MIDDLEWARES"]["extra.Middleware"] = 1
+    thawed.set("USER_AGENT", "other")
+    assert _snapshot(original) == before
