@@ -449,7 +449,9 @@ def _container(el: HtmlElement) -> HtmlElement | None:
 def _line_words(link: HtmlElement) -> int | None:
     """The words of the line the link is, kicker included; None when it is not a line of its own.
 
-    A line of its own: its block holds nothing else before a line break but a kicker.
+    A line of its own: its block holds nothing else before a line break but a kicker,
+    and nothing after the link but a label of the same kind (the card's date or
+    section, "<a>Headline</a> · <time>3 Sep</time>"), a separator between them.
     """
     el, text = link, link.text_content().strip()
     while (
@@ -471,9 +473,15 @@ def _line_words(link: HtmlElement) -> int | None:
     elif before.tag != "br" or (before.tail or "").strip():
         return None
     after = el.getnext()
+    if after is not None and _is_kicker(after) and not _WORD.search(el.tail or ""):
+        words += word_count(after.text_content())  # "<a>Headline</a> · <time>3 Sep</time>"
+        el, after = after, after.getnext()
     if (el.tail or "").strip() or not (after is None or after.tag in _LINE_BLOCKS | {"br"}):
         return None
     return words
+
+
+_WORD = re.compile(r"\w")
 
 
 _LINE_BLOCKS = BLOCK_TAGS | CELL_TAGS
