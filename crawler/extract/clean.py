@@ -204,12 +204,17 @@ LABEL_MAX_WORDS = 5
 LABEL_MAX_CHARS = 40
 LABEL_RUN_MAX = 2  # labels in a row at the end that are headings, not a list
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]]\W*$")
-# A reader comment's first line: "Sam wrote:", "Ann Lee says:"; the comments run to the end.
+# A reader comment's first line: "Sam wrote:", "Ann Lee says:", "Ann Lee replied:", or a
+# reply stamped with its time and no colon ("Ann Lee replied 2h ago", as comment widgets
+# print it); the comments run to the end.
 # A reader's name is capitalised words, initials or a handle ("mike_r", "anna84").
 _COMMENTER = r"(?:(?-i:[A-Z\u00c0-\u00de])[\w.'’-]*|@?\w*[_\d]\w*)"
+_REPLIED = r"(?:replied|commented|antwortete|a répondu|ha risposto|respondió)"
 _COMMENT_OPENER = re.compile(
     rf"^{_COMMENTER}(?: {_COMMENTER}){{0,3}}(?: on .{{0,40}})?"
-    r" (?:wrote|writes|says|schrieb|meint|a écrit|scrive|escribió)\s?:(?: .{0,40}\d.{0,20})?$",
+    rf" (?:(?:wrote|writes|says|schrieb|meint|a écrit|scrive|escribió|{_REPLIED})\s?:"
+    rf"(?: .{{0,40}}\d.{{0,20}})?"
+    rf"|{_REPLIED} (?:on |at )?(?:\d+ ?[a-z]{{1,7}}\.? ago|{_DATE}|{_TIME}|yesterday|today)\b.{{0,20}})$",
     re.IGNORECASE,
 )
 # An author bio opens with one of the article's authors and says what they are or do.
