@@ -191,11 +191,13 @@ _CHANNEL_CALL = re.compile(
     re.IGNORECASE,
 )
 # "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
+# "Read more <Headline>" (the label set in bold, no colon) when a capital opens the headline.
 _POINTER = re.compile(
-    r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
+    r"^(?:(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
     r"|further reading|watch|listen|recommended|lesen sie (?:auch|mehr)|mehr zum thema"
     r"|(?:à )?lire aussi|leggi anche|lee también|les også|läs också|lees ook"
-    r"|zobacz (?:też|także)|czytaj (?:też|także))\s*[:|–—>»-]\s*\S",
+    r"|zobacz (?:też|także)|czytaj (?:też|także))\s*[:|–—>»→-]\s*\S"
+    r"|(?:read (?:more|next|also)|see also|also read) (?-i:[A-Z\u00c0-\u00de]))",
     re.IGNORECASE,
 )
 POINTER_MAX_WORDS = 25

@@ -30,7 +30,7 @@ KINDS = (
     "bio", "teaser-card", "pull-quote", "caption", "read-more", "comments", "second-story",
     "interface-strings", "kicker-card", "pull-quote-box", "caption-background", "caption-long",
     "second-story-long", "standfirst", "client-rendered", "byline-languages", "newsletter-call",
-    "hidden-dialog", "bio-before-more", "trailing-label", "channel-call", "teaser-time", "row-links", "comments-replied",
+    "hidden-dialog", "bio-before-more", "trailing-label", "channel-call", "teaser-time", "row-links", "comments-replied", "pointer-no-colon",
 )  # fmt: skip
 MARKUPS = ("semantic", "divs", "table")
 
