@@ -31,6 +31,7 @@ KINDS = (
     "interface-strings", "kicker-card", "pull-quote-box", "caption-background", "caption-long",
     "second-story-long", "standfirst", "client-rendered", "byline-languages", "newsletter-call",
     "hidden-dialog", "bio-before-more", "trailing-label", "channel-call", "teaser-time", "row-links", "comments-replied", "pointer-no-colon",
+    "bio-beside-date",
 )  # fmt: skip
 MARKUPS = ("semantic", "divs", "table")
 
