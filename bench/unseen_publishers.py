@@ -1,13 +1,18 @@
 """Unseen publishers: five loopback sites nobody tuned for, crawled, re-rendered, edited, scored.
 
     python bench/unseen_publishers.py [--articles 45] [--backends sqlite,postgresql]
-                                      [--seed 19] [--show 5]
+                                      [--templates first|second] [--seed 19] [--show 5]
 
 Issue 19's held-back check, rebuilt: five publishers, each with its own template
 (``bench/unseen_templates.py``: WordPress-like, hashed div soup, schema.org
 microdata, an old ``<font>`` table layout, modern ``<article>``/``<section>``
 with ``data-`` attributes) and ``--articles`` stories each, generated text whose
-truth is known (``bench/unseen_text.py``). Pages carry the noise kinds the issue
+truth is known (``bench/unseen_text.py``). ``--templates second`` crawls a second,
+independently written family of the same five kinds instead
+(``bench/unseen_templates_second.py``: a Ghost-like CMS, Bootstrap grid div soup,
+microdata with ``Person`` authors, a ``<center>``/``<hr>`` table layout, a React
+server-rendered page), with every noise kind in other shapes: whether rules fitted
+to the first family carry over. Pages carry the noise kinds the issue
 lists: bio boxes after the body, teaser cards inside it (to another story of the
 same site, whose lead is then the blurb, or off-site), pull quotes repeating a
 sentence, photo captions and credits, "Read more:" lines, reader comments,
@@ -44,7 +49,7 @@ import tempfile
 import unicodedata
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
@@ -57,7 +62,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.pg import PG_URL, pg_schema  # noqa: E402
-from bench.unseen_templates import TEMPLATES, Page, Teaser  # noqa: E402
+from bench.unseen_markup import Page, Teaser  # noqa: E402
+from bench.unseen_templates import TEMPLATES  # noqa: E402
+from bench.unseen_templates_second import TEMPLATES as SECOND_TEMPLATES  # noqa: E402
 from bench.unseen_text import (  # noqa: E402
     Story,
     bio,
@@ -81,6 +88,19 @@ PUBLISHERS = {
     "table": ("sport", "Valley Sporting Times"),
     "modern": ("culture", "The Stagebill"),
 }
+# ... and the second family's, named as in bench/unseen_templates_second.py.
+SECOND_PUBLISHERS = {
+    "cms": ("local", "The Northgate Courier"),
+    "grid": ("tech", "Signal Stack"),
+    "schema": ("science", "Lab Bench Weekly"),
+    "oldtable": ("sport", "Riverside Sports Gazette"),
+    "react": ("culture", "Encore Review"),
+}
+Template = Callable[[Page], str]
+FAMILIES: dict[str, tuple[dict[str, tuple[str, str]], dict[str, Template]]] = {
+    "first": (PUBLISHERS, TEMPLATES),
+    "second": (SECOND_PUBLISHERS, SECOND_TEMPLATES),
+}
 # How often each kind of noise is on a story's page (the same stories on every rendering).
 SHARES = {
     "bio": 0.6,
@@ -100,6 +120,7 @@ MIN_NOISE_WORDS = 3  # shorter noise sentences ("Picture: X") could be story tex
 @dataclass
 class Site:
     name: str
+    template: Template
     beat: str
     masthead: str
     authors: list[str]
@@ -110,14 +131,15 @@ class Site:
     edits: dict[int, str] = field(default_factory=dict)
 
 
-def make_site(name: str, n: int, seed: int) -> Site:
-    beat, masthead = PUBLISHERS[name]
+def make_site(name: str, family: str, n: int, seed: int) -> Site:
+    publishers, templates = FAMILIES[family]
+    beat, masthead = publishers[name]
     rnd = random.Random(f"{seed}-{name}")
     authors = [person(rnd) for _ in range(rnd.randint(4, 6))]
     bios = {a: bio(rnd, a, beat) for a in authors}
     stories = [make_story(rnd, f"{name}-{i}", beat, authors, i) for i in range(n)]
     kinds = [frozenset(k for k, share in SHARES.items() if rnd.random() < share) for _ in stories]
-    return Site(name, beat, masthead, authors, bios, stories, kinds)
+    return Site(name, templates[name], beat, masthead, authors, bios, stories, kinds)
 
 
 def render(site: Site, i: int, version: int) -> tuple[str, dict[str, list[str]]]:
@@ -163,7 +185,7 @@ def render(site: Site, i: int, version: int) -> tuple[str, dict[str, list[str]]]
     if "newsletter" in kinds:
         page.newsletter = newsletter(rnd, site.masthead)
         noise["newsletter"].append(page.newsletter)
-    return TEMPLATES[site.name](page), noise
+    return site.template(page), noise
 
 
 @dataclass
@@ -432,11 +454,18 @@ def main() -> None:
     ap.add_argument("--backends", default="sqlite")
     ap.add_argument("--pg", default=PG_URL, help="PostgreSQL URL (a schema is made in it)")
     ap.add_argument("--seed", type=int, default=19)
+    ap.add_argument("--templates", choices=sorted(FAMILIES), default="first")
     ap.add_argument("--show", type=int, default=0, help="leaking sentences printed per kind")
     args = ap.parse_args()
     for backend in args.backends.split(","):
-        sites = {name: make_site(name, args.articles, args.seed) for name in PUBLISHERS}
-        print(f"{backend}: {len(sites)} publishers, {args.articles} stories each")
+        publishers = FAMILIES[args.templates][0]
+        sites = {
+            name: make_site(name, args.templates, args.articles, args.seed) for name in publishers
+        }
+        print(
+            f"{backend}: {len(sites)} publishers ({args.templates} templates), "
+            f"{args.articles} stories each"
+        )
         with (
             tempfile.TemporaryDirectory() as tmp,
             _database(backend, tmp, args.pg) as db_url,

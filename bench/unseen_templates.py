@@ -12,120 +12,16 @@ stories and newsletter boxes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from html import escape
 
-from bench.unseen_text import Story
-
-
-@dataclass(frozen=True)
-class Teaser:
-    href: str
-    headline: str
-    blurb: str
-
-
-@dataclass
-class Page:
-    """One rendering of a story: which noise it carries, and where (after paragraph ``at``)."""
-
-    site: str
-    site_name: str
-    story: Story
-    version: int
-    bios: list[tuple[str, str]] = field(default_factory=list)  # (author, bio)
-    teaser: Teaser | None = None
-    teaser_at: int = 2
-    pull: str | None = None
-    pull_at: int = 3
-    photo: tuple[str, str] | None = None  # (caption, credit)
-    read_more: Teaser | None = None
-    read_more_at: int = 4
-    comments: list[tuple[str, str]] = field(default_factory=list)
-    related: list[Teaser] = field(default_factory=list)
-    newsletter: str | None = None
-
-
-def _h(page: Page, slot: str) -> str:
-    """A hashed class name for ``slot``, new with every rendering (CSS-in-JS)."""
-    digest = hashlib.blake2s(f"{page.site}{slot}{page.version}".encode(), digest_size=4).hexdigest()
-    return f"css-{digest[:6]}"
-
-
-def _paras(page: Page, wrap: Callable[[str], str], inserts: dict[int, str]) -> str:
-    """The story's paragraphs, each wrapped, with ``inserts`` after paragraph ``i``."""
-    out = []
-    for i, p in enumerate(page.story.paragraphs):
-        out.append(wrap(escape(p)))
-        out.append(inserts.get(i, ""))
-    return "".join(out)
-
-
-def _inserts(page: Page, teaser: str, pull: str, photo: str, more: str) -> dict[int, str]:
-    """Noise blocks by the paragraph they follow (clamped into the story)."""
-    last = len(page.story.paragraphs) - 2
-    out: dict[int, str] = {}
-    for at, block, on in (
-        (0, photo, page.photo),
-        (page.teaser_at, teaser, page.teaser),
-        (page.pull_at, pull, page.pull),
-        (page.read_more_at, more, page.read_more),
-    ):
-        if on:
-            key = min(at, last)
-            out[key] = out.get(key, "") + block
-    return out
-
-
-def _story_body(
-    page: Page,
-    para: Callable[[str], str],
-    teaser: Callable[[Teaser], str],
-    pull: Callable[[str], str],
-    photo: Callable[[str, str], str],
-    more: Callable[[Teaser], str],
-) -> str:
-    """The story's paragraphs (each through ``para``) with the page's teaser, pull quote,
-    photo and "Read more:" line, each in the template's markup, where the page puts them."""
-    return _paras(
-        page,
-        para,
-        _inserts(
-            page,
-            teaser(page.teaser) if page.teaser else "",
-            pull(page.pull) if page.pull else "",
-            photo(*page.photo) if page.photo else "",
-            more(page.read_more) if page.read_more else "",
-        ),
-    )
-
-
-def _ld(page: Page) -> str:
-    s = page.story
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": s.title,
-        "datePublished": s.published.isoformat(),
-        "author": [{"@type": "Person", "name": a} for a in s.authors],
-    }
-    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
-
-
-def _head(page: Page, extra: str = "") -> str:
-    return (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{escape(page.story.title)} | {page.site_name}</title>{extra}</head>"
-    )
+from bench.unseen_markup import Page, hashed_class, head, json_ld, story_body
 
 
 def wordpress(page: Page) -> str:
     """A WordPress-like theme: entry-content, author box, comments, sidebar widgets."""
     s = page.story
-    body = _story_body(
+    body = story_body(
         page,
         para=lambda p: f"<p>{p}</p>",
         teaser=lambda t: (
@@ -176,7 +72,7 @@ def wordpress(page: Page) -> str:
         for a in s.authors
     )
     return (
-        _head(page, _ld(page))
+        head(page, json_ld(page))
         + f'<body class="post-template-default single single-post"><div id="page" class="site">'
         f'<header id="masthead" class="site-header"><p class="site-title"><a href="/">{page.site_name}</a></p>'
         '<nav id="site-navigation" class="main-navigation"><ul><li><a href="/news/">News</a></li>'
@@ -199,8 +95,8 @@ def wordpress(page: Page) -> str:
 def soup(page: Page) -> str:
     """Div soup: hashed class names that change with each rendering, no semantic tags."""
     s = page.story
-    h = lambda slot: _h(page, slot)  # noqa: E731
-    body = _story_body(
+    h = lambda slot: hashed_class(page, slot)  # noqa: E731
+    body = story_body(
         page,
         para=lambda p: f'<div class="{h("para")}">{p}</div>',
         teaser=lambda t: (
@@ -237,7 +133,7 @@ def soup(page: Page) -> str:
     )
     authors = " and ".join(escape(a) for a in s.authors)
     return (
-        _head(page, _ld(page))
+        head(page, json_ld(page))
         + f'<body><div id="root"><div class="{h("top")}"><a href="/">{page.site_name}</a>'
         f'<div class="{h("menu")}"><a href="/world">World</a><a href="/tech">Tech</a></div></div>'
         f'<div class="{h("main")}"><div class="{h("head")}"><h1 class="{h("h1")}">{escape(s.title)}</h1>'
@@ -252,7 +148,7 @@ def soup(page: Page) -> str:
 def microdata(page: Page) -> str:
     """A schema.org microdata article: itemprop=articleBody, an aside pull quote, figures."""
     s = page.story
-    body = _story_body(
+    body = story_body(
         page,
         para=lambda p: f"<p>{p}</p>",
         teaser=lambda t: (
@@ -291,7 +187,7 @@ def microdata(page: Page) -> str:
     )
     news = f'<div class="signup"><p>{escape(page.newsletter)}</p></div>' if page.newsletter else ""
     return (
-        _head(page) + f'<body><div class="masthead"><a href="/">{page.site_name}</a></div>'
+        head(page) + f'<body><div class="masthead"><a href="/">{page.site_name}</a></div>'
         '<div class="wrap" itemscope itemtype="https://schema.org/NewsArticle">'
         f'<h1 itemprop="headline">{escape(s.title)}</h1><div class="byline">By {authors} · '
         f'<time itemprop="datePublished" datetime="{s.published.isoformat()}">{s.published:%d %B %Y}</time></div>'
@@ -305,7 +201,7 @@ def microdata(page: Page) -> str:
 def table(page: Page) -> str:
     """An old table layout: <font>, <br>, photo tables inside the cell, comments as rows."""
     s = page.story
-    body = _story_body(
+    body = story_body(
         page,
         para=lambda p: f"<p>{p}</p>",
         teaser=lambda t: (
@@ -336,7 +232,7 @@ def table(page: Page) -> str:
     news = f'<p><font size="1">{escape(page.newsletter)}</font></p>' if page.newsletter else ""
     authors = " &amp; ".join(escape(a) for a in s.authors)
     return (
-        _head(
+        head(
             page,
             f'<meta name="author" content="{", ".join(s.authors)}">'
             f'<meta name="date" content="{s.published:%Y-%m-%d}">',
@@ -354,7 +250,7 @@ def table(page: Page) -> str:
 def modern(page: Page) -> str:
     """A modern page: <article> of <section data-component=...> blocks, a <footer> bio."""
     s = page.story
-    body = _story_body(
+    body = story_body(
         page,
         para=lambda p: f'<section data-component="text-block"><p>{p}</p></section>',
         teaser=lambda t: (
@@ -395,7 +291,7 @@ def modern(page: Page) -> str:
         for a in s.authors
     )
     return (
-        _head(page, _ld(page) + '<meta property="og:type" content="article">')
+        head(page, json_ld(page) + '<meta property="og:type" content="article">')
         + f'<body><header data-component="masthead"><a href="/">{page.site_name}</a></header>'
         f'<main><article data-article-id="{s.key}"><header data-component="headline"><h1>{escape(s.title)}</h1>'
         f'<p data-component="byline">By {authors}</p><time datetime="{s.published.isoformat()}">{s.published:%-d %B %Y}</time></header>'

@@ -209,8 +209,8 @@ def segment(
     page_chars = max(1, len(root.text_content()))
     out = Segmented()
     starts: dict[HtmlElement, int] = {}  # open elements not skipped: where their blocks begin
-    # Open blocks, innermost last: [element, tag, parts, link chars].
-    open_blocks: list[list] = [[root, root.tag, [], 0]]
+    # Open blocks, innermost last: [element, tag, parts, indices of the parts in a link].
+    open_blocks: list[list] = [[root, root.tag, [], []]]
     in_link = 0
     walker = iterwalk(root, events=("start", "end"))
     for event, el in walker:
@@ -226,7 +226,7 @@ def segment(
             if tag == "a":
                 in_link += 1
             if tag in BLOCK_TAGS:
-                open_blocks.append([el, tag, [], 0])
+                open_blocks.append([el, tag, [], []])
             elif tag == "br":
                 open_blocks[-1][2].append("\n")
             elif tag in CELL_TAGS:
@@ -241,29 +241,55 @@ def segment(
         if tag == "a":
             in_link -= 1
         if tag in BLOCK_TAGS:
-            block_el, block_tag, parts, links = open_blocks.pop()
-            _emit(out.blocks, block_el, block_tag, parts, links)
+            block_el, block_tag, parts, linked = open_blocks.pop()
+            _emit(out.blocks, block_el, block_tag, parts, linked)
         out.spans[el] = (starts.pop(el), len(out.blocks))
         if el is not root:
             _add_tail(el, open_blocks, in_link)
-    _emit(out.blocks, root, root.tag, open_blocks[0][2], 0)  # text of a root that is no block
+    _emit(out.blocks, root, root.tag, open_blocks[0][2], [])  # text of a root that is no block
     out.spans[root] = (0, len(out.blocks))
     return out
 
 
-def _emit(blocks: list[Block], el: HtmlElement, tag: str, parts: list[str], links: int) -> None:
-    """Add the element's own text as blocks, one per line (``<br>`` breaks lines)."""
-    for line in "".join(parts).split("\n"):
+def _emit(
+    blocks: list[Block], el: HtmlElement, tag: str, parts: list[str], linked: list[int]
+) -> None:
+    """Add the element's own text as blocks, one per line (``<br>`` breaks lines).
+
+    ``linked`` are the indices of the parts inside a link. A line has the link
+    characters of its whole block, except in a table row: cells run inline, so a
+    layout table's row holds the lines of all its cells, and the navigation cell's
+    links are not the story cell's (issue 19: a ``<br>``-separated story beside a
+    cell of links read as links, the page unstored). Each line of a row has its own.
+    """
+    lines = "".join(parts).split("\n")
+    per_line = _line_links(parts, linked) if tag == "tr" and len(lines) > 1 and linked else None
+    whole = sum(len(parts[i].strip()) for i in linked)
+    for n, line in enumerate(lines):
         text = " ".join(line.split())
         if text:
+            links = per_line[n] if per_line else whole
             blocks.append(Block(el, tag, text, min(links, len(text))))
+
+
+def _line_links(parts: list[str], linked: list[int]) -> list[int]:
+    """The characters of link text on each line of the joined ``parts``."""
+    in_link = set(linked)
+    counts = [0]
+    for i, part in enumerate(parts):
+        for n, piece in enumerate(part.split("\n")):
+            if n:
+                counts.append(0)
+            if i in in_link:
+                counts[-1] += len(piece.strip())
+    return counts
 
 
 def _add_text(text: str, open_blocks: list[list], in_link: int) -> None:
     current = open_blocks[-1]
-    current[2].append(text)
     if in_link:
-        current[3] += len(text.strip())
+        current[3].append(len(current[2]))
+    current[2].append(text)
 
 
 def _add_tail(el: HtmlElement, open_blocks: list[list], in_link: int) -> None:

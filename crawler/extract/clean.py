@@ -204,11 +204,13 @@ _CHANNEL_CALL = re.compile(
     re.IGNORECASE,
 )
 # "Read more: <headline>", "See also – <headline>": a pointer to another story, whatever it names.
+# "Read more <Headline>" (the label set in bold, no colon) when a capital opens the headline.
 _POINTER = re.compile(
-    r"^(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
+    r"^(?:(?:read (?:more|next|also)|see also|also read|related(?: story| article)?|more on this"
     r"|further reading|watch|listen|recommended|lesen sie (?:auch|mehr)|mehr zum thema"
     r"|(?:à )?lire aussi|leggi anche|lee también|les også|läs också|lees ook"
-    r"|zobacz (?:też|także)|czytaj (?:też|także))\s*[:|–—>»-]\s*\S",
+    r"|zobacz (?:też|także)|czytaj (?:też|także))\s*[:|–—>»→-]\s*\S"
+    r"|(?:read (?:more|next|also)|see also|also read) (?-i:[A-Z\u00c0-\u00de]))",
     re.IGNORECASE,
 )
 POINTER_MAX_WORDS = 25
@@ -236,12 +238,17 @@ def _is_dateline(line: str) -> bool:
     return bool(date and _TIME_IN_LINE.search(f"{line[: date.start()]} {line[date.end() :]}"))
 
 
-# A reader comment's first line: "Sam wrote:", "Ann Lee says:"; the comments run to the end.
+# A reader comment's first line: "Sam wrote:", "Ann Lee says:", "Ann Lee replied:", or a
+# reply stamped with its time and no colon ("Ann Lee replied 2h ago", as comment widgets
+# print it); the comments run to the end.
 # A reader's name is capitalised words, initials or a handle ("mike_r", "anna84").
 _COMMENTER = r"(?:(?-i:[A-Z\u00c0-\u00de])[\w.'’-]*|@?\w*[_\d]\w*)"
+_REPLIED = r"(?:replied|commented|antwortete|a répondu|ha risposto|respondió)"
 _COMMENT_OPENER = re.compile(
     rf"^{_COMMENTER}(?: {_COMMENTER}){{0,3}}(?: on .{{0,40}})?"
-    r" (?:wrote|writes|says|schrieb|meint|a écrit|scrive|escribió)\s?:(?: .{0,40}\d.{0,20})?$",
+    rf" (?:(?:wrote|writes|says|schrieb|meint|a écrit|scrive|escribió|{_REPLIED})\s?:"
+    rf"(?: .{{0,40}}\d.{{0,20}})?"
+    rf"|{_REPLIED} (?:on |at )?(?:\d+ ?[a-z]{{1,7}}\.? ago|{_DATE}|{_TIME}|yesterday|today)\b.{{0,20}})$",
     re.IGNORECASE,
 )
 # An author bio opens with one of the article's authors and says what they are or do.
@@ -481,7 +488,9 @@ def _container(el: HtmlElement) -> HtmlElement | None:
 def _line_words(link: HtmlElement) -> int | None:
     """The words of the line the link is, kicker included; None when it is not a line of its own.
 
-    A line of its own: its block holds nothing else before a line break but a kicker.
+    A line of its own: its block holds nothing else before a line break but a kicker,
+    and nothing after the link but a label of the same kind (the card's date or
+    section, "<a>Headline</a> · <time>3 Sep</time>"), a separator between them.
     """
     el, text = link, link.text_content().strip()
     while (
@@ -503,9 +512,15 @@ def _line_words(link: HtmlElement) -> int | None:
     elif before.tag != "br" or (before.tail or "").strip():
         return None
     after = el.getnext()
+    if after is not None and _is_kicker(after) and not _WORD.search(el.tail or ""):
+        words += word_count(after.text_content())  # "<a>Headline</a> · <time>3 Sep</time>"
+        el, after = after, after.getnext()
     if (el.tail or "").strip() or not (after is None or after.tag in _LINE_BLOCKS | {"br"}):
         return None
     return words
+
+
+_WORD = re.compile(r"\w")
 
 
 _LINE_BLOCKS = BLOCK_TAGS | CELL_TAGS

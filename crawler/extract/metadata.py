@@ -439,7 +439,11 @@ def _title(
 
 
 def _authors(
-    tree: HtmlElement, tags: dict[str, list[str]], data: _Structured, site: Outlet
+    tree: HtmlElement,
+    tags: dict[str, list[str]],
+    data: _Structured,
+    site: Outlet,
+    title: str | None = None,
 ) -> list[str]:
     for item in (*data.jsonld, *data.micro):
         names = clean_authors(_names(item.get("author") or item.get("creator"), data), site)
@@ -457,7 +461,7 @@ def _authors(
     return (
         _byline_authors(tree, site)
         or _labelled_authors(tree, site)
-        or _name_beside_date(tree, site, _languages(tree, tags))
+        or _name_beside_date(tree, site, _languages(tree, tags), title)
         or _bold_name_line(tree, site)
     )
 
@@ -604,17 +608,32 @@ def _bold_name_line(tree: HtmlElement, site: Outlet) -> list[str]:
     return []
 
 
-def _name_beside_date(tree: HtmlElement, site: Outlet, languages: list[str]) -> list[str]:
+def _headline(tree: HtmlElement, title: str | None) -> HtmlElement | None:
+    """The page's shown headline: its first ``<h1>``, or on a page with none (an old
+    layout's ``<font size="5"><b>Headline</b></font>``) the first element whose own text
+    is the page's title."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is not None or not title:
+        return h1
+    return next(iter(_TEXT_IS(tree, title=title)), None)
+
+
+_TEXT_IS = XPath("//body//*[normalize-space(text()) = $title]")
+
+
+def _name_beside_date(
+    tree: HtmlElement, site: Outlet, languages: list[str], title: str | None = None
+) -> list[str]:
     """Names written beside the date under the headline, outside any element marked as a byline:
     ``<span>Ann Lee |</span><span>05.04.2025</span>``, ``<p>By Ann Lee · March 4, 2024</p>``,
     ``<tr><td>Ann Lee</td><td>04.03.2024</td></tr>``.
 
-    Looks at the :data:`HEADER_ELEMENTS` elements after the first ``<h1>``; a part
+    Looks at the :data:`HEADER_ELEMENTS` elements after the headline (:func:`_headline`); a part
     of their text (:func:`_row_parts`) that holds names only (:func:`_only_names`)
     right before or after a part that reads as a date, at most
     :data:`LABELLED_CHARS` long.
     """
-    h1 = next(tree.iter("h1"), None)
+    h1 = _headline(tree, title)
     if h1 is None:
         return []
     codes = [re.split(r"[-_]", lang)[0].lower() for lang in languages]
@@ -857,7 +876,7 @@ def extract_metadata(tree: HtmlElement, url: str = "") -> Metadata:
     )
     return Metadata(
         title=title,
-        authors=_authors(tree, tags, data, site),
+        authors=_authors(tree, tags, data, site, title),
         published=dates.published,
         modified=dates.modified,
         canonical=str(canonical).strip() if canonical else None,

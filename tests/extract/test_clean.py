@@ -194,3 +194,27 @@ def test_a_bio_that_opens_with_the_authors_work_goes_at_the_end_only() -> None:
 def test_a_list_of_sources_under_the_story_goes() -> None:
     lines = ["Real text one.", "Sources:", "Council minutes, 3 March", "Interviews with residents"]
     assert clean_paragraphs(lines, TITLE) == lines[:1]
+
+
+def test_a_pointer_with_its_label_in_bold_and_no_colon_goes() -> None:
+    lines = [
+        "Real text one.",
+        "Read more Harbour car park charges to double in summer",
+        "SEE ALSO Lifeboat crew rescues two kayakers",
+        "Read next → New bus links the ferry to the station",
+        "Read more about the plan in the council's minutes, which were published on Monday.",
+        "See also the note below.",
+    ]
+    assert clean_paragraphs(lines, TITLE) == [lines[0], *lines[4:]]
+
+
+def test_a_reply_opens_the_comments_but_a_story_saying_replied_does_not() -> None:
+    story = ["Real text one.", "Ann Lee replied that the plan was 20 years old.", "Real text two."]
+    assert clean_paragraphs(story, TITLE) == story
+    for opener in (
+        "Dot Fenwick replied:",
+        "Dot Fenwick replied 3h ago",
+        "mike_r replied on 14/11/2026",
+    ):
+        lines = ["Real text one.", opener, "So glad to see this.", "harbour_lad replied:", "No."]
+        assert clean_paragraphs(lines, TITLE) == lines[:1]

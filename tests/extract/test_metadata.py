@@ -256,3 +256,19 @@ def test_a_continuation_line_is_not_the_title() -> None:
         "<h1>Pipeline flagged</h1></div></body></html>"
     )
     assert title_of(page) == "Pipeline flagged"
+
+
+def test_names_beside_the_date_under_a_headline_that_is_no_h1() -> None:
+    page = (
+        "<html><head><title>Ferry fares frozen for the winter</title></head><body>"
+        '<center><font size="5"><b>Ferry fares frozen for the winter</b></font></center><hr>'
+        "<small>by ANN LEE | 12 June 2026</small><br><br>"
+        "The operator froze fares on Monday.<br><br></body></html>"
+    )
+    tree = parse_html(page)
+    assert tree is not None
+    assert extract_metadata(tree).authors == ["ANN LEE"]
+    untitled = page.replace("<title>Ferry fares frozen for the winter</title>", "")
+    tree = parse_html(untitled)
+    assert tree is not None
+    assert extract_metadata(tree).authors == []

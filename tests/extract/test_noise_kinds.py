@@ -31,7 +31,8 @@ KINDS = (
     "interface-strings", "kicker-card", "pull-quote-box", "caption-background", "caption-long",
     "second-story-long", "standfirst", "client-rendered", "byline-languages", "newsletter-call",
     "hidden-dialog", "bio-before-more", "trailing-label", "channel-call", "title-tail", "ruby",
-    "dateline-stamp", "translation-credit", "copyright-notice",
+    "dateline-stamp", "translation-credit", "copyright-notice", "teaser-time", "row-links",
+    "comments-replied", "pointer-no-colon", "bio-beside-date",
 )  # fmt: skip
 MARKUPS = ("semantic", "divs", "table")
 
