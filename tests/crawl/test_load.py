@@ -136,7 +136,9 @@ def test_a_large_site_is_stored_once_revisited_by_304_and_every_descriptor_comes
         # connections are pooled: a leak would grow with the 1,000 pages, not stay near 16
         assert run.peak_fds < 4 * CONCURRENCY + 60, run.peak_fds
     assert established(port) == 0
-    assert open_fds(big_site.pid) == server
+    # no more than before: the count before may hold the socket of the stats request just
+    # answered, which the server closes a moment later (15 after, 16 before, seen under load)
+    assert open_fds(big_site.pid) <= server
     assert open_fds(os.getpid()) == mine
     for name, run in (("first", first), ("revisit", second)):
         record_property(f"{name}_peak_rss_mb", round(run.peak_rss_mb))
