@@ -11,8 +11,9 @@ Last-Modified and answers 304 to either, and a robots.txt with an ETag. Runs ``c
 source due every ``--every`` seconds and measures, per backend:
 
 - the first cycle (every article new), then ``--idle-cycles`` cycles in which
-  nothing changes: CPU seconds per source per cycle of the daemon and all
-  its children (its own CPU plus what it reaped, from /proc), and the share
+  nothing changes: CPU seconds per poll of the daemon and all its children
+  (its own CPU plus what it reaped, from /proc; the polls are the feed
+  requests the server counted, one a poll), and the share
   of feed and robots.txt requests answered 304;
 - ``--change-cycles`` cycles in each of which ``--changing`` sources publish
   one new article at a random moment: how long each takes to be stored
@@ -321,9 +322,12 @@ def bench(
             after = _ask(control, "counts")
             delta = Counter(after) - Counter(before)  # type: ignore[arg-type]
             feeds = delta["feed_200"] + delta["feed_304"]
-            polls = n * args.idle_cycles
+            # Each poll asks for its feed once: the polls made in the window, as the server
+            # counted them. Not n * idle_cycles: a first cycle longer than the cadence polls
+            # early sources again before it ends, and those runs fall before the window.
+            polls = feeds
             print(
-                f"[{backend}] idle: {cpu / polls:.3f} CPU-s per source per cycle "
+                f"[{backend}] idle: {cpu / max(polls, 1):.3f} CPU-s per source per poll "
                 f"({cpu:.0f} CPU-s over {polls} polls: daemon {own:.1f}, children {children:.1f}); "
                 "feeds answered 304: "
                 f"{delta['feed_304']}/{feeds} ({delta['feed_304'] / max(feeds, 1):.1%}); "
