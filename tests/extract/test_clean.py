@@ -191,6 +191,18 @@ def test_a_bio_that_opens_with_the_authors_work_goes_at_the_end_only() -> None:
     assert clean_paragraphs(lines, TITLE, ["Ann Lee"]) == lines[:2]
 
 
+def test_the_heading_over_a_bio_goes_with_the_bio() -> None:
+    # Left over once the bio under it went: the story's last line on some renderings of a
+    # page (the unseen publishers' second family), and a version each time it came and went.
+    bio = "Ann Lee covers transport for the paper and has reported from the harbour since 2019."
+    lines = ["Real text one.", "Real text two.", "About the author", bio]
+    assert clean_paragraphs(lines, TITLE, ["Ann Lee"]) == lines[:2]
+    replies = [*lines, "Responses", "Bo Chen replied:", "Good to see this."]
+    assert clean_paragraphs(replies, TITLE, ["Ann Lee"]) == lines[:2]
+    no_bio = ["Real text one.", "Real text two.", "About the author", "She was born here."]
+    assert clean_paragraphs(no_bio, TITLE, ["Ann Lee"]) == no_bio  # a subheading over text
+
+
 def test_a_list_of_sources_under_the_story_goes() -> None:
     lines = ["Real text one.", "Sources:", "Council minutes, 3 March", "Interviews with residents"]
     assert clean_paragraphs(lines, TITLE) == lines[:1]
