@@ -242,7 +242,8 @@ def adds_only_around(stored: str, text: str, where: Positions) -> bool:
     and a line whose path is not known (a fallback reading) are still edits; so is an
     editor's note (:data:`EDITORS_NOTE`: "Correction: ...", "Update: ..."), wherever it sits.
     """
-    known = set(stored.split("\n"))
+    stored_lines = stored.split("\n")
+    known = set(stored_lines)
     story = story_path(where.shape)
 
     def around(line: str) -> bool:
@@ -253,7 +254,7 @@ def adds_only_around(stored: str, text: str, where: Positions) -> bool:
 
     lines = text.split("\n")
     kept = [line for line in lines if not around(line)]
-    return len(kept) < len(lines) and kept == stored.split("\n")
+    return len(kept) < len(lines) and kept == stored_lines
 
 
 Seen = tuple[int, bool, bool]  # (path hash, all its text removed as noise, it held body text)
