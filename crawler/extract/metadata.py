@@ -369,7 +369,7 @@ def copyright_holders(tree: HtmlElement) -> frozenset[tuple[str, ...]]:
         around = el.text_content() if _text_within(el, NOTICE_CHARS) else str(text)
         notice = " ".join(around.split())
         for found in _COPYRIGHT.finditer(notice):
-            if words := tuple(re.findall(r"\w+", found.group(1).casefold())):
+            if words := _words(found.group(1)):
                 holders.add(words)
     return frozenset(holders)
 
@@ -377,8 +377,13 @@ def copyright_holders(tree: HtmlElement) -> frozenset[tuple[str, ...]]:
 def _held_by(part: str, holders: frozenset[tuple[str, ...]]) -> bool:
     """Whether a title's part is the name a copyright notice gives the site, or its first
     words ("Valley Times" of "Valley Times Ltd")."""
-    words = tuple(re.findall(r"\w+", part.casefold()))
+    words = _words(part)
     return bool(words) and any(holder[: len(words)] == words for holder in holders)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """``text``'s words, case-folded: how a copyright holder and a title's part compare."""
+    return tuple(re.findall(r"\w+", text.casefold()))
 
 
 def _without_site_tail(
@@ -611,8 +616,12 @@ def _bold_name_line(tree: HtmlElement, site: Outlet) -> list[str]:
     prose = [p for p in tree.iter("p") if _is_prose(p)]
     if not prose:
         return []
-    story = [tree.xpath("string(//title)"), *(h.text_content() for h in tree.iter("h1"))]
-    told = " ".join(" ".join([*story, *(p.text_content() for p in prose)]).split()).casefold()
+
+    @cache
+    def told() -> str:  # the title, the <h1>s and the prose, read once a name line is found
+        story = [tree.xpath("string(//title)"), *(h.text_content() for h in tree.iter("h1"))]
+        return " ".join(" ".join([*story, *(p.text_content() for p in prose)]).split()).casefold()
+
     for p in (prose[0].getprevious(), prose[-1].getnext()):
         if p is None or p.tag != "p":
             continue
@@ -620,7 +629,7 @@ def _bold_name_line(tree: HtmlElement, site: Outlet) -> list[str]:
         bold = " ".join(" ".join(p.xpath(".//text()[ancestor::strong or ancestor::b]")).split())
         if not text or bold != text or len(text) > LABELLED_CHARS:
             continue
-        if _only_names(text) and not any(n.casefold() in told for n in split_byline(text)):
+        if _only_names(text) and not any(n.casefold() in told() for n in split_byline(text)):
             return clean_authors([text], site)
     return []
 
