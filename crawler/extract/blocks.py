@@ -209,8 +209,9 @@ def segment(
     page_chars = max(1, len(root.text_content()))
     out = Segmented()
     starts: dict[HtmlElement, int] = {}  # open elements not skipped: where their blocks begin
-    # Open blocks, innermost last: [element, tag, parts, indices of the parts in a link].
-    open_blocks: list[list] = [[root, root.tag, [], []]]
+    # Open blocks, innermost last: [element, tag, parts, indices of the parts in a link,
+    # (the open cell, its first part's index) of a table row or None].
+    open_blocks: list[list] = [[root, root.tag, [], [], None]]
     in_link = 0
     walker = iterwalk(root, events=("start", "end"))
     for event, el in walker:
@@ -222,15 +223,20 @@ def segment(
                 out.skipped.append(el)
                 walker.skip_subtree()  # its "end" still comes, and adds its tail
                 continue
+            if tag in BLOCK_TAGS and open_blocks[-1][4] is not None:
+                _flush_row(out.blocks, open_blocks[-1], starts)
             starts[el] = len(out.blocks)
             if tag == "a":
                 in_link += 1
             if tag in BLOCK_TAGS:
-                open_blocks.append([el, tag, [], []])
+                open_blocks.append([el, tag, [], [], None])
             elif tag == "br":
                 open_blocks[-1][2].append("\n")
             elif tag in CELL_TAGS:
-                open_blocks[-1][2].append(" ")
+                row = open_blocks[-1]
+                row[2].append(" ")
+                if row[1] == "tr":
+                    row[4] = (el, len(row[2]))
             if el.text:
                 _add_text(el.text, open_blocks, in_link)
             continue
@@ -241,7 +247,7 @@ def segment(
         if tag == "a":
             in_link -= 1
         if tag in BLOCK_TAGS:
-            block_el, block_tag, parts, linked = open_blocks.pop()
+            block_el, block_tag, parts, linked, _ = open_blocks.pop()
             _emit(out.blocks, block_el, block_tag, parts, linked)
         out.spans[el] = (starts.pop(el), len(out.blocks))
         if el is not root:
@@ -270,6 +276,33 @@ def _emit(
         if text:
             links = per_line[n] if per_line else whole
             blocks.append(Block(el, tag, text, min(links, len(text))))
+
+
+def _flush_row(blocks: list[Block], row: list, starts: dict[HtmlElement, int]) -> None:
+    """Emit the lines of a table row's earlier cells, before a block nested in its open cell.
+
+    Cells run inline, so a layout table's row gathers the lines of all its cells
+    and emits them as it ends, after every block nested in them. A story cell
+    holding a photo, teaser or quote box (a nested ``<table>``, a ``<center>``)
+    then read as those boxes, then the navigation cell's links, then the story's
+    own lines, and no element held the story without the links (issue 19: such
+    stories were not stored). The earlier cells' lines are emitted here, before
+    the open cell's span (``starts`` of the cell and of the elements open in it
+    move past them); the open cell's own lines still come after its nested
+    blocks, as any block's own text does.
+    """
+    el, tag, parts, linked, (cell, mark) = row
+    if not mark:
+        return
+    before = len(blocks)
+    _emit(blocks, el, tag, parts[:mark], [i for i in linked if i < mark])
+    if len(blocks) > before:
+        inside = False
+        for open_el in starts:  # the open elements, outermost first
+            inside = inside or open_el is cell
+            if inside:
+                starts[open_el] = len(blocks)
+    row[2], row[3], row[4] = parts[mark:], [i - mark for i in linked if i >= mark], (cell, 0)
 
 
 def _line_links(parts: list[str], linked: list[int]) -> list[int]:

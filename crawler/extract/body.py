@@ -23,7 +23,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.extract.blocks import HEADING_TAGS, Block, Segmented
-from crawler.extract.clean import is_byline, word_count
+from crawler.extract.clean import ends_sentence, is_byline, word_count
 from crawler.extract.slots import UNKNOWN, element_paths
 
 MIN_PROSE_CHARS = 25  # shorter blocks are labels, buttons, dates: they don't vote
@@ -126,6 +126,7 @@ def find_body(
         return prose - OTHER_TEXT_COST * other - AROUND_TEXT_COST * around
 
     best = max(candidates, key=worth)
+    best = _story_child(best, seg, run(best), prose_flags)
     page_end = run(best)[1]
     later: HtmlElement | None = None  # where the stories after the page's own begin
     later_start = page_end
@@ -162,6 +163,38 @@ def find_body(
         tuple((paths[b.element], word_count(b.text)) for b in in_boxes),
         next((i for i in range(first, end) if kept and blocks[i] is kept[0]), -1),
     )
+
+
+def _story_child(
+    el: HtmlElement, seg: Segmented, span: tuple[int, int], prose_flags: list[bool]
+) -> HtmlElement:
+    """The smallest element within ``el`` holding every sentence of its run ``span``.
+
+    A prose block is a sentence when it ends as one (:func:`crawler.extract.clean.ends_sentence`)
+    or is as long as a paragraph (:data:`MIN_ARTICLE_PARAGRAPH_CHARS`); the others are
+    labels (a footer's address, "Click to read more"), which the scorer counts as prose
+    and which may tip it toward an element that holds one beside the story: an old table
+    layout's footer row after the story's cell (issue 19: the navigation cell, once read
+    out of place, had kept it out of the table's run). Labels do not widen the container.
+    """
+    first, end = span
+    blocks = seg.blocks
+    sentences = [
+        i
+        for i in range(first, end)
+        if prose_flags[i]
+        and (len(blocks[i].text) >= MIN_ARTICLE_PARAGRAPH_CHARS or ends_sentence(blocks[i].text))
+    ]
+    if not sentences:
+        return el
+    while True:
+        for child in el:
+            start, stop = seg.spans.get(child, (0, 0))
+            if start <= sentences[0] and sentences[-1] < stop:
+                el = child
+                break
+        else:
+            return el
 
 
 def reads_as_article(body: Body, seg: Segmented) -> bool:

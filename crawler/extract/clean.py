@@ -219,6 +219,14 @@ LABEL_MAX_WORDS = 5
 LABEL_MAX_CHARS = 40
 LABEL_RUN_MAX = 2  # labels in a row at the end that are headings, not a list
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]]\W*$")
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether ``line`` ends as a sentence does (a full stop, question or exclamation mark,
+    an ellipsis or a closing quote or bracket, in Latin or CJK script)."""
+    return bool(_SENTENCE_END.search(line))
+
+
 # A dateline among other furniture: a whole date with a clock time beside it, not inside it
 # ("Von dpa 30.04.2024, 18:58", "Do 25.04.24 | 14:07 Uhr | Von Ann Lee", "17:41 JST,
 # October 13, 2024"), in a short line that ends no sentence. Measured: 7 fundus pages of

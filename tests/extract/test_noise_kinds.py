@@ -32,7 +32,7 @@ KINDS = (
     "second-story-long", "standfirst", "client-rendered", "byline-languages", "newsletter-call",
     "hidden-dialog", "bio-before-more", "trailing-label", "channel-call", "title-tail", "ruby",
     "dateline-stamp", "translation-credit", "copyright-notice", "teaser-time", "row-links",
-    "comments-replied", "pointer-no-colon", "bio-beside-date", "bio-headed",
+    "comments-replied", "pointer-no-colon", "bio-beside-date", "bio-headed", "cell-boxes",
 )  # fmt: skip
 MARKUPS = ("semantic", "divs", "table")
 
