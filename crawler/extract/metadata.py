@@ -614,7 +614,7 @@ def _labelled_authors(tree: HtmlElement, site: Outlet) -> list[str]:
     the names in its children: ``<li>Von: <a href="/ann-lee">Ann Lee</a></li>`` (its label
     ends in a colon there); the first such field that names someone, its value at most
     :data:`LABELLED_CHARS` long."""
-    for label in tree.xpath("//strong | //b | //dt | //th"):
+    for label in tree.iter("strong", "b", "dt", "th"):  # one walk, in document order
         if not _AUTHOR_LABEL.match(" ".join(label.text_content().split())):
             continue
         value = label.tail or ""
