@@ -81,12 +81,23 @@ SITE_TAIL_WORDS = 3  # "Daily Mail Online": longer tails are a headline's own wo
 NOTICE_CHARS = 300  # a copyright line with its imprint; a longer element is a whole footer
 ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _JSONLD = JsonLdExtractor()
-# The microdata properties read here: an article's (_title, _authors, _dates) and its
-# author's (_names).
-_MICRODATA_READ = frozenset(
+# The microdata properties read here: an article's (_title, _authors, _dates), and an
+# author's (_names: the item given as an article's author or creator, or as its name).
+_ARTICLE_PROPERTIES = frozenset(
     {"headline", "name", "author", "creator", "datePublished", "dateCreated", "dateModified"}
-    | {"givenName", "familyName", "url"}
 )
+_AUTHOR_PROPERTIES = frozenset({"name", "givenName", "familyName", "url"})
+
+
+def _properties_read(item: HtmlElement) -> frozenset[str]:
+    """The properties read of a microdata item element: an article's, as :func:`_types`
+    tells one, and an author's where the item is the value of an author, creator or name."""
+    read: frozenset[str] = frozenset()
+    if any(kind.rsplit("/", 1)[-1] in ARTICLE_TYPES for kind in item.get("itemtype", "").split()):
+        read |= _ARTICLE_PROPERTIES
+    if not {"author", "creator", "name"}.isdisjoint(item.get("itemprop", "").split()):
+        read |= _AUTHOR_PROPERTIES
+    return read
 
 
 class _MicrodataReader(LxmlMicrodataExtractor):
@@ -94,21 +105,40 @@ class _MicrodataReader(LxmlMicrodataExtractor):
 
     extruct gives a property without a URL, ``content`` or ``datetime`` its element's text,
     read from a cleaned copy of the element: an article's ``articleBody`` is the whole
-    article copied and read again (4.7 of the 9 ms microdata took per page declaring an
-    article, on the dev half and fundus). A property named only by such names keeps its
-    place with ``""``; one that is an item (``itemscope``) is read whole as before, so
-    nested items are still never taken for top-level ones.
+    article copied and read again, and every breadcrumb's and organisation's name is read.
+    A property no name of which :func:`_properties_read` lists for its item keeps its place
+    with ``""``; one that is an item (``itemscope``) is read as before, so nested items
+    are still never taken for top-level ones. (Properties an ``itemref`` brings in are
+    read whole.) Nor is an item without properties given its text as its ``value``
+    (a page's ``WebPage`` or navigation wrapper: its whole text): no value is read here.
     """
 
-    def _extract_property(
-        self, node: HtmlElement, items_seen: set[Any], base_url: str | None, itemids: Any
-    ) -> list[tuple[str, Any]]:
-        names = node.get("itemprop", "").split()
-        if node.get("itemscope") is None and _MICRODATA_READ.isdisjoint(names):
-            return [(name, "") for name in names]
-        return super()._extract_property(
+    def _extract_property_value(
+        self,
+        node: HtmlElement,
+        items_seen: set[Any],
+        base_url: str | None,
+        itemids: Any,
+        force: bool = False,
+    ) -> Any:
+        if force:  # an item's own value, asked for when it has no properties
+            return ""
+        return super()._extract_property_value(
             node, items_seen=items_seen, base_url=base_url, itemids=itemids
         )
+
+    def _extract_properties(
+        self, node: HtmlElement, items_seen: set[Any], base_url: str | None, itemids: Any
+    ) -> Iterator[tuple[str, Any]]:
+        read = _properties_read(node)
+        for prop in self._xp_prop(node):
+            names = prop.get("itemprop", "").split()
+            if prop.get("itemscope") is None and read.isdisjoint(names):
+                yield from ((name, "") for name in names)
+            else:
+                yield from self._extract_property(
+                    prop, items_seen=items_seen, base_url=base_url, itemids=itemids
+                )
 
 
 _MICRODATA = _MicrodataReader()
