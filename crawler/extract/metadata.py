@@ -147,12 +147,14 @@ _MICRODATA = _MicrodataReader()
 # or a link to an author's page ("/author/ann-lee", "/autoren/name/max-kolter"), a byline
 # when its text is a person's name. The attributes are matched, then their elements taken
 # (``/..``), in document order: testing four attributes on every element took twice as long.
+# An href is tested for "/aut" before the five paths (each test copies the value): a third
+# of the time.
 _AUTHOR_HREF = " or ".join(
     f"contains(., '/{path}/')" for path in ("author", "authors", "autor", "autoren", "auteur")
 )
 _BYLINE_CANDIDATES = XPath(
     "(//@class[contains(., 'uthor') or contains(., 'yline')] | //@rel[. = 'author']"
-    f" | //@itemprop[. = 'author'] | //a/@href[{_AUTHOR_HREF}])/.."
+    f" | //@itemprop[. = 'author'] | //a/@href[contains(., '/aut')][{_AUTHOR_HREF}])/.."
 )
 # An author page's path, with the account's name: "/author/admin/", "/autoren/anna-berg".
 _AUTHOR_PAGE = re.compile(r"/(?:authors?|autor|autoren|auteurs?|users?|profiles?)/([^/]+)/?$", re.I)
