@@ -44,6 +44,22 @@ def test_microdata_next() -> None:
     assert m.published == datetime(2026, 2, 1, 8, 0, tzinfo=UTC)
 
 
+def test_microdata_author_item_and_nested_article() -> None:
+    """Microdata read only where the reading uses it still gives an author item's name parts,
+    and an article nested in a page's ``mainEntity`` stays no top-level one."""
+    page = (
+        '<div itemscope itemtype="https://schema.org/WebPage"><span itemprop="name">A page</span>'
+        '<div itemprop="mainEntity" itemscope itemtype="https://schema.org/NewsArticle">'
+        '<h2 itemprop="headline">Nested headline</h2></div></div>'
+        '<div itemscope itemtype="https://schema.org/NewsArticle">'
+        '<h2 itemprop="headline">Micro headline</h2><p itemprop="articleBody">The story.</p>'
+        '<span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+        '<span itemprop="givenName">Cy</span> <span itemprop="familyName">Dee</span></span></div>'
+    )
+    m = meta("", page)
+    assert (m.title, m.authors) == ("Micro headline", ["Cy Dee"])
+
+
 def test_opengraph_next() -> None:
     m = meta(OG, TIME + BYLINE)
     assert (m.title, m.authors) == ("OG headline", ["Di Eve"])
