@@ -104,9 +104,33 @@ _LIST_OPENER = re.compile(
     re.IGNORECASE,
 )
 LIST_ITEM_MAX_WORDS = 14
+
+
+class _Gated:
+    """A pattern searched for only in lines that hold one of the words it cannot match
+    without (``needs``), compiled with the same flags so that both fold case alike.
+
+    A search for a few plain words is several times quicker than one for many
+    alternatives with ``.*`` between them, which are tried at every position of every
+    line: gating the three notices below (cookies, newsletters, rights) took a fifth off
+    cleaning's time on the dev half, where cleaning was a fifth of extraction's.
+    """
+
+    __slots__ = ("needs", "pattern")
+
+    def __init__(self, needs: str, pattern: str, flags: re.RegexFlag) -> None:
+        self.needs = re.compile(needs, flags)
+        self.pattern = re.compile(pattern, flags)
+
+    def search(self, line: str) -> re.Match[str] | None:
+        """``pattern.search(line)``: the same match, or None."""
+        return self.pattern.search(line) if self.needs.search(line) else None
+
+
 # Cookie, consent and affiliate notices run long, but always say the same few things.
 # A notice speaks to the reader ("we use cookies", "your browser"); news about cookies does not.
-_COOKIE_NOTICE = re.compile(
+_COOKIE_NOTICE = _Gated(
+    "cookie|affiliate|commission|share of",
     r"\b(?:we|our|you|your)\b.*\bcookies?\b|\bcookies?\b.*\b(?:we|our|you|your)\b"
     r"|\b(?:necessary|essential|functional|analytics?|performance|advertisement) cookies\b"
     r"|\bthis (?:web)?site uses cookies\b|\bcookies? (?:policy|settings|preferences)\b"
@@ -129,7 +153,8 @@ _CALL_TO_READER = re.compile(
 # "Abonnieren Sie unseren Newsletter", "Inscrivez-vous à notre newsletter". The reader is
 # asked, and the newsletter is "ours": a story about a newsletter, or one that is itself a
 # newsletter ("subscribe to this newsletter"), says neither.
-_NEWSLETTER_CALL = re.compile(
+_NEWSLETTER_CALL = _Gated(
+    "newsletter",
     r"\b(?:sign(?:ing)? up|subscribe|register|abonnier\w*|anmelden|melden sie sich"
     r"|inscri\w*|iscriviti|suscr[ií]b\w*)\b.{0,30}"
     r"\b(?:our|unser\w*|notre|nos|nostr[aei]|nuestr[oa]s?)\b.{0,30}newsletter",
@@ -140,7 +165,8 @@ _NEWSLETTER_CALL = re.compile(
 # names more than one use it forbids, or the permission that allows them; a story's "the
 # boys' names may not be published" names one.
 _REUSE = r"(?:published|reproduced|redistributed|broadcast|rewritten|copied|republished)"
-_RIGHTS_NOTICE = re.compile(
+_RIGHTS_NOTICE = _Gated(
+    "[©ⓒ]|rights|rechte|droits|derechos|diritti|may|copyright",
     rf"[©ⓒ]|\ball rights reserved\b|\bmay not be {_REUSE},? (?:or |and )?{_REUSE}\b"
     rf"|\bmay not be {_REUSE} in whole or in part"
     rf"|\bmay (?:not )?be {_REUSE} without (?:the )?(?:prior )?(?:written )?permission"
