@@ -590,7 +590,12 @@ def _same_host(host: str, site_host: str) -> bool:
 
 def line_key(line: str) -> str:
     """The key a line is compared by: normalised, lower-case, no punctuation at the ends."""
-    return normalise(line).lower().strip(" .:;!?-|\"'")
+    return _key_of(normalise(line))
+
+
+def _key_of(plain: str) -> str:
+    """:func:`line_key` of a line already normalised."""
+    return plain.lower().strip(" .:;!?-|\"'")
 
 
 # "By Ann Lee", "Von Jana Roth", "Par Luc Martin": a byline's first words, in a few languages.
@@ -681,8 +686,8 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
     seen: set[str] = set()
     in_list = False
     for n, line in enumerate(lines):
-        key = line_key(line)
         plain = normalise(line)
+        key = _key_of(plain)
         if kept and _COMMENT_OPENER.match(plain):
             fates += [NOISE] * (len(lines) - n)
             break
