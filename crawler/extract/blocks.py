@@ -263,7 +263,10 @@ def _emit(
     links are not the story cell's (issue 19: a ``<br>``-separated story beside a
     cell of links read as links, the page unstored). Each line of a row has its own.
     """
-    lines = "".join(parts).split("\n")
+    text = "".join(parts)
+    if not text or text.isspace():  # most elements hold only the markup's line breaks
+        return
+    lines = text.split("\n")
     per_line = _line_links(parts, linked) if tag == "tr" and len(lines) > 1 and linked else None
     whole = sum(len(parts[i].strip()) for i in linked)
     for n, line in enumerate(lines):
