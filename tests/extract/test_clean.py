@@ -268,3 +268,20 @@ def test_gated_notices_match_exactly_what_their_patterns_match() -> None:
         assert any(found)  # the lines test something
         assert not all(found)
         assert [bool(notice.search(line)) for line in GATE_LINES] == found
+
+
+@pytest.mark.parametrize(
+    ("bio", "author"),
+    [
+        ("— ANN LEE is the paper's transport reporter.", "Ann Lee"),  # any case, after a dash
+        ("After ten years in Leeds, Ann Lee covers the courts.", "Ann Lee"),  # a clause first
+        ("@ann lee (she/her) writes about rail.", "@ann lee"),  # a name opening with a sign
+        ("Ann Lee, the paper's rail reporter, lives in Dale.", "  Ann Lee "),
+    ],
+)
+def test_a_bio_names_its_author_after_opening_signs_or_a_clause_in_any_case(
+    bio: str, author: str
+) -> None:
+    lines = ["Real text one.", "Real text two.", bio]
+    assert clean_paragraphs(lines, TITLE, [author]) == lines[:2]
+    assert clean_paragraphs(lines, TITLE, ["Bo Chen"]) == lines  # another's name: no bio
