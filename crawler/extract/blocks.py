@@ -16,12 +16,12 @@ the same pruned page.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 
-from lxml.etree import iterwalk, strip_elements, strip_tags
+from lxml.etree import XPath, iterwalk, strip_elements, strip_tags
 from lxml.html import HtmlElement
 
 BLOCK_TAGS = frozenset(
@@ -75,7 +75,7 @@ WEAK_NOISE_WORDS = (
 # A marked block with this many long paragraphs is the story's own container
 # ("entry-content-read-more", "sidebar-layout"), not furniture. Comment
 # sections are prose by nature, so their mark is trusted regardless.
-_LONG_PARAGRAPHS = "count(.//p[string-length(normalize-space()) > 150])"
+_LONG_PARAGRAPHS = XPath("count(.//p[string-length(normalize-space()) > 150])")
 STRONG_GUARD_PARAGRAPHS = 3
 WEAK_GUARD_PARAGRAPHS = 2
 
@@ -139,51 +139,52 @@ def _markup_mark(attrs: str) -> Mark:
     return Mark.WEAK if _WEAK_NOISE.search(words) else Mark.NONE
 
 
-def noise_by_markup(el: HtmlElement) -> bool:
-    """True when class, id, role or a hidden flag say the element is not article text."""
-    attrs = f"{el.get('class', '')} {el.get('id', '')}"
-    if attrs != " ":
-        mark = _markup_mark(attrs)
+def noise_by_markup(el: HtmlElement, attrs: Mapping[str, str]) -> bool:
+    """True when class, id, role or a hidden flag say the element is not article text.
+
+    ``attrs`` are the element's attributes (``dict(el.items())``, see :func:`_is_noise`).
+    """
+    class_id = f"{attrs.get('class', '')} {attrs.get('id', '')}"
+    if class_id != " ":
+        mark = _markup_mark(class_id)
         if mark is Mark.COMMENTS:
             return True
         if mark is not Mark.NONE:
             guard = STRONG_GUARD_PARAGRAPHS if mark is Mark.STRONG else WEAK_GUARD_PARAGRAPHS
-            if el.xpath(_LONG_PARAGRAPHS) < guard:
+            if _LONG_PARAGRAPHS(el) < guard:
                 return True
-    if (el.get("role") or "").lower() in _NOISE_ROLES:
+    if (attrs.get("role") or "").lower() in _NOISE_ROLES:
         return True
-    style = el.get("style")
-    hidden = (
-        el.get("hidden") is not None
-        or el.get("aria-hidden") == "true"
+    # Paywalled pages ship the rest of the story hidden, for a script to reveal.
+    return _hidden(attrs) and _LONG_PARAGRAPHS(el) < STRONG_GUARD_PARAGRAPHS
+
+
+def _hidden(attrs: Mapping[str, str]) -> bool:
+    """The ``hidden`` or ``aria-hidden`` flag, or a style that hides the element."""
+    style = attrs.get("style")
+    return (
+        "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
         or bool(style and _HIDDEN_STYLE.search(style))
     )
-    # Paywalled pages ship the rest of the story hidden, for a script to reveal.
-    return hidden and el.xpath(_LONG_PARAGRAPHS) < STRONG_GUARD_PARAGRAPHS
 
 
 _DIALOG = _word_pattern(("modal", "overlay", "popup", "dialog", "lightbox"))
 _HIDDEN_CLASS = _word_pattern(("hidden", "invisible"))
 
 
-def hidden_dialog(el: HtmlElement) -> bool:
-    """A dialog box the page keeps hidden until a script opens it (a login, paywall or
-    "read on one device only" modal): a class or id that names a modal, overlay,
-    popup or dialog (or ``role="dialog"``), hidden by a class ("is-hidden"), the
-    ``hidden`` or ``aria-hidden`` flag or its style. Its long paragraphs do not
-    make it the story, as they do for a box merely hidden (a paywall's rest of the
-    story) or merely named a modal ("modal-enabled" page wrappers), nor does its
-    share of the page's text."""
-    dialog, hidden_class = _dialog_words(f"{el.get('class', '')} {el.get('id', '')}")
-    if not (dialog or (el.get("role") or "").lower() == "dialog"):
+def hidden_dialog(attrs: Mapping[str, str]) -> bool:
+    """Whether an element's ``attrs`` make it a dialog box the page keeps hidden until a
+    script opens it (a login, paywall or "read on one device only" modal): a class or id
+    that names a modal, overlay, popup or dialog (or ``role="dialog"``), hidden by a class
+    ("is-hidden"), the ``hidden`` or ``aria-hidden`` flag or its style. Its long
+    paragraphs do not make it the story, as they do for a box merely hidden (a paywall's
+    rest of the story) or merely named a modal ("modal-enabled" page wrappers), nor does
+    its share of the page's text."""
+    dialog, hidden_class = _dialog_words(f"{attrs.get('class', '')} {attrs.get('id', '')}")
+    if not (dialog or (attrs.get("role") or "").lower() == "dialog"):
         return False
-    style = el.get("style")
-    return bool(
-        hidden_class
-        or el.get("hidden") is not None
-        or el.get("aria-hidden") == "true"
-        or (style and _HIDDEN_STYLE.search(style))
-    )
+    return hidden_class or _hidden(attrs)
 
 
 @lru_cache(maxsize=4096)
@@ -268,7 +269,10 @@ def _emit(
     links are not the story cell's (issue 19: a ``<br>``-separated story beside a
     cell of links read as links, the page unstored). Each line of a row has its own.
     """
-    lines = "".join(parts).split("\n")
+    text = "".join(parts)
+    if not text or text.isspace():  # most elements hold only the markup's line breaks
+        return
+    lines = text.split("\n")
     per_line = _line_links(parts, linked) if tag == "tr" and len(lines) > 1 and linked else None
     whole = sum(len(parts[i].strip()) for i in linked)
     for n, line in enumerate(lines):
@@ -340,11 +344,13 @@ def _is_noise(
         return True
     if tag in _NEVER_NOISE:
         return False
-    if hidden_dialog(el):  # whatever share of the page's text it holds
+    # Read once: each lxml get() costs about as much as reading all of them.
+    attrs = dict(el.items())
+    if hidden_dialog(attrs):  # whatever share of the page's text it holds
         return True
     if not (
         tag in FURNITURE_TAGS
-        or noise_by_markup(el)
+        or noise_by_markup(el, attrs)
         or (extra_noise is not None and extra_noise(el))
     ):
         return False

@@ -104,9 +104,33 @@ _LIST_OPENER = re.compile(
     re.IGNORECASE,
 )
 LIST_ITEM_MAX_WORDS = 14
+
+
+class _Gated:
+    """A pattern searched for only in lines that hold one of the words it cannot match
+    without (``needs``), compiled with the same flags so that both fold case alike.
+
+    A search for a few plain words is several times quicker than one for many
+    alternatives with ``.*`` between them, which are tried at every position of every
+    line: gating the three notices below (cookies, newsletters, rights) took a fifth off
+    cleaning's time on the dev half, where cleaning was a fifth of extraction's.
+    """
+
+    __slots__ = ("needs", "pattern")
+
+    def __init__(self, needs: str, pattern: str, flags: re.RegexFlag) -> None:
+        self.needs = re.compile(needs, flags)
+        self.pattern = re.compile(pattern, flags)
+
+    def search(self, line: str) -> re.Match[str] | None:
+        """``pattern.search(line)``: the same match, or None."""
+        return self.pattern.search(line) if self.needs.search(line) else None
+
+
 # Cookie, consent and affiliate notices run long, but always say the same few things.
 # A notice speaks to the reader ("we use cookies", "your browser"); news about cookies does not.
-_COOKIE_NOTICE = re.compile(
+_COOKIE_NOTICE = _Gated(
+    "cookie|affiliate|commission|share of",
     r"\b(?:we|our|you|your)\b.*\bcookies?\b|\bcookies?\b.*\b(?:we|our|you|your)\b"
     r"|\b(?:necessary|essential|functional|analytics?|performance|advertisement) cookies\b"
     r"|\bthis (?:web)?site uses cookies\b|\bcookies? (?:policy|settings|preferences)\b"
@@ -129,7 +153,8 @@ _CALL_TO_READER = re.compile(
 # "Abonnieren Sie unseren Newsletter", "Inscrivez-vous à notre newsletter". The reader is
 # asked, and the newsletter is "ours": a story about a newsletter, or one that is itself a
 # newsletter ("subscribe to this newsletter"), says neither.
-_NEWSLETTER_CALL = re.compile(
+_NEWSLETTER_CALL = _Gated(
+    "newsletter",
     r"\b(?:sign(?:ing)? up|subscribe|register|abonnier\w*|anmelden|melden sie sich"
     r"|inscri\w*|iscriviti|suscr[ií]b\w*)\b.{0,30}"
     r"\b(?:our|unser\w*|notre|nos|nostr[aei]|nuestr[oa]s?)\b.{0,30}newsletter",
@@ -140,7 +165,8 @@ _NEWSLETTER_CALL = re.compile(
 # names more than one use it forbids, or the permission that allows them; a story's "the
 # boys' names may not be published" names one.
 _REUSE = r"(?:published|reproduced|redistributed|broadcast|rewritten|copied|republished)"
-_RIGHTS_NOTICE = re.compile(
+_RIGHTS_NOTICE = _Gated(
+    "[©ⓒ]|rights|rechte|droits|derechos|diritti|may|copyright",
     rf"[©ⓒ]|\ball rights reserved\b|\bmay not be {_REUSE},? (?:or |and )?{_REUSE}\b"
     rf"|\bmay not be {_REUSE} in whole or in part"
     rf"|\bmay (?:not )?be {_REUSE} without (?:the )?(?:prior )?(?:written )?permission"
@@ -272,10 +298,17 @@ _BIO_VERBS = (
 )
 # A bio may open with a clause about the author's past before naming them: "Before joining
 # the paper, Jane Roe spent ...", "After ten years in Leeds, Jane Roe covers ...".
-_BIO_LEAD_CLAUSE = r"(?:(?:before|after|since|until|having|formerly|prior to)\b[^.,;]{3,60},\s+)?"
-
+_BIO_LEAD_CLAUSE = re.compile(
+    r"(?:before|after|since|until|having|formerly|prior to)\b[^.,;]{3,60},\s+", re.IGNORECASE
+)
 # "Jane Roe's latest book, ..., is out now": a bio that opens with the author's work.
 _THEIR_WORK = r"(?:new |latest |first |forthcoming )?(?:book|novel|podcast|newsletter|column)"
+# What follows the author's name in a bio.
+_AFTER_BIO_NAME = re.compile(
+    rf"(?:(?:\s*\([^)]{{1,40}}\)|,[^,]{{1,60}},)?\s+{_BIO_VERBS}|['’]s {_THEIR_WORK})\b",
+    re.IGNORECASE,
+)
+_NON_WORDS = re.compile(r"\W*")
 
 TEASER_MAX_WORDS = 80
 _TEASER_CONTAINERS = frozenset(
@@ -572,7 +605,12 @@ def _same_host(host: str, site_host: str) -> bool:
 
 def line_key(line: str) -> str:
     """The key a line is compared by: normalised, lower-case, no punctuation at the ends."""
-    return normalise(line).lower().strip(" .:;!?-|\"'")
+    return _key_of(normalise(line))
+
+
+def _key_of(plain: str) -> str:
+    """:func:`line_key` of a line already normalised."""
+    return plain.lower().strip(" .:;!?-|\"'")
 
 
 # "By Ann Lee", "Von Jana Roth", "Par Luc Martin": a byline's first words, in a few languages.
@@ -663,8 +701,8 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
     seen: set[str] = set()
     in_list = False
     for n, line in enumerate(lines):
-        key = line_key(line)
         plain = normalise(line)
+        key = _key_of(plain)
         if kept and _COMMENT_OPENER.match(plain):
             fates += [NOISE] * (len(lines) - n)
             break
@@ -777,15 +815,29 @@ def _is_bio(line: str, authors: Sequence[str]) -> bool:
     """
     if not authors or len(line.split()) > BIO_MAX_WORDS:
         return False
+    starts = _name_starts(line)
     for author in authors:
         name = author.strip()
         if " " not in name:  # a bare first name or an outlet: too weak to go on
             continue
-        pattern = (
-            rf"^\W*{_BIO_LEAD_CLAUSE}{re.escape(name)}"
-            rf"(?:(?:\s*\([^)]{{1,40}}\)|,[^,]{{1,60}},)?\s+{_BIO_VERBS}"
-            rf"|['’]s {_THEIR_WORK})\b"
-        )
-        if re.match(pattern, line, re.I):
-            return True
+        # The name alone is compiled, not a pattern around it: that took a millisecond for
+        # each author of each page a crawl reads (re caches only the last 512 patterns).
+        named = re.compile(re.escape(name), re.IGNORECASE)
+        for start in starts:
+            found = named.match(line, start)
+            if found and _AFTER_BIO_NAME.match(line, found.end()):
+                return True
     return False
+
+
+def _name_starts(line: str) -> list[int]:
+    """Where a bio may name its author: anywhere in the non-word characters that open
+    ``line`` or right after them, or after a clause about the author's past that follows
+    them (:data:`_BIO_LEAD_CLAUSE`: a name starts with neither a space nor a comma, so
+    the clause can end only where its pattern ends)."""
+    opening = _NON_WORDS.match(line)
+    end = opening.end() if opening else 0
+    starts = list(range(end + 1))
+    if lead := _BIO_LEAD_CLAUSE.match(line, end):
+        starts.append(lead.end())
+    return starts

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import lxml.html
+from lxml import etree
 from lxml.etree import ParserError
 from w3lib.encoding import html_to_unicode
 
@@ -59,7 +60,26 @@ def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
         return None
 
 
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+def _html_parser() -> etree.HTMLParser:
+    """lxml's HTML parser, giving every element the :class:`lxml.html.HtmlElement` class.
+
+    ``lxml.html.HTMLParser`` picks each element's class in Python, on every access to an
+    element (``<form>``, ``<input>`` ... get their own classes, whose form methods
+    extraction never calls): 6% of extraction's time on the dev half. A default-class
+    lookup does the same in C.
+    """
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+        )
+    )
+    return parser
+
+
+_PARSER = _html_parser()
 
 
 @dataclass(frozen=True, slots=True)

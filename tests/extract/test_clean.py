@@ -230,3 +230,58 @@ def test_a_reply_opens_the_comments_but_a_story_saying_replied_does_not() -> Non
     ):
         lines = ["Real text one.", opener, "So glad to see this.", "harbour_lad replied:", "No."]
         assert clean_paragraphs(lines, TITLE) == lines[:1]
+
+
+# Lines the gated notices must read as their plain patterns do: notices in several cases
+# and languages, and prose that names their words without being one.
+GATE_LINES = [
+    "We use cookies to improve your experience. COOKIE SETTINGS",
+    "This website uses cookies.",
+    "Cookies help us deliver our services; by using them you agree.",
+    "The bakery sold 400 cookies on Saturday, its owner said.",
+    "We may earn a commission when you buy through links on our site.",
+    "This post contains affiliate links.",
+    "The commission will report to parliament in May.",
+    "Sign up for our NEWSLETTER and get the day's news first.",
+    "Abonnieren Sie unseren Newsletter.",
+    "Inscrivez-vous à notre newsletter.",
+    "The newsletter, which she founded in 2019, has 40,000 readers.",
+    "© 2026 Harbour Post Media. ALL RIGHTS RESERVED.",
+    "ⓒ Harbour Post",
+    "Alle Rechte vorbehalten.",
+    "Tous droits réservés.",
+    "Todos los derechos reservados.",
+    "Tutti i diritti riservati.",
+    "This material may not be published, broadcast, rewritten or redistributed.",
+    "No part of this page may be reproduced without the written permission of the Post.",
+    "The names may not be published, the judge said, and the rights of the boys come first.",
+]
+
+
+def test_gated_notices_match_exactly_what_their_patterns_match() -> None:
+    from crawler.extract import clean
+
+    gated = [p for p in vars(clean).values() if isinstance(p, clean._Gated)]
+    assert len(gated) == 3
+    for notice in gated:
+        found = [bool(notice.pattern.search(line)) for line in GATE_LINES]
+        assert any(found)  # the lines test something
+        assert not all(found)
+        assert [bool(notice.search(line)) for line in GATE_LINES] == found
+
+
+@pytest.mark.parametrize(
+    ("bio", "author"),
+    [
+        ("— ANN LEE is the paper's transport reporter.", "Ann Lee"),  # any case, after a dash
+        ("After ten years in Leeds, Ann Lee covers the courts.", "Ann Lee"),  # a clause first
+        ("@ann lee (she/her) writes about rail.", "@ann lee"),  # a name opening with a sign
+        ("Ann Lee, the paper's rail reporter, lives in Dale.", "  Ann Lee "),
+    ],
+)
+def test_a_bio_names_its_author_after_opening_signs_or_a_clause_in_any_case(
+    bio: str, author: str
+) -> None:
+    lines = ["Real text one.", "Real text two.", bio]
+    assert clean_paragraphs(lines, TITLE, [author]) == lines[:2]
+    assert clean_paragraphs(lines, TITLE, ["Bo Chen"]) == lines  # another's name: no bio
