@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 
 from crawler.dedupe.fingerprint import normalise
 from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS, HEADING_TAGS
+from crawler.extract.recurring import structural_repeats
 
 # A capitalised name, case-sensitive inside the case-insensitive patterns below.
 _NAME = r"(?-i:[A-Z\u00c0-\u00de][\w.'’-]+)"
@@ -650,12 +651,14 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
     the story's text: a list of links, a form, a programme guide).
     """
     title_key = line_key(title) if title else None
+    keys = [line_key(line) for line in lines]
+    own = structural_repeats([key if key != title_key else "" for key in keys])
     fates: list[str] = []
     kept: list[int] = []
     seen: set[str] = set()
     in_list = False
     for n, line in enumerate(lines):
-        key = line_key(line)
+        key = keys[n]
         plain = normalise(line)
         if kept and _COMMENT_OPENER.match(plain):
             fates += [NOISE] * (len(lines) - n)
@@ -665,7 +668,7 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
             fates.append(NOISE)
             continue
         in_list = in_list and len(line.split()) <= LIST_ITEM_MAX_WORDS
-        if not key or key == title_key or key in seen:
+        if not key or key == title_key or (key in seen and n not in own):
             fates.append(NOISE if in_list else REPEAT)
             continue
         if (
