@@ -643,7 +643,9 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
     """What cleaning does with each line: :data:`KEPT`, :data:`NOISE` or :data:`REPEAT`.
 
     A repeat (of the headline, of an earlier line, or an empty line) says
-    nothing of the line's place; noise is boilerplate, a list of other
+    nothing of the line's place; a line the article's own structure repeats
+    (:func:`crawler.extract.recurring.structural_repeats`: a template's labels
+    under each section) is no repeat. Noise is boilerplate, a list of other
     stories, a "Read more:" pointer, reader comments ("Ann wrote:" ends the
     body) and, among the last lines, a paragraph that names one of
     ``authors`` and describes them (their bio) with the short lines after it,
