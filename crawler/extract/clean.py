@@ -10,7 +10,7 @@ and lists of other stories.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XPath
@@ -651,10 +651,39 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
     ``authors`` and describes them (their bio) with the short lines after it,
     and a short last line that ends in a colon (it opened something that is not
     the story's text: a list of links, a form, a programme guide).
+
+    Structure is read among the kept lines alone, so that noise between a
+    section's labels (an "Advertisement" slot in one of them) does not shift it,
+    and so that cleaning the cleaned text again changes nothing: every repeat is
+    kept at first, and those that are no structural repeat among the kept lines
+    are dropped, again until none lapses (dropping one may shift a section).
     """
     title_key = line_key(title) if title else None
     keys = [line_key(line) for line in lines]
-    own = structural_repeats([key if key != title_key else "" for key in keys])
+    own = frozenset(range(len(lines)))  # the repeats that may stay
+    while True:
+        fates = _fates(lines, keys, title_key, own, authors)
+        kept = [n for n, fate in enumerate(fates) if fate == KEPT]
+        still = {kept[i] for i in structural_repeats([keys[n] for n in kept])}
+        lapsed: set[int] = set()
+        kept_before: set[str] = set()
+        for n in kept:
+            if keys[n] in kept_before and n not in still:
+                lapsed.add(n)
+            kept_before.add(keys[n])
+        if not lapsed:
+            return fates
+        own -= lapsed
+
+
+def _fates(
+    lines: Sequence[str],
+    keys: Sequence[str],
+    title_key: str | None,
+    own: Set[int],
+    authors: Sequence[str],
+) -> list[str]:
+    """:func:`paragraph_fates` with the lines' keys given, and ``own`` the repeats to keep."""
     fates: list[str] = []
     kept: list[int] = []
     seen: set[str] = set()

@@ -16,6 +16,7 @@ plans A to E lost 42 repeated lines that its text holds (F1 0.565).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -33,12 +34,12 @@ def structural_repeats(keys: Sequence[str]) -> frozenset[int]:
     part: empty, or the headline). A repeat at ``n`` of the line ``d`` lines
     before it (counting only lines with a key) is structural when another
     repeat at the same distance ``d``, of a *different* line, stands within
-    ``d`` lines of it with a line between them that is not a repeat at ``d``
-    (the section's new value): two labels of one template, filled differently.
+    ``d`` lines of it with a new line (the first of its key) between them: two
+    labels of one template, with the section's own value between them.
 
-    So a block rendered twice (repeats side by side, nothing new between them),
-    a pull quote (a single repeat) and one line recurring at a fixed interval
-    (an "Advertisement" or "See it now" line between entries, a divider) are not
+    So a block rendered twice (nothing new inside the copy), a pull quote (a
+    single repeat) and one line recurring at a fixed interval (an
+    "Advertisement" or "See it now" line between entries, a divider) are not
     structural. Pure; O(pairs of equal keys), each line paired with at most
     :data:`SECTIONS_BACK` earlier ones.
     """
@@ -46,29 +47,32 @@ def structural_repeats(keys: Sequence[str]) -> frozenset[int]:
     seq = [keys[i] for i in at]
     earlier: dict[str, list[int]] = defaultdict(list)
     by_distance: dict[int, list[int]] = defaultdict(list)  # d -> n with seq[n - d] == seq[n]
+    new_before = [0]  # how many lines before each position are the first of their key
     for n, key in enumerate(seq):
         for m in earlier[key][-SECTIONS_BACK:]:
             by_distance[n - m].append(n)
+        new_before.append(new_before[-1] + (not earlier[key]))
         earlier[key].append(n)
     found: set[int] = set()
     for d, repeats in by_distance.items():
         if len(repeats) > 1:
-            found.update(at[n] for n in _labels(sorted(repeats), seq, d))
+            for n in _labels(sorted(repeats), seq, d, new_before):
+                found.add(at[n])
+                if new_before[n - d + 1] == new_before[n - d]:  # its counterpart repeats, too
+                    found.add(at[n - d])
     return frozenset(found)
 
 
-def _labels(repeats: list[int], seq: Sequence[str], d: int) -> list[int]:
+def _labels(repeats: list[int], seq: Sequence[str], d: int, new_before: list[int]) -> list[int]:
     """The repeats at distance ``d`` (ascending positions in ``seq``) that have a partner:
-    a repeat of a different line within ``d``, beyond a line that is not a repeat at ``d``.
+    a repeat of a different line within ``d`` of it, with a new line between them.
+
+    The farthest such partner on each side is the one to try: it has the most lines
+    between. ``new_before[i]`` counts the new lines before position ``i``.
     """
     count = len(repeats)
-    run_start = [0] * count  # index of the first repeat of each one's run of adjacent repeats
-    for t in range(1, count):
-        run_start[t] = run_start[t - 1] if repeats[t] == repeats[t - 1] + 1 else t
-    run_end = [count - 1] * count
-    for t in range(count - 2, -1, -1):
-        run_end[t] = run_end[t + 1] if repeats[t + 1] == repeats[t] + 1 else t
-    # Nearest repeat of another line at or after (before) each index: -1 for none.
+    # The nearest repeat at or after (before) each index whose line differs from that
+    # index's: -1 for none.
     next_other, prev_other = [-1] * count, [-1] * count
     for t in range(count - 2, -1, -1):
         differs = seq[repeats[t + 1]] != seq[repeats[t]]
@@ -78,15 +82,13 @@ def _labels(repeats: list[int], seq: Sequence[str], d: int) -> list[int]:
         prev_other[t] = t - 1 if differs else prev_other[t - 1]
     kept = []
     for t, n in enumerate(repeats):
-        key = seq[n]
-        after, before = run_end[t] + 1, run_start[t] - 1
-        if after < count:
-            partner = after if seq[repeats[after]] != key else next_other[after]
-            if partner >= 0 and repeats[partner] - n <= d:
-                kept.append(n)
-                continue
-        if before >= 0:
-            partner = before if seq[repeats[before]] != key else prev_other[before]
-            if partner >= 0 and n - repeats[partner] <= d:
-                kept.append(n)
+        last = bisect_right(repeats, n + d) - 1  # the farthest repeat within d after n
+        right = last if seq[repeats[last]] != seq[n] else prev_other[last]
+        if right > t and new_before[repeats[right]] > new_before[n + 1]:
+            kept.append(n)
+            continue
+        first = bisect_left(repeats, n - d)  # the farthest repeat within d before n
+        left = first if seq[repeats[first]] != seq[n] else next_other[first]
+        if 0 <= left < t and new_before[n] > new_before[repeats[left] + 1]:
+            kept.append(n)
     return kept
