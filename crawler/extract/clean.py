@@ -661,8 +661,9 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
     title_key = line_key(title) if title else None
     keys = [line_key(line) for line in lines]
     own = frozenset(range(len(lines)))  # the repeats that may stay
+    furniture: dict[int, bool] = {}  # line -> boilerplate or a pointer, asked once
     while True:
-        fates = _fates(lines, keys, title_key, own, authors)
+        fates = _fates(lines, keys, title_key, own, authors, furniture)
         kept = [n for n, fate in enumerate(fates) if fate == KEPT]
         still = {kept[i] for i in structural_repeats([keys[n] for n in kept])}
         lapsed: set[int] = set()
@@ -682,8 +683,10 @@ def _fates(
     title_key: str | None,
     own: Set[int],
     authors: Sequence[str],
+    furniture: dict[int, bool],
 ) -> list[str]:
-    """:func:`paragraph_fates` with the lines' keys given, and ``own`` the repeats to keep."""
+    """:func:`paragraph_fates` with the lines' keys given, ``own`` the repeats to keep and
+    ``furniture`` the lines known to be boilerplate or a pointer (or not), filled in."""
     fates: list[str] = []
     kept: list[int] = []
     seen: set[str] = set()
@@ -702,11 +705,11 @@ def _fates(
         if not key or key == title_key or (key in seen and n not in own):
             fates.append(NOISE if in_list else REPEAT)
             continue
-        if (
-            in_list
-            or is_boilerplate(line)
-            or (len(line.split()) <= POINTER_MAX_WORDS and _POINTER.match(plain))
-        ):
+        if not in_list and n not in furniture:
+            furniture[n] = is_boilerplate(line) or bool(
+                len(line.split()) <= POINTER_MAX_WORDS and _POINTER.match(plain)
+            )
+        if in_list or furniture[n]:
             fates.append(NOISE)
             continue
         seen.add(key)

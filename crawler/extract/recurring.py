@@ -9,9 +9,10 @@ buyer's guide the same spec lines under each product ("Two year warranty").
 What tells them apart is the shape of the repeat. A section of a template comes
 back at a fixed distance (the section's length) with its labels in the same
 order and new values between them; a copy comes back whole, with nothing new
-inside it, or as a single line. :func:`structural_repeats` finds the first kind.
-Measured on the dev half of the scrapinghub benchmark: a meal-prep post with
-plans A to E lost 42 repeated lines that its text holds (F1 0.565).
+inside it, or as a single line. :func:`structural_repeats` finds the first kind;
+:func:`crawler.extract.clean.paragraph_fates` keeps them. Measured on the dev half
+of the scrapinghub benchmark: a meal-prep post with plans A to E lost 144 repeated
+lines that its text holds (F1 0.565; 0.998 with them, trafilatura 0.996).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ def structural_repeats(keys: Sequence[str]) -> frozenset[int]:
     before it (counting only lines with a key) is structural when another
     repeat at the same distance ``d``, of a *different* line, stands within
     ``d`` lines of it with a new line (the first of its key) between them: two
-    labels of one template, with the section's own value between them.
+    labels of one template, with the section's own value between them. The line
+    ``d`` before a structural repeat is one too when it repeats an earlier line
+    itself (a label printed twice inside the first section, as in the next).
 
     So a block rendered twice (nothing new inside the copy), a pull quote (a
     single repeat) and one line recurring at a fixed interval (an
