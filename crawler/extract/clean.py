@@ -10,7 +10,7 @@ and lists of other stories.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XPath
@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 
 from crawler.dedupe.fingerprint import normalise
 from crawler.extract.blocks import BLOCK_TAGS, CELL_TAGS, HEADING_TAGS
+from crawler.extract.recurring import structural_repeats
 
 # A capitalised name, case-sensitive inside the case-insensitive patterns below.
 _NAME = r"(?-i:[A-Z\u00c0-\u00de][\w.'’-]+)"
@@ -688,21 +689,59 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
     """What cleaning does with each line: :data:`KEPT`, :data:`NOISE` or :data:`REPEAT`.
 
     A repeat (of the headline, of an earlier line, or an empty line) says
-    nothing of the line's place; noise is boilerplate, a list of other
+    nothing of the line's place; a line the article's own structure repeats
+    (:func:`crawler.extract.recurring.structural_repeats`: a template's labels
+    under each section) is no repeat. Noise is boilerplate, a list of other
     stories, a "Read more:" pointer, reader comments ("Ann wrote:" ends the
     body) and, among the last lines, a paragraph that names one of
     ``authors`` and describes them (their bio) with the short lines after it,
     and a short last line that ends in a colon (it opened something that is not
     the story's text: a list of links, a form, a programme guide).
+
+    Structure is read among the kept lines alone, so that noise between a
+    section's labels (an "Advertisement" slot in one of them) does not shift it,
+    and so that cleaning the cleaned text again changes nothing: every repeat is
+    kept at first, and those that are no structural repeat among the kept lines
+    are dropped, again until none lapses (dropping one may shift a section).
     """
     title_key = line_key(title) if title else None
+    plains = [normalise(line) for line in lines]
+    keys = [_key_of(plain) for plain in plains]
+    own = frozenset(range(len(lines)))  # the repeats that may stay
+    furniture: dict[int, bool] = {}  # line -> boilerplate or a pointer, asked once
+    while True:
+        fates = _fates(lines, plains, keys, title_key, own, authors, furniture)
+        kept = [n for n, fate in enumerate(fates) if fate == KEPT]
+        still = {kept[i] for i in structural_repeats([keys[n] for n in kept])}
+        lapsed: set[int] = set()
+        kept_before: set[str] = set()
+        for n in kept:
+            if keys[n] in kept_before and n not in still:
+                lapsed.add(n)
+            kept_before.add(keys[n])
+        if not lapsed:
+            return fates
+        own -= lapsed
+
+
+def _fates(
+    lines: Sequence[str],
+    plains: Sequence[str],
+    keys: Sequence[str],
+    title_key: str | None,
+    own: Set[int],
+    authors: Sequence[str],
+    furniture: dict[int, bool],
+) -> list[str]:
+    """:func:`paragraph_fates` with the lines' normalised forms and keys given, ``own``
+    the repeats to keep and ``furniture`` the lines known to be boilerplate or a pointer
+    (or not), filled in."""
     fates: list[str] = []
     kept: list[int] = []
     seen: set[str] = set()
     in_list = False
     for n, line in enumerate(lines):
-        plain = normalise(line)
-        key = _key_of(plain)
+        plain, key = plains[n], keys[n]
         if kept and _COMMENT_OPENER.match(plain):
             fates += [NOISE] * (len(lines) - n)
             break
@@ -711,14 +750,14 @@ def paragraph_fates(lines: Sequence[str], title: str | None, authors: Sequence[s
             fates.append(NOISE)
             continue
         in_list = in_list and len(line.split()) <= LIST_ITEM_MAX_WORDS
-        if not key or key == title_key or key in seen:
+        if not key or key == title_key or (key in seen and n not in own):
             fates.append(NOISE if in_list else REPEAT)
             continue
-        if (
-            in_list
-            or is_boilerplate(line)
-            or (len(line.split()) <= POINTER_MAX_WORDS and _POINTER.match(plain))
-        ):
+        if not in_list and n not in furniture:
+            furniture[n] = is_boilerplate(line) or bool(
+                len(line.split()) <= POINTER_MAX_WORDS and _POINTER.match(plain)
+            )
+        if in_list or furniture[n]:
             fates.append(NOISE)
             continue
         seen.add(key)

@@ -13,6 +13,11 @@ German and French pages): noise in new shapes, and real text that looks like
 noise and must stay (a paragraph that mentions the author, "In a statement,
 the company said:", "By September ...", a results table with logos, an
 article about cookie banners).
+
+Three kinds are repeats: a meal plan whose days repeat their labels
+(``section-labels``) and a buyer's guide whose products repeat spec lines
+(``spec-lists``) must keep every repeat, while a headline printed again, a
+sentence copied as a quote and a box rendered twice (``repeat-copies``) must not.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ KINDS = (
     "hidden-dialog", "bio-before-more", "trailing-label", "channel-call", "title-tail", "ruby",
     "dateline-stamp", "translation-credit", "copyright-notice", "teaser-time", "row-links",
     "comments-replied", "pointer-no-colon", "bio-beside-date", "bio-headed", "cell-boxes",
+    "section-labels", "spec-lists", "repeat-copies",
 )  # fmt: skip
 MARKUPS = ("semantic", "divs", "table")
 
