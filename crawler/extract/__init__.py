@@ -43,7 +43,7 @@ __all__ = [
 
 # Recorded with every stored version; bump it when extraction or cleaning
 # changes what is stored, so ``crawler reextract`` can tell old text from new.
-EXTRACTOR_VERSION = "7"
+EXTRACTOR_VERSION = "8"
 
 
 @dataclass(frozen=True, slots=True)
