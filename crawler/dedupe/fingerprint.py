@@ -40,6 +40,21 @@ _QUOTES = str.maketrans(
 )
 
 
+# The table as (character, replacement) pairs: no replacement holds a character of the table,
+# so replacing them one after another is the same as translating by the table.
+_QUOTE_PAIRS = tuple((chr(code), plain) for code, plain in _QUOTES.items())
+
+
+def _fold_quotes(text: str) -> str:
+    """``text.translate(_QUOTES)``, by replacing the characters the text holds: translate
+    looks every character of a non-ASCII text up in the table, eight times slower on the
+    lines of the extraction bench's dev half."""
+    for char, plain in _QUOTE_PAIRS:
+        if char in text:
+            text = text.replace(char, plain)
+    return text
+
+
 def normalise(text: str) -> str:
     """Fold Unicode form, quotes, dashes and whitespace; keep paragraph breaks.
 
@@ -49,7 +64,7 @@ def normalise(text: str) -> str:
     on every line of every page. ASCII text has nothing to fold but whitespace.
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+        text = _fold_quotes(unicodedata.normalize("NFKC", text))
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

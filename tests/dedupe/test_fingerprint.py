@@ -37,7 +37,12 @@ def _normalise_by_regex(text: str) -> str:
     return re.sub(r"\s*\n\s*", "\n", text).strip()
 
 
-@given(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200bab\u2019\ufb01e\u0301\u2014"))
+@given(
+    st.text(
+        alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200bab\u2019\ufb01e\u0301\u2014"
+        + "".join(map(chr, _QUOTES))  # every character folded as a quote, dash or space
+    )
+)
 def test_normalise_keeps_the_hashes_already_stored(text: str) -> None:
     assert normalise(text) == _normalise_by_regex(text)
 
