@@ -74,6 +74,7 @@ def build_settings(
         "ROBOTSTXT_OBEY": False,  # Scrapy's check; ours (crawler.middlewares.robots) instead:
         "CRAWLER_OBEY_ROBOTS": source.obey_robots,
         "CRAWLER_MAX_CRAWL_DELAY": max_crawl_delay,
+        "CRAWLER_ROBOTS_MAX_AGE": source.robots_max_age.total_seconds(),
         # Politeness: per-host concurrency from config, AutoThrottle on top.
         "CONCURRENT_REQUESTS": max(16, source.concurrency_per_host * max(1, len(source.hosts))),
         "CONCURRENT_REQUESTS_PER_DOMAIN": source.concurrency_per_host,
