@@ -55,8 +55,10 @@ def test_postgresql_locks_of_one_process_are_held_apart_and_released(
     pg_schema_url: str, tmp_path: Path
 ) -> None:
     with source_lock(pg_schema_url, "pub") as held, source_lock(pg_schema_url, "other") as too:
-        assert held  # two crawls of a batch, each on a connection of its own
+        assert held  # two crawls of a batch, their locks on the process's one lock connection
         assert too
+        with source_lock(pg_schema_url, "pub") as twice:
+            assert not twice  # the server would grant its session the same lock again
         assert try_lock_elsewhere(pg_schema_url, tmp_path) == "False"
     # the lock is released with its crawl
     assert try_lock_elsewhere(pg_schema_url, tmp_path) == "True"
