@@ -38,8 +38,8 @@ from crawler.store import robots as robots_store
 from crawler.store import routes as route_store
 from crawler.store import runs
 from crawler.store.db import session_scope, shared_engine
+from crawler.store.furniture import forget_rare
 from crawler.store.locks import source_lock
-from crawler.store.passages import forget_rare
 from crawler.store.retry import FaultRetry
 from crawler.store.robots import StoredRobots
 from crawler.store.routes import RouteState

@@ -50,7 +50,7 @@ if TYPE_CHECKING:  # the writer (and numpy, through MinHash) is imported once th
 logger = logging.getLogger(__name__)
 STORE_FAILURES = "store/failures"  # a stat: one line per item not stored, for the run's errors
 # A stat: the crawl wrote nothing, so the runner forgets the source's rare lines (as a
-# writer does at a crawl's end, :func:`crawler.store.passages.forget_rare`) when it records the run.
+# writer does at a crawl's end, :func:`crawler.store.furniture.forget_rare`) when it records the run.
 FORGET_RARE = "store/forget_rare"
 
 
