@@ -287,19 +287,26 @@ def test_crawl_delay_and_request_rate_are_kept_between_requests_up_to_max_crawl_
     assert "Crawl-delay above max_crawl_delay on 1 host(s)" in done.stdout
 
 
-def test_an_unchanged_robots_txt_is_a_304_and_its_stored_rules_still_apply(
-    serve: Serve, db_url: str, tmp_path: Path
-) -> None:
+def _disallowing_private(serve: Serve, *feed_paths: str) -> Publisher:
+    """A publisher whose robots.txt (with an ETag) disallows /private/, its feed linking to
+    ``feed_paths``, and a page at /a1.html."""
     pub = serve({})
-    b = pub.base
     pub.etags["/robots.txt"] = '"r1"'
     pub.pages.update(
         {
             "/robots.txt": (200, "User-agent: *\nDisallow: /private/\n"),
-            "/feed.xml": rss(f"{b}/a1.html", f"{b}/private/p1.html"),
+            "/feed.xml": rss(*(f"{pub.base}{path}" for path in feed_paths)),
             "/a1.html": page(),
         }
     )
+    return pub
+
+
+def test_an_unchanged_robots_txt_is_a_304_and_its_stored_rules_still_apply(
+    serve: Serve, db_url: str, tmp_path: Path
+) -> None:
+    pub = _disallowing_private(serve, "/a1.html", "/private/p1.html")
+    b = pub.base
     cfg = write_config(
         tmp_path / "s.yaml",
         [{"name": "pub", "feeds": [f"{b}/feed.xml"]}],
@@ -347,16 +354,8 @@ def _age_robots(db_url: str, by: timedelta) -> None:
 def test_a_fresh_robots_txt_is_used_without_asking_a_stale_one_is_asked_again_and_a_5xx_never_kept(
     serve: Serve, db_url: str, tmp_path: Path
 ) -> None:
-    pub = serve({})
+    pub = _disallowing_private(serve, "/a1.html")
     b = pub.base
-    pub.etags["/robots.txt"] = '"r1"'
-    pub.pages.update(
-        {
-            "/robots.txt": (200, "User-agent: *\nDisallow: /private/\n"),
-            "/feed.xml": rss(f"{b}/a1.html"),
-            "/a1.html": page(),
-        }
-    )
     cfg = write_config(tmp_path / "s.yaml", [{"name": "pub", "feeds": [f"{b}/feed.xml"]}])
     crawl(cfg, db_url)
     assert pub.paths()[0] == "/robots.txt"
