@@ -105,8 +105,8 @@ def _advisory_lock(url: str, name: str) -> Iterator[bool]:
     """Hold PostgreSQL's advisory lock ``name`` while inside, on the process's lock connection.
 
     The lock lives as long as that connection's session. A connection that
-    fails to release it is invalidated (closed: the server then releases
-    every lock it held) and the next lock opens another.
+    fails to take or release one is invalidated (closed: the server then
+    releases every lock it held) and the next lock opens another.
     """
     holder = _holder(url)
     with _GUARD:
@@ -122,7 +122,12 @@ def _advisory_lock(url: str, name: str) -> Iterator[bool]:
 def _try_lock(holder: _Holder, name: str) -> bool:
     if holder.conn is None:
         holder.conn = holder.engine.connect()
-    held = bool(holder.conn.execute(LOCK, {"name": name}).scalar())
+    try:
+        held = bool(holder.conn.execute(LOCK, {"name": name}).scalar())
+    except SQLAlchemyError:  # a dropped connection: the next lock opens another
+        holder.conn.invalidate()
+        holder.conn = None
+        raise
     if held:
         holder.held.add(name)
     elif not holder.held:
