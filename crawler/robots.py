@@ -26,6 +26,8 @@ from protego import Protego
 
 from crawler.config import ROBOTS_MAX_FRESH
 
+DELTA_SECONDS_MAX = 2**31 - 1  # the longest lifetime kept (RFC 9111 §1.2.2)
+
 
 @dataclass(frozen=True, slots=True)
 class HostRules:
@@ -99,7 +101,7 @@ def cache_lifetime(
     ``max-age``; without one, ``Expires`` less ``Date`` (or less ``received``,
     an aware datetime, when there is no valid ``Date``); an ``Expires`` that is
     not a date means already expired (§5.3). None when the headers say nothing
-    (the caller's default applies); never below 0.
+    (the caller's default applies); never below 0 nor above :data:`DELTA_SECONDS_MAX`.
     """
     directives = {
         name.strip().lower(): value.strip().strip('"')
@@ -109,15 +111,21 @@ def cache_lifetime(
     if "no-store" in directives or "no-cache" in directives:
         lifetime = 0
     elif (max_age := directives.get("max-age", "")).isdigit():
-        lifetime = int(max_age)
+        lifetime = _delta_seconds(max_age)
     elif expires is not None:
         until = _http_date(expires)
         sent = (_http_date(date) if date else None) or received
         lifetime = 0 if until is None else (until - sent).total_seconds()
     else:
         return None
-    held = int(age) if age and age.strip().isdigit() else 0
-    return max(0, int(lifetime) - held)
+    held = _delta_seconds(age.strip()) if age and age.strip().isdigit() else 0
+    return max(0, min(int(lifetime), DELTA_SECONDS_MAX) - held)
+
+
+def _delta_seconds(digits: str) -> int:
+    """RFC 9111 §1.2.2: a delta-seconds too large to represent counts as 2^31 (here 2^31 - 1,
+    which a 32-bit column holds)."""
+    return int(digits) if len(digits) <= 10 else DELTA_SECONDS_MAX
 
 
 def fresh_until(fetched_at: datetime, lifetime_s: int | None, default: timedelta) -> datetime:

@@ -103,6 +103,8 @@ SENT = "Mon, 30 Nov 2026 12:00:00 GMT"
         (None, "0", SENT, None, 0),  # not a date: already expired (RFC 9111 §5.3)
         (None, "Mon, 30 Nov 2026 11:00:00 GMT", SENT, None, 0),
         ("private", None, None, None, None),
+        ("max-age=" + "9" * 40, None, None, None, 2**31 - 1),  # RFC 9111 §1.2.2: as 2^31
+        (None, "Fri, 31 Dec 9999 23:59:59 GMT", SENT, None, 2**31 - 1),
     ],
 )
 def test_a_responses_own_lifetime_by_rfc_9111(
