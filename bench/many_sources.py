@@ -13,8 +13,10 @@ source due every ``--every`` seconds and measures, per backend:
 - the first cycle (every article new), then ``--idle-cycles`` cycles in which
   nothing changes: CPU seconds per poll of the daemon and all its children
   (its own CPU plus what it reaped, from /proc; the polls are the feed
-  requests the server counted, one a poll), and the share
-  of feed and robots.txt requests answered 304;
+  requests the server counted, one a poll), the share
+  of feed requests answered 304, and the robots.txt requests (none while a
+  stored copy is fresh: its robots.txt carries no Cache-Control, so for
+  ``robots_max_age``, 1 hour by default), and how many answered 304;
 - ``--change-cycles`` cycles in each of which ``--changing`` sources publish
   one new article at a random moment: how long each takes to be stored
   (polled once a second, so to within a second);
@@ -332,7 +334,8 @@ def bench(
                 "feeds answered 304: "
                 f"{delta['feed_304']}/{feeds} ({delta['feed_304'] / max(feeds, 1):.1%}); "
                 f"article fetches {delta['article_200'] + delta['article_304']}; robots.txt "
-                f"answered 304: {delta['robots_304']}/{delta['robots_304'] + delta['robots_200']}"
+                f"requests {delta['robots_304'] + delta['robots_200']} (304: {delta['robots_304']}; "
+                "none while the stored copy is fresh)"
             )
             latencies = []
             for cycle in range(args.change_cycles):

@@ -93,6 +93,7 @@ def _check_regex(value: str) -> str:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+ROBOTS_MAX_FRESH = timedelta(hours=24)  # RFC 9309 §2.4: no cached robots.txt older than this
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 Cron = Annotated[str, AfterValidator(_check_cron)]
 Regex = Annotated[str, AfterValidator(_check_regex)]
@@ -134,6 +135,10 @@ class CrawlSettings(_Strict):
 
     schedule: Schedule = Schedule(every=timedelta(minutes=30))
     obey_robots: StrictBool = True
+    # How long a robots.txt read is used without asking again when its server's Cache-Control
+    # or Expires says nothing (theirs applies otherwise); 0s asks every crawl (conditionally).
+    # Never more than 24 h (RFC 9309 §2.4); a 5xx is never kept.
+    robots_max_age: Duration = Field(default=timedelta(hours=1), le=ROBOTS_MAX_FRESH)
     user_agent: str = Field(default=DEFAULT_USER_AGENT, min_length=1)
     concurrency_per_host: StrictInt = Field(default=4, ge=1, le=64)
     download_delay: Duration = timedelta(seconds=0.25)

@@ -1,10 +1,20 @@
-"""What a robots.txt answer means (RFC 9309), on strings: statuses, rules, delays, sitemap lines."""
+"""What a robots.txt answer means (RFC 9309), on strings: statuses, rules, delays, sitemap lines,
+and how long it stays fresh (RFC 9111 cache control, capped at 24 hours)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from crawler.robots import HostRules, origin_of, rules_from_answer, sitemap_urls
+from crawler.robots import (
+    HostRules,
+    cache_lifetime,
+    fresh_until,
+    origin_of,
+    rules_from_answer,
+    sitemap_urls,
+)
 
 UA = "crawler/0.1 (+https://example.org/bot)"
 
@@ -71,3 +81,42 @@ def test_sitemap_lines_in_both_spellings_resolved_against_the_robots_url() -> No
 def test_rules_are_per_origin() -> None:
     assert origin_of("HTTP://Pub.Example:8080/a?b") == "http://pub.example:8080"
     assert origin_of("https://pub.example/") != origin_of("http://pub.example/")
+
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+SENT = "Mon, 30 Nov 2026 12:00:00 GMT"
+
+
+@pytest.mark.parametrize(
+    ("cache_control", "expires", "date", "age", "lifetime"),
+    [
+        (None, None, None, None, None),  # nothing said: the caller's default
+        ("public, max-age=600", None, None, None, 600),
+        ('max-age="600"', None, None, None, 600),
+        ("max-age=600", None, None, "100", 500),  # held 100 s by a cache on the way
+        ("max-age=60", None, None, "100", 0),
+        ("no-cache", None, None, None, 0),  # revalidate every time
+        ("no-store, max-age=600", None, None, None, 0),
+        ("max-age=600", "Mon, 30 Nov 2026 13:00:00 GMT", SENT, None, 600),  # max-age wins
+        (None, "Mon, 30 Nov 2026 13:00:00 GMT", SENT, None, 3600),
+        (None, "Mon, 30 Nov 2026 13:00:00 GMT", None, None, 3600),  # from when received
+        (None, "0", SENT, None, 0),  # not a date: already expired (RFC 9111 §5.3)
+        (None, "Mon, 30 Nov 2026 11:00:00 GMT", SENT, None, 0),
+        ("private", None, None, None, None),
+        ("max-age=" + "9" * 40, None, None, None, 2**31 - 1),  # RFC 9111 §1.2.2: as 2^31
+        (None, "Fri, 31 Dec 9999 23:59:59 GMT", SENT, None, 2**31 - 1),
+    ],
+)
+def test_a_responses_own_lifetime_by_rfc_9111(
+    cache_control: str | None, expires: str | None, date: str | None, age: str | None, lifetime: int
+) -> None:
+    assert cache_lifetime(cache_control, expires, date, age, NOW) == lifetime
+
+
+def test_a_robots_txt_is_fresh_for_its_own_lifetime_else_the_default_and_never_over_a_day() -> None:
+    hour = timedelta(hours=1)
+    assert fresh_until(NOW, None, hour) == NOW + hour
+    assert fresh_until(NOW, 60, hour) == NOW + timedelta(seconds=60)
+    assert fresh_until(NOW, 0, hour) == NOW  # no-cache: stale at once, asked next crawl
+    assert fresh_until(NOW, 7 * 86400, hour) == NOW + timedelta(hours=24)  # RFC 9309 §2.4
+    assert fresh_until(NOW, None, timedelta(hours=48)) == NOW + timedelta(hours=24)

@@ -30,7 +30,7 @@ from scrapy.utils.reactor import install_reactor
 
 from crawler.config import CRAWLS_AT_ONCE, Source
 from crawler.crawl.settings import CrawlSettings, build_settings
-from crawler.pipelines.store import STORE_FAILURES
+from crawler.pipelines.store import FORGET_RARE, STORE_FAILURES
 from crawler.robots import origin_of
 from crawler.spiders.news import NewsSpider
 from crawler.store import articles as store
@@ -38,6 +38,7 @@ from crawler.store import robots as robots_store
 from crawler.store import routes as route_store
 from crawler.store import runs
 from crawler.store.db import session_scope, shared_engine
+from crawler.store.furniture import forget_rare
 from crawler.store.locks import source_lock
 from crawler.store.retry import FaultRetry
 from crawler.store.robots import StoredRobots
@@ -205,6 +206,8 @@ async def _crawl_locked(
                 robots_store.save_robots(session, spider.robots_updates)
             if status == runs.OK and isinstance(spider, NewsSpider):
                 route_store.save_routes(session, source_id, spider.routes_to_keep())
+            if stats.get(FORGET_RARE):
+                forget_rare(session, source_id, finished)
             runs.finish_run(session, run_id, finished, status, counts, errors)
 
     retry.run(finish)

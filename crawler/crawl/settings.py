@@ -34,16 +34,23 @@ DOWNLOADER_MIDDLEWARES = {
     # Sees a 3xx before Scrapy's RedirectMiddleware (600): loops, off-site, too many: counted.
     "crawler.middlewares.redirect_drops.RedirectDropMiddleware": 650,
 }
-SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
+# Scrapy's spider middlewares, less depth (our own section_depth bounds pagination) and the
+# detector of response.meta copied into requests (a debugging aid for spiders written by
+# hand, run on every request a callback yields; ours never copy meta).
+SPIDER_MIDDLEWARES_BASE = {
+    "scrapy.spidermiddlewares.start.StartSpiderMiddleware": 25,
+    "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": 50,
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": 700,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": 800,
+}
 # Scrapy's extensions, less its AutoThrottle (ours is in EXTENSIONS) and those our settings
 # turn off anyway (the telnet console, the remote-control server, feed exports, close
-# conditions, JOBDIR state, memory debugging): each crawl process is spared their imports
-# (aiohttp, twisted.conch) and each crawl their construction.
+# conditions, JOBDIR state, memory debugging, memory usage stats): each crawl process is
+# spared their imports (aiohttp, twisted.conch) and each crawl their construction.
 EXTENSIONS_BASE = {
     "scrapy.extensions.corestats.CoreStats": 0,  # finish_reason, read by the runner
     "scrapy.extensions.logcount.LogCount": 0,
-    "scrapy.extensions.memusage.MemoryUsage": 0,
-    "scrapy.extensions.logstats.LogStats": 0,  # the progress line of -v
+    "scrapy.extensions.logstats.LogStats": 0,  # the progress line of -v (off below INFO)
 }
 # Flow order: extract, clean and fingerprint (one pipeline, in worker processes) → store.
 # The store must be last: it counts outcomes.
@@ -74,6 +81,7 @@ def build_settings(
         "ROBOTSTXT_OBEY": False,  # Scrapy's check; ours (crawler.middlewares.robots) instead:
         "CRAWLER_OBEY_ROBOTS": source.obey_robots,
         "CRAWLER_MAX_CRAWL_DELAY": max_crawl_delay,
+        "CRAWLER_ROBOTS_MAX_AGE": source.robots_max_age.total_seconds(),
         # Politeness: per-host concurrency from config, AutoThrottle on top.
         "CONCURRENT_REQUESTS": max(16, source.concurrency_per_host * max(1, len(source.hosts))),
         "CONCURRENT_REQUESTS_PER_DOMAIN": source.concurrency_per_host,
@@ -111,10 +119,14 @@ def build_settings(
         "DOWNLOADER_STATS": False,
         "DEFAULT_DROPITEM_LOG_LEVEL": "DEBUG",
         "LOG_LEVEL": log_level,
-        "LOGSTATS_INTERVAL": 15.0,
+        # Its INFO line shows only with -v: below that the extension is not even made.
+        "LOGSTATS_INTERVAL": 15.0 if log_level in ("INFO", "DEBUG") else 0.0,
+        # Peak-memory stats that nothing reads, with a timer per crawl: a crawl's memory is
+        # its batch child's, which exits after the batch.
+        "MEMUSAGE_ENABLED": False,
         "DOWNLOADER_MIDDLEWARES_BASE": DOWNLOADER_MIDDLEWARES_BASE,
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
-        "SPIDER_MIDDLEWARES": SPIDER_MIDDLEWARES,
+        "SPIDER_MIDDLEWARES_BASE": SPIDER_MIDDLEWARES_BASE,
         # http(s) only: a feed or redirect naming file://, data:, ftp:// or s3:// gets nothing.
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
         "CRAWLER_PRIVATE_ADDRESSES": private_addresses(source),

@@ -8,12 +8,19 @@ rules are known: start URLs, feed and sitemap entries, redirects to other
 hosts, links found on pages alike. The rules come from Protego, and the URL
 asked about is the one requested (``request.url``), byte for byte.
 
-robots.txt is asked for conditionally: the spider hands over the origins'
-last 2xx answers (``robots``, from the store), and a 304 reads the same body
-again; what this crawl read goes back to the spider (``robots_updates``: a
-2xx's body and validators, or None after a 4xx) for the runner to store.
-RFC 9309 §2.4 lets a crawler cache robots.txt for up to 24 hours; asking
-each crawl, conditionally, keeps every crawl as current as the server says.
+The spider hands over the origins' last 2xx answers (``robots``, from the
+store). One still fresh is used without asking: RFC 9309 §2.4 lets a crawler
+cache robots.txt, by RFC 9111's cache control, for up to 24 hours; fresh
+means read (or confirmed by a 304) less than its server's ``Cache-Control:
+max-age`` (or ``Expires`` less ``Date``) ago, or, when the server gave
+neither, less than the source's ``robots_max_age`` (1 hour by default), and
+never more than 24 hours ago (counted as ``robots/fresh``). So an idle poll
+of a source makes one request, its feed, not two. A stale one is asked for
+conditionally, and a 304 reads the same body again, fresh anew. What this
+crawl read goes back to the spider (``robots_updates``: a 2xx's body,
+validators and lifetime, or None after a 4xx) for the runner to store. A 5xx
+or an unreachable server changes nothing stored: the copy stays stale and
+the next crawl asks again (an unreachable robots.txt is never used as fresh).
 
 What an answer means is :mod:`crawler.robots`. Redirects of robots.txt are
 followed up to five (RFC 9309 §2.3.1.2), and a 5xx or a network error is
@@ -32,7 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
 from scrapy import Request
@@ -42,7 +49,7 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 
 from crawler.items import conditional_headers, header_text
-from crawler.robots import HostRules, origin_of, rules_from_answer
+from crawler.robots import HostRules, cache_lifetime, origin_of, rules_from_answer
 from crawler.store.robots import StoredRobots
 
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2
@@ -74,6 +81,7 @@ class RobotsTxtMiddleware:
         self.user_agent: str = settings.get("USER_AGENT")
         self.min_delay = settings.getfloat("DOWNLOAD_DELAY")
         self.max_delay = settings.getfloat("CRAWLER_MAX_CRAWL_DELAY", 30.0)
+        self.max_age = timedelta(seconds=settings.getfloat("CRAWLER_ROBOTS_MAX_AGE", 3600.0))
         self._rules: dict[str, HostRules] = {}
         self._pending: dict[str, asyncio.Task[HostRules]] = {}
         self._reported: set[str] = set()
@@ -99,14 +107,19 @@ class RobotsTxtMiddleware:
         self._slow_down(request, rules)
 
     async def _rules_of(self, origin: str) -> HostRules:
-        """The origin's rules: every request of the origin awaits the same one download."""
+        """The origin's rules: stored ones still fresh, else one download that every request
+        of the origin awaits."""
         task = self._pending.get(origin)
         if task is None:
-            task = self._pending[origin] = asyncio.ensure_future(self._download(origin))
+            stored: StoredRobots | None = getattr(self.crawler.spider, "robots", {}).get(origin)
+            if stored is not None and stored.fresh(_now(), self.max_age):
+                self._inc("crawler/robots/fresh")
+                rules = self._rules[origin] = rules_from_answer(200, stored.body)
+                return rules
+            task = self._pending[origin] = asyncio.ensure_future(self._download(origin, stored))
         return await asyncio.shield(task)
 
-    async def _download(self, origin: str) -> HostRules:
-        stored: StoredRobots | None = getattr(self.crawler.spider, "robots", {}).get(origin)
+    async def _download(self, origin: str, stored: StoredRobots | None) -> HostRules:
         request = Request(
             f"{origin}/robots.txt",
             callback=NO_CALLBACK,
@@ -139,17 +152,38 @@ class RobotsTxtMiddleware:
         return rules
 
     def _read(self, origin: str, response: Response, stored: StoredRobots | None) -> HostRules:
-        """The rules of ``response`` (the stored body again on a 304), and what to store of it."""
+        """The rules of ``response`` (the stored body again on a 304), and what to store of it.
+
+        A 304 renews the stored copy (RFC 9111 §4.3.4): read now, its ETag and
+        lifetime replaced by the 304's where it gives them.
+        """
         updates: dict[str, Any] | None = getattr(self.crawler.spider, "robots_updates", None)
-        status, body = response.status, response.body
+        status, body, now = response.status, response.body, _now()
+        lifetime = cache_lifetime(
+            header_text(response, "Cache-Control"),
+            header_text(response, "Expires"),
+            header_text(response, "Date"),
+            header_text(response, "Age"),
+            now,
+        )
         if status == 304 and stored is not None:
             self._inc("crawler/robots/not_modified")
             status, body = 200, stored.body
-            if updates is not None and (etag := header_text(response, "ETag")):
-                updates[origin] = StoredRobots(etag, stored.last_modified, body, _now())
+            if updates is not None:
+                updates[origin] = StoredRobots(
+                    header_text(response, "ETag") or stored.etag,
+                    stored.last_modified,
+                    body,
+                    now,
+                    stored.max_age if lifetime is None else lifetime,
+                )
         elif updates is not None and 200 <= status < 300:
             updates[origin] = StoredRobots(
-                header_text(response, "ETag"), header_text(response, "Last-Modified"), body, _now()
+                header_text(response, "ETag"),
+                header_text(response, "Last-Modified"),
+                body,
+                now,
+                lifetime,
             )
         elif updates is not None and stored is not None and 400 <= status < 500 and status != 429:
             updates[origin] = None  # no rules any more: everything allowed

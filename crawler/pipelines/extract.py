@@ -34,7 +34,6 @@ from scrapy.exceptions import DropItem
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.canonical import canonical_refusal, canonical_url, url_key
-from crawler.extract.furniture import FURNITURE_MIN_PAGES
 from crawler.items import FetchedPage
 from crawler.pipelines import extraction_pool
 from crawler.pipelines.processes import start_fork_server
@@ -73,6 +72,9 @@ class ExtractPipeline:
         """The source's furniture, read at its first page; a database that cannot answer now
         leaves it empty (pages are cleaned of it at the crawl's end instead, and the writer
         accounts for what it cannot store)."""
+        # Here: a crawl with no page (an idle poll) never imports the extraction rules.
+        from crawler.extract.furniture import FURNITURE_MIN_PAGES
+
         spider = self.crawler.spider
         assert spider is not None
         engine = make_engine(self.db_url, write=False)

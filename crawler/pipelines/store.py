@@ -36,22 +36,22 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.crawler import Crawler
 
 from crawler.items import FetchedPage, Gone, NotModified
 from crawler.pipelines.processes import worker_pool
-from crawler.store.db import session_scope, shared_engine
-from crawler.store.passages import forget_rare
-from crawler.store.retry import FaultRetry, one_line
+from crawler.store.retry import one_line
 
 if TYPE_CHECKING:  # the writer (and numpy, through MinHash) is imported once there is a page
     from crawler.pipelines.writer import Item, Written
 
 logger = logging.getLogger(__name__)
 STORE_FAILURES = "store/failures"  # a stat: one line per item not stored, for the run's errors
+# A stat: the crawl wrote nothing, so the runner forgets the source's rare lines (as a
+# writer does at a crawl's end, :func:`crawler.store.furniture.forget_rare`) when it records the run.
+FORGET_RARE = "store/forget_rare"
 
 
 class StorePipeline:
@@ -85,9 +85,10 @@ class StorePipeline:
             await self.writing
         if self.writer is None:
             # Nothing was written (an idle poll, a revisit of an unchanged site), so nothing
-            # was learnt: only forgetting rare lines is left, done here rather than in a
-            # writer process started for it.
-            await self._count(asyncio.to_thread(self._forget), "could not forget rare lines")
+            # was learnt: only forgetting rare lines is left, which the runner does in the
+            # transaction that records the run (one transaction an idle poll, not two).
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value(FORGET_RARE, True)
             return
         from crawler.pipelines import writer
 
@@ -96,14 +97,6 @@ class StorePipeline:
             await self._count(self._in_writer(writer.finish), failure)
         finally:
             self.writer.leave()
-
-    def _forget(self) -> Counter[str]:
-        def forget() -> None:
-            with session_scope(shared_engine(self.db_url)) as session:
-                forget_rare(session, self.source_id, datetime.now(UTC))
-
-        FaultRetry(self.retry_s).run(forget)
-        return Counter()
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchedPage | NotModified | Gone):

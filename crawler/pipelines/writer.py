@@ -46,8 +46,8 @@ from crawler.store import aliases
 from crawler.store import articles as store
 from crawler.store.clusters import lock_clusters
 from crawler.store.db import SQLITE_BUSY_TIMEOUT_S, make_engine, session_scope
-from crawler.store.furniture import count_lines, load_furniture
-from crawler.store.passages import count_passages, forget_rare, load_passages
+from crawler.store.furniture import count_lines, forget_rare, load_furniture
+from crawler.store.passages import count_passages, load_passages
 from crawler.store.retry import FaultRetry, is_fault, one_line
 from crawler.store.slots import count_slots, load_slots
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import feedparser
 from parsel import Selector
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
@@ -47,6 +46,8 @@ def feed_links(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
     ``rel="alternate"`` link; an entry whose only link is an enclosure (a
     podcast's mp3, a video) gives none.
     """
+    import feedparser  # here: a crawl whose feeds all answer 304 never imports it
+
     try:
         parsed = feedparser.parse(
             body, response_headers={**(headers or {}), "content-location": url}

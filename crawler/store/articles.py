@@ -88,9 +88,13 @@ def _insert_ignoring_conflict(
 
 
 def ensure_source(session: Session, name: str, now: datetime) -> int:
-    """The id of source ``name``, creating its row the first time."""
+    """The id of source ``name``, creating its row the first time (looked up first: a crawl
+    of a known source, nearly every one, writes nothing here)."""
+    query = select(SourceRow.id).where(SourceRow.name == name)
+    if (found := session.execute(query).scalar_one_or_none()) is not None:
+        return found
     _insert_ignoring_conflict(session, SourceRow.__table__, {"name": name, "created_at": now})
-    return session.execute(select(SourceRow.id).where(SourceRow.name == name)).scalar_one()
+    return session.execute(query).scalar_one()
 
 
 def count_date_orders(

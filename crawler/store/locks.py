@@ -1,10 +1,12 @@
 """One crawl per source at a time, across processes and machines sharing a database.
 
-PostgreSQL: a session-level advisory lock on a connection of its own, held for
-the crawl and closed after it, from one engine per process and database (an
-engine made per lock cost SQLAlchemy's set-up per source; pooling the
-connections too saved no more than the noise, and left connections open
-that nothing closes). SQLite:
+PostgreSQL: a session-level advisory lock, taken and released in autocommit
+(one statement each, no transaction around it) on one connection per process
+and database that holds every crawl lock the process holds: opened by the
+first lock, closed with the last (a connection per lock cost each source a
+connection set-up, on both ends, and two transactions more). A source the
+process already holds is refused in the process, since the server would
+grant the same session its lock again. SQLite:
 an exclusive ``flock`` on a file per source in a hidden folder beside the
 database (``.crawler.db.locks/`` for ``crawler.db``: one name per database,
 shared by every process that opens that file, whatever its temp dir; systemd's
@@ -21,11 +23,13 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -83,40 +87,84 @@ def lock_name(source: str) -> str:
 # Advisory locks are per database; the key includes the schema, so two stores
 # in one database (one schema each) never block each other.
 ADVISORY_KEY = "hashtextextended(:name || ' in ' || current_schema(), 0)"
+LOCK = text(f"SELECT pg_try_advisory_lock({ADVISORY_KEY})")
+UNLOCK = text(f"SELECT pg_advisory_unlock({ADVISORY_KEY})")
+
+
+@dataclass(eq=False)
+class _Holder:
+    """The connection holding this process's crawl locks on one database, and their names."""
+
+    engine: Engine
+    conn: Connection | None = None
+    held: set[str] = field(default_factory=set)
 
 
 @contextmanager
 def _advisory_lock(url: str, name: str) -> Iterator[bool]:
-    """Hold PostgreSQL's advisory lock ``name`` on a connection of its own while inside.
+    """Hold PostgreSQL's advisory lock ``name`` while inside, on the process's lock connection.
 
-    The lock lives as long as the connection's session, not its transactions:
-    it is released, then the connection closed; a connection that could not
-    release it is invalidated (closed: the server then releases it).
+    The lock lives as long as that connection's session. A connection that
+    fails to take or release one is invalidated (closed: the server then
+    releases every lock it held) and the next lock opens another.
     """
-    with _lock_engine(url).connect() as conn:
-        lock = text(f"SELECT pg_try_advisory_lock({ADVISORY_KEY})")
-        held = bool(conn.execute(lock, {"name": name}).scalar())
-        conn.commit()
-        try:
-            yield held
-        finally:
-            if held:
-                try:
-                    conn.execute(text(f"SELECT pg_advisory_unlock({ADVISORY_KEY})"), {"name": name})
-                    conn.commit()
-                except SQLAlchemyError:  # a dropped connection has released the lock already
-                    conn.invalidate()
+    holder = _holder(url)
+    with _GUARD:
+        held = name not in holder.held and _try_lock(holder, name)
+    try:
+        yield held
+    finally:
+        if held:
+            with _GUARD:
+                _unlock(holder, name)
 
 
-_LOCK_ENGINES: dict[tuple[int, str], Engine] = {}
+def _try_lock(holder: _Holder, name: str) -> bool:
+    if holder.conn is None:
+        holder.conn = holder.engine.connect()
+    try:
+        held = bool(holder.conn.execute(LOCK, {"name": name}).scalar())
+    except SQLAlchemyError:  # a dropped connection: the next lock opens another
+        holder.conn.invalidate()
+        holder.conn = None
+        raise
+    if held:
+        holder.held.add(name)
+    elif not holder.held:
+        _close(holder)
+    return held
 
 
-def _lock_engine(url: str) -> Engine:
-    """This process's engine for crawl locks on ``url``, with no pool: each lock's
-    connection closes when its crawl ends. Keyed by process id, so a forked child
-    never uses its parent's engine."""
+def _unlock(holder: _Holder, name: str) -> None:
+    holder.held.discard(name)
+    if holder.conn is None:  # lost with its connection, which released it
+        return
+    try:
+        holder.conn.execute(UNLOCK, {"name": name})
+    except SQLAlchemyError:  # a dropped connection has released the lock already
+        holder.conn.invalidate()
+        holder.conn = None
+        return
+    if not holder.held:
+        _close(holder)
+
+
+def _close(holder: _Holder) -> None:
+    assert holder.conn is not None
+    holder.conn.close()
+    holder.conn = None
+
+
+_HOLDERS: dict[tuple[int, str], _Holder] = {}
+_GUARD = threading.Lock()  # the crawls' locks are taken on the reactor thread, tests' elsewhere
+
+
+def _holder(url: str) -> _Holder:
+    """This process's lock holder for ``url``, its engine in autocommit with no pool. Keyed
+    by process id, so a forked child never uses its parent's connection."""
     key = (os.getpid(), url)
-    engine = _LOCK_ENGINES.get(key)
-    if engine is None:
-        engine = _LOCK_ENGINES[key] = create_engine(url, poolclass=NullPool)
-    return engine
+    holder = _HOLDERS.get(key)
+    if holder is None:
+        engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        holder = _HOLDERS[key] = _Holder(engine)
+    return holder

@@ -327,9 +327,14 @@ class CrawlRun(Base):
 class RobotsTxt(Base):
     """An origin's robots.txt as last read with a 2xx (RFC 9309): its body and HTTP validators.
 
-    The next crawl asks for it with ``If-None-Match`` / ``If-Modified-Since``
-    and reads these rules again on a 304. One row per origin (``scheme://host[:port]``),
-    whatever source reached it; a 4xx deletes it (no rules: everything allowed).
+    While fresh (``fetched_at`` plus ``max_age``, the seconds its server's
+    Cache-Control or Expires gave, or the source's ``robots_max_age`` when it
+    gave none; at most 24 hours, RFC 9309 §2.4) a crawl uses these rules
+    without asking. Once stale it asks with ``If-None-Match`` /
+    ``If-Modified-Since`` and reads them again on a 304 (``fetched_at`` and
+    ``max_age`` then renewed). One row per origin (``scheme://host[:port]``),
+    whatever source reached it; a 4xx deletes it (no rules: everything
+    allowed); a 5xx leaves it stale, so the next crawl asks again.
     """
 
     __tablename__ = "robots_txt"
@@ -339,6 +344,7 @@ class RobotsTxt(Base):
     last_modified: Mapped[str | None] = mapped_column(Text)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     fetched_at: Mapped[datetime]
+    max_age: Mapped[int | None] = mapped_column(Integer)  # seconds; None: the server gave none
 
 
 class RouteValidator(Base):

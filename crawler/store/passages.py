@@ -5,7 +5,7 @@ Each article stored adds its lead, its title and its bio candidates (see
 owner hash); a key met again adds one to its count. Leads, second paragraphs and titles are
 kept as long as the source is (one each per article); bio candidates counted once
 and not seen again for :data:`crawler.store.furniture.FORGET_AFTER` are
-deleted, as rare furniture lines are.
+deleted with rare furniture lines (:func:`crawler.store.furniture.forget_rare`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crawler.extract.passages import (
@@ -25,7 +25,6 @@ from crawler.extract.passages import (
     Passages,
 )
 from crawler.store.counting import adding_upsert
-from crawler.store.furniture import FORGET_AFTER, forget_rare_lines
 from crawler.store.models import SourcePassage
 
 
@@ -83,22 +82,3 @@ def load_passages(session: Session, source_id: int) -> Passages:
     for kind, passage, owner in rows:
         known.add(kind, passage, owner)
     return known
-
-
-def forget_rare_bios(session: Session, source_id: int, now: datetime) -> int:
-    """Delete bio candidates counted once and not seen since ``FORGET_AFTER``; how many went."""
-    result = session.execute(
-        delete(SourcePassage).where(
-            SourcePassage.source_id == source_id,
-            SourcePassage.kind.in_(("bio", "bio_named")),
-            SourcePassage.pages == 1,
-            SourcePassage.last_seen < now - FORGET_AFTER,
-        )
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-def forget_rare(session: Session, source_id: int, now: datetime) -> None:
-    """What a crawl's end forgets: the source's rare lines (furniture) and rare bio candidates."""
-    forget_rare_lines(session, source_id, now)
-    forget_rare_bios(session, source_id, now)

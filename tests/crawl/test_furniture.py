@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from crawler.demo.site import DemoSite
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.extract.furniture import FURNITURE_MIN_PAGES, line_hash
 from crawler.store.db import make_engine, session_scope
+from crawler.store.furniture import FORGET_AFTER
 from crawler.store.models import ArticleVersion, PageHtml, SourceLine
 from tests.crawl.helpers import crawl, export, last_counts, write_config
 
@@ -67,3 +68,27 @@ def test_first_crawl_learns_furniture_and_stores_every_paragraph_and_no_note(
     new = export(db_url)[f"{site.base}/news/quantum-startup-demo.html"]
     assert STANDING_NOTE not in new["text"]
     assert last_counts(db_url, "pub").get("furniture_stripped", 0) == 0
+
+
+def test_a_crawl_that_stores_nothing_still_forgets_lines_seen_once_long_ago(
+    site: DemoSite, db_url: str, tmp_path: Path
+) -> None:
+    cfg = write_config(
+        tmp_path / "s.yaml",
+        [{"name": "pub", "feeds": [f"{site.base}/feed.xml"]}],
+        revisit={"within_days": 0},  # the next crawl fetches nothing: its feed is unchanged
+    )
+    crawl(cfg, db_url)
+    engine = make_engine(db_url)
+    rare = select(func.count()).where(SourceLine.pages == 1)
+    with session_scope(engine) as s:
+        assert s.scalar(rare)  # each article's own lines
+        for line in s.scalars(select(SourceLine)):
+            line.last_seen -= FORGET_AFTER + timedelta(days=1)
+    crawl(cfg, db_url)
+    counts = last_counts(db_url, "pub")
+    assert counts.get("pages_fetched", 0) == 0  # an idle poll: no writer, the runner forgot
+    with session_scope(engine) as s:
+        assert s.scalar(rare) == 0
+        assert s.scalar(select(func.count()).select_from(SourceLine))  # furniture is kept
+    engine.dispose()

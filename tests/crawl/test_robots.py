@@ -12,14 +12,18 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from crawler.config import Source
 from crawler.sources_check import check_source
+from crawler.store.db import make_engine, session_scope
+from crawler.store.models import RobotsTxt
 from tests.crawl.helpers import crawl, last_counts, run_cli, write_config
 
 pytestmark = pytest.mark.slow
@@ -37,6 +41,7 @@ class Publisher:
     # Paths served with an ETag, answered 304 when asked with it; and those so answered.
     etags: dict[str, str] = field(default_factory=dict)
     not_modified: list[str] = field(default_factory=list)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # more, by path
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.log]
@@ -50,12 +55,13 @@ class Publisher:
             time.sleep(5)
         if 300 <= status < 400:
             return status, "", {"Location": body}
+        more = self.headers.get(path, {})
         if (tag := self.etags.get(path)) and status == 200:
             if if_none_match == tag:
                 self.not_modified.append(path)
-                return 304, "", {"ETag": tag}
-            return status, body, {"ETag": tag}
-        return status, body, {}
+                return 304, "", {"ETag": tag, **more}
+            return status, body, {"ETag": tag, **more}
+        return status, body, more
 
 
 Serve = Callable[[dict[str, tuple[int, str]]], Publisher]
@@ -281,20 +287,31 @@ def test_crawl_delay_and_request_rate_are_kept_between_requests_up_to_max_crawl_
     assert "Crawl-delay above max_crawl_delay on 1 host(s)" in done.stdout
 
 
-def test_an_unchanged_robots_txt_is_a_304_and_its_stored_rules_still_apply(
-    serve: Serve, db_url: str, tmp_path: Path
-) -> None:
+def _disallowing_private(serve: Serve, *feed_paths: str) -> Publisher:
+    """A publisher whose robots.txt (with an ETag) disallows /private/, its feed linking to
+    ``feed_paths``, and a page at /a1.html."""
     pub = serve({})
-    b = pub.base
     pub.etags["/robots.txt"] = '"r1"'
     pub.pages.update(
         {
             "/robots.txt": (200, "User-agent: *\nDisallow: /private/\n"),
-            "/feed.xml": rss(f"{b}/a1.html", f"{b}/private/p1.html"),
+            "/feed.xml": rss(*(f"{pub.base}{path}" for path in feed_paths)),
             "/a1.html": page(),
         }
     )
-    cfg = write_config(tmp_path / "s.yaml", [{"name": "pub", "feeds": [f"{b}/feed.xml"]}])
+    return pub
+
+
+def test_an_unchanged_robots_txt_is_a_304_and_its_stored_rules_still_apply(
+    serve: Serve, db_url: str, tmp_path: Path
+) -> None:
+    pub = _disallowing_private(serve, "/a1.html", "/private/p1.html")
+    b = pub.base
+    cfg = write_config(
+        tmp_path / "s.yaml",
+        [{"name": "pub", "feeds": [f"{b}/feed.xml"]}],
+        robots_max_age="0s",  # asked every crawl (the next test: reused while fresh)
+    )
     crawl(cfg, db_url)
     assert pub.not_modified == []
 
@@ -323,3 +340,87 @@ def test_an_unchanged_robots_txt_is_a_304_and_its_stored_rules_still_apply(
     crawl(cfg, db_url)
     assert pub.not_modified == ["/robots.txt"]
     assert "/private/p4.html" not in pub.paths()
+
+
+def _age_robots(db_url: str, by: timedelta) -> None:
+    """Make every stored robots.txt as if read ``by`` earlier than it was."""
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        for row in session.scalars(select(RobotsTxt)):
+            row.fetched_at -= by
+    engine.dispose()
+
+
+def test_a_fresh_robots_txt_is_used_without_asking_a_stale_one_is_asked_again_and_a_5xx_never_kept(
+    serve: Serve, db_url: str, tmp_path: Path
+) -> None:
+    pub = _disallowing_private(serve, "/a1.html")
+    b = pub.base
+    cfg = write_config(tmp_path / "s.yaml", [{"name": "pub", "feeds": [f"{b}/feed.xml"]}])
+    crawl(cfg, db_url)
+    assert pub.paths()[0] == "/robots.txt"
+
+    # Within robots_max_age (1 h by default, the server saying nothing): not asked, and its
+    # rules still apply.
+    pub.pages["/feed.xml"] = rss(f"{b}/a2.html", f"{b}/private/p2.html")
+    pub.pages["/a2.html"] = page()
+    pub.log.clear()
+    crawl(cfg, db_url)
+    assert "/robots.txt" not in pub.paths()
+    assert "/a2.html" in pub.paths()
+    assert not [p for p in pub.paths() if p.startswith("/private/")]
+    counts = last_counts(db_url, "pub")
+    assert counts["robots/fresh"] == 1
+    assert counts["blocked_by_robots"] == 1
+
+    # Stale: asked again, conditionally; the 304 makes it fresh anew.
+    _age_robots(db_url, timedelta(hours=2))
+    pub.log.clear()
+    crawl(cfg, db_url)
+    assert pub.not_modified == ["/robots.txt"]
+    pub.log.clear()
+    crawl(cfg, db_url)
+    assert "/robots.txt" not in pub.paths()
+
+    # Stale and now a 5xx: the crawl stays out, and the next one asks again (the stored
+    # copy was not renewed by the failure), finding it back.
+    _age_robots(db_url, timedelta(hours=2))
+    pub.pages["/robots.txt"] = (503, "busy")
+    pub.log.clear()
+    run_cli("crawl", "--config", str(cfg), "--db", db_url)
+    assert set(pub.paths()) == {"/robots.txt"}
+    pub.pages["/robots.txt"] = (200, "User-agent: *\nDisallow: /private/\n")
+    pub.log.clear()
+    crawl(cfg, db_url)
+    assert pub.paths()[0] == "/robots.txt"
+    assert "/feed.xml" in pub.paths()
+
+
+def test_the_servers_cache_control_decides_how_long_robots_txt_stays_fresh(
+    serve: Serve, db_url: str, tmp_path: Path
+) -> None:
+    robots = (200, "User-agent: *\nDisallow: /private/\n")
+    # max-age=0 asks every crawl though robots_max_age says an hour; a day's max-age is kept
+    # though robots_max_age says ask every time.
+    now = serve({"/robots.txt": robots, "/feed.xml": rss("/a.html"), "/a.html": page()})
+    now.headers["/robots.txt"] = {"Cache-Control": "max-age=0"}
+    later = serve({"/robots.txt": robots, "/feed.xml": rss("/b.html"), "/b.html": page()})
+    later.headers["/robots.txt"] = {"Cache-Control": "max-age=86400"}
+    cfg = write_config(
+        tmp_path / "s.yaml",
+        [
+            {"name": "now", "feeds": [f"{now.base}/feed.xml"], "robots_max_age": "1h"},
+            {"name": "later", "feeds": [f"{later.base}/feed.xml"], "robots_max_age": "0s"},
+        ],
+    )
+    crawl(cfg, db_url)
+    now.log.clear()
+    later.log.clear()
+    crawl(cfg, db_url)
+    assert now.paths()[0] == "/robots.txt"
+    assert "/robots.txt" not in later.paths()
+    # Never longer than 24 hours (RFC 9309 §2.4), whatever the server says.
+    _age_robots(db_url, timedelta(hours=25))
+    later.log.clear()
+    crawl(cfg, db_url)
+    assert later.paths()[0] == "/robots.txt"

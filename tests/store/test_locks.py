@@ -1,4 +1,5 @@
-"""The SQLite crawl lock: shared by every process on one database, out of the user's sight."""
+"""Crawl locks: SQLite's shared by every process on one database, out of the user's sight;
+PostgreSQL's on one connection per process, replaced when it drops."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.store import db
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.store import db, locks
 from crawler.store.locks import source_lock
 
 TRY_LOCK = (
@@ -55,10 +60,41 @@ def test_postgresql_locks_of_one_process_are_held_apart_and_released(
     pg_schema_url: str, tmp_path: Path
 ) -> None:
     with source_lock(pg_schema_url, "pub") as held, source_lock(pg_schema_url, "other") as too:
-        assert held  # two crawls of a batch, each on a connection of its own
+        assert held  # two crawls of a batch, their locks on the process's one lock connection
         assert too
+        with source_lock(pg_schema_url, "pub") as twice:
+            assert not twice  # the server would grant its session the same lock again
         assert try_lock_elsewhere(pg_schema_url, tmp_path) == "False"
     # the lock is released with its crawl
     assert try_lock_elsewhere(pg_schema_url, tmp_path) == "True"
     with source_lock(pg_schema_url, "pub") as again:
+        assert again
+
+
+def _lock_connection_pid(db_url: str) -> int:
+    """The server process of this process's lock connection on ``db_url``."""
+    holder = locks._holder(db.normalise_url(db_url))
+    assert holder.conn is not None
+    return int(holder.conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+
+def _terminate(db_url: str, pid: int) -> None:
+    engine = create_engine(db.normalise_url(db_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    engine.dispose()
+
+
+def test_postgresql_a_lock_connection_that_drops_is_replaced(
+    pg_schema_url: str, tmp_path: Path
+) -> None:
+    with source_lock(pg_schema_url, "pub") as held:
+        assert held
+        _terminate(pg_schema_url, _lock_connection_pid(pg_schema_url))
+        with pytest.raises(SQLAlchemyError), source_lock(pg_schema_url, "other"):
+            pass  # the dropped connection, found out
+        with source_lock(pg_schema_url, "third") as third:
+            assert third  # on a new connection
+        assert try_lock_elsewhere(pg_schema_url, tmp_path) == "True"  # released with its own
+    with source_lock(pg_schema_url, "pub") as again:  # its release found nothing to release
         assert again
