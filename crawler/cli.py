@@ -547,7 +547,7 @@ def _write_export(
         for article in iter_articles(session, source=source, since=since):
             out.write(json.dumps(article, ensure_ascii=False) + "\n")
             written += 1
-        return f"wrote {written} articles"
+        return f"wrote {written} article{'' if written == 1 else 's'}"
     if fmt == "csv":
         rows = export_tables.write_csv(iter_versions(session, source, since), out)
         return f"wrote {rows} versions"

@@ -62,9 +62,8 @@ def parse_duration(value: object) -> timedelta:
         return value
     text = str(value).strip().lower() if isinstance(value, str) else None
     if not text or _DURATION_PART.sub("", text) != "":
-        raise ValueError(
-            f"invalid duration {value!r}: use a number and a unit, e.g. 45s, 30m, 1h, 7d"
-        )
+        shown = "(empty)" if value is None or text == "" else repr(value)
+        raise ValueError(f"invalid duration {shown}: use a number and a unit, e.g. 45s, 30m, 1h")
     seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
     return timedelta(seconds=seconds)
 
@@ -94,6 +93,29 @@ def _check_regex(value: str) -> str:
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 ROBOTS_MAX_FRESH = timedelta(hours=24)  # RFC 9309 §2.4: no cached robots.txt older than this
+
+
+def _duration_text(value: timedelta) -> str:
+    """``value`` as sources.yaml writes it, in its largest whole unit: ``2d``, ``25h``, ``90s``."""
+    seconds = int(value.total_seconds())
+    for unit in ("d", "h", "m"):
+        if seconds and seconds % _UNIT_SECONDS[unit] == 0:
+            return f"{seconds // _UNIT_SECONDS[unit]}{unit}"
+    return f"{seconds}s"
+
+
+def _robots_lifetime(value: timedelta) -> timedelta:
+    if value > ROBOTS_MAX_FRESH:
+        raise ValueError(
+            f"{_duration_text(value)} is longer than 24h, the most a robots.txt may be reused "
+            "(RFC 9309 §2.4)"
+        )
+    return value
+
+
+RobotsLifetime = Annotated[
+    timedelta, BeforeValidator(parse_duration), AfterValidator(_robots_lifetime)
+]
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 Cron = Annotated[str, AfterValidator(_check_cron)]
 Regex = Annotated[str, AfterValidator(_check_regex)]
@@ -138,7 +160,7 @@ class CrawlSettings(_Strict):
     # How long a robots.txt read is used without asking again when its server's Cache-Control
     # or Expires says nothing (theirs applies otherwise); 0s asks every crawl (conditionally).
     # Never more than 24 h (RFC 9309 §2.4); a 5xx is never kept.
-    robots_max_age: Duration = Field(default=timedelta(hours=1), le=ROBOTS_MAX_FRESH)
+    robots_max_age: RobotsLifetime = timedelta(hours=1)
     user_agent: str = Field(default=DEFAULT_USER_AGENT, min_length=1)
     concurrency_per_host: StrictInt = Field(default=4, ge=1, le=64)
     download_delay: Duration = timedelta(seconds=0.25)

@@ -178,6 +178,17 @@ BAD_CONFIGS = {
 }
 
 
+BAD_CONFIGS["robots.txt reused over a day"] = (
+    {"sources": [{"name": "a", "feeds": FEED, "robots_max_age": "2d"}]},
+    "source 'a': key 'robots_max_age': 2d is longer than 24h, the most a robots.txt may be "
+    "reused (RFC 9309 §2.4)",
+)
+BAD_CONFIGS["an empty duration"] = (
+    {"sources": [{"name": "a", "feeds": FEED, "timeout": None}]},
+    "source 'a': key 'timeout': invalid duration (empty): use a number and a unit",
+)
+
+
 @pytest.mark.parametrize("case", sorted(BAD_CONFIGS))
 def test_bad_config_message(case: str, tmp_path: Path) -> None:
     data, expected = BAD_CONFIGS[case]
