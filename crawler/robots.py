@@ -110,7 +110,7 @@ def cache_lifetime(
     lifetime: float
     if "no-store" in directives or "no-cache" in directives:
         lifetime = 0
-    elif (max_age := directives.get("max-age", "")).isdigit():
+    elif _is_delta(max_age := directives.get("max-age", "")):
         lifetime = _delta_seconds(max_age)
     elif expires is not None:
         until = _http_date(expires)
@@ -118,8 +118,14 @@ def cache_lifetime(
         lifetime = 0 if until is None else (until - sent).total_seconds()
     else:
         return None
-    held = _delta_seconds(age.strip()) if age and age.strip().isdigit() else 0
+    held = _delta_seconds(age.strip()) if age and _is_delta(age.strip()) else 0
     return max(0, min(int(lifetime), DELTA_SECONDS_MAX) - held)
+
+
+def _is_delta(value: str) -> bool:
+    """Whether ``value`` is delta-seconds: ASCII digits only (RFC 9111 §1.2.2); a Latin-1
+    header's "²" passes ``isdigit`` but not ``int``."""
+    return value.isascii() and value.isdigit()
 
 
 def _delta_seconds(digits: str) -> int:

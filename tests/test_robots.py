@@ -113,6 +113,14 @@ def test_a_responses_own_lifetime_by_rfc_9111(
     assert cache_lifetime(cache_control, expires, date, age, NOW) == lifetime
 
 
+def test_a_lifetime_or_age_in_digits_other_than_ascii_is_no_lifetime_and_no_crash() -> None:
+    # Latin-1 header bytes 0xB2 and 0xB9 read as "²" and "¹": str.isdigit() takes them for
+    # digits, int() does not (a ValueError made the origin's robots.txt "unreachable").
+    # RFC 9111 §1.2.2: delta-seconds are ASCII DIGITs only.
+    assert cache_lifetime("max-age=\u00b2", None, None, None, NOW) is None
+    assert cache_lifetime("max-age=600", None, None, "\u00b9", NOW) == 600
+
+
 def test_a_robots_txt_is_fresh_for_its_own_lifetime_else_the_default_and_never_over_a_day() -> None:
     hour = timedelta(hours=1)
     assert fresh_until(NOW, None, hour) == NOW + hour

@@ -160,7 +160,7 @@ class RobotsTxtMiddleware:
         updates: dict[str, Any] | None = getattr(self.crawler.spider, "robots_updates", None)
         status, body, now = response.status, response.body, _now()
         lifetime = cache_lifetime(
-            header_text(response, "Cache-Control"),
+            _field_lines(response, "Cache-Control"),
             header_text(response, "Expires"),
             header_text(response, "Date"),
             header_text(response, "Age"),
@@ -223,3 +223,11 @@ class RobotsTxtMiddleware:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _field_lines(response: Response, name: str) -> str | None:
+    """Every ``name`` line of ``response``'s header as one comma-separated value (RFC 9110
+    §5.3), Latin-1; None if there is none. Scrapy's ``headers.get`` gives only the last line:
+    a ``no-store`` line before a ``max-age`` line was lost."""
+    lines = response.headers.getlist(name)
+    return ", ".join(line.decode("latin-1") for line in lines) if lines else None

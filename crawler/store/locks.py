@@ -31,7 +31,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from crawler.store.db import normalise_url
@@ -106,7 +106,8 @@ def _advisory_lock(url: str, name: str) -> Iterator[bool]:
 
     The lock lives as long as that connection's session. A connection that
     fails to take or release one is invalidated (closed: the server then
-    releases every lock it held) and the next lock opens another.
+    releases every lock it held) and another is opened: at once when a lock
+    found it dropped, else by the next lock.
     """
     holder = _holder(url)
     with _GUARD:
@@ -119,14 +120,19 @@ def _advisory_lock(url: str, name: str) -> Iterator[bool]:
                 _unlock(holder, name)
 
 
-def _try_lock(holder: _Holder, name: str) -> bool:
+def _try_lock(holder: _Holder, name: str, *, again: bool = True) -> bool:
+    """Take ``name`` on the holder's connection (opened if none). A connection found
+    dropped (a server restart, an idle timeout; SQLAlchemy's ``connection_invalidated``)
+    is replaced once: raising would end every crawl of the batch (``crawl_sources``)."""
     if holder.conn is None:
         holder.conn = holder.engine.connect()
     try:
         held = bool(holder.conn.execute(LOCK, {"name": name}).scalar())
-    except SQLAlchemyError:  # a dropped connection: the next lock opens another
+    except SQLAlchemyError as exc:
         holder.conn.invalidate()
         holder.conn = None
+        if again and isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return _try_lock(holder, name, again=False)
         raise
     if held:
         holder.held.add(name)

@@ -424,3 +424,23 @@ def test_the_servers_cache_control_decides_how_long_robots_txt_stays_fresh(
     later.log.clear()
     crawl(cfg, db_url)
     assert later.paths()[0] == "/robots.txt"
+
+
+def test_a_no_store_on_one_cache_control_line_holds_beside_a_max_age_on_another(
+    serve: Serve, db_url: str, tmp_path: Path
+) -> None:
+    # Two Cache-Control field lines are one list (RFC 9110 §5.3): "no-store" and then
+    # "max-age=86400" is no-store. (The dict's two spellings of the name are two lines.)
+    pub = serve(
+        {
+            "/robots.txt": (200, "User-agent: *\nDisallow: /private/\n"),
+            "/feed.xml": rss("/a.html"),
+            "/a.html": page(),
+        }
+    )
+    pub.headers["/robots.txt"] = {"Cache-Control": "no-store", "cache-control": "max-age=86400"}
+    cfg = write_config(tmp_path / "s.yaml", [{"name": "pub", "feeds": [f"{pub.base}/feed.xml"]}])
+    crawl(cfg, db_url)
+    pub.log.clear()
+    crawl(cfg, db_url)
+    assert pub.paths()[0] == "/robots.txt"
