@@ -168,29 +168,32 @@ def find_body(
 def _story_child(
     el: HtmlElement, seg: Segmented, span: tuple[int, int], prose_flags: list[bool]
 ) -> HtmlElement:
-    """The smallest element within ``el`` holding every sentence of its run ``span``.
+    """The smallest element within ``el`` holding its run ``span`` from the first prose
+    block to the last sentence.
 
     A prose block is a sentence when it ends as one (:func:`crawler.extract.clean.ends_sentence`)
     or is as long as a paragraph (:data:`MIN_ARTICLE_PARAGRAPH_CHARS`); the others are
     labels (a footer's address, "Click to read more"), which the scorer counts as prose
     and which may tip it toward an element that holds one beside the story: an old table
     layout's footer row after the story's cell (issue 19: the navigation cell, once read
-    out of place, had kept it out of the table's run). Labels do not widen the container.
+    out of place, had kept it out of the table's run). Labels after the last sentence do
+    not widen the container; those before the first do (a summary's bullets above the
+    story's box, "key points" with no full stop, are the story's).
     """
     first, end = span
     blocks = seg.blocks
+    prose = [i for i in range(first, end) if prose_flags[i]]
     sentences = [
         i
-        for i in range(first, end)
-        if prose_flags[i]
-        and (len(blocks[i].text) >= MIN_ARTICLE_PARAGRAPH_CHARS or ends_sentence(blocks[i].text))
+        for i in prose
+        if len(blocks[i].text) >= MIN_ARTICLE_PARAGRAPH_CHARS or ends_sentence(blocks[i].text)
     ]
     if not sentences:
         return el
     while True:
         for child in el:
             start, stop = seg.spans.get(child, (0, 0))
-            if start <= sentences[0] and sentences[-1] < stop:
+            if start <= prose[0] and sentences[-1] < stop:
                 el = child
                 break
         else:

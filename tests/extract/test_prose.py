@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gzip
 
-import pytest
-
 from bench.site import make_articles, render
 from crawler.demo.site import DemoSite
 from crawler.extract import extract_article
@@ -71,10 +69,6 @@ STORY = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="body._story_child takes bullets without a full stop for labels (review)",
-)
 def test_a_summary_list_above_the_story_stays_with_it() -> None:
     # "Key points" bullets (25 to 79 characters, no full stop) in a list beside the story's
     # own box: kept before _story_child narrowed the container to the box holding every
