@@ -695,12 +695,12 @@ def _is_boilerplate(line: str, plain: str, words: int) -> bool:
     return bool(
         _COOKIE_NOTICE.search(line, low)
         or _CALL_TO_READER.match(line)
-        or is_signup_call(line, low, words)
+        or _is_signup_call(line, low, words)
         or _CHANNEL_CALL.search(line, low)
     )
 
 
-def is_signup_call(line: str, low: str, words: int) -> bool:
+def _is_signup_call(line: str, low: str, words: int) -> bool:
     """A newsletter box's line: it asks the reader to subscribe to an email or briefing
     ("Never miss a story: subscribe to our daily email", "Get X in your inbox. Our free
     newsletter ..."), in at most :data:`NOTICE_LINE_MAX_WORDS` words. ``low`` is
